@@ -1,0 +1,2 @@
+/** Gatling load tests for NetBIOS sessions (work starts with its issue). */
+package org.nbstack.loadtest;
