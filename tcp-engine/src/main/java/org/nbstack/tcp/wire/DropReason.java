@@ -1,0 +1,35 @@
+package org.nbstack.tcp.wire;
+
+/** Why an incoming packet was dropped before it reached a connection. Each reason has its own counter. */
+public enum DropReason {
+    SHORT_IP_HEADER("shorter than an IPv4 header"),
+    NOT_IPV4("IP version is not 4"),
+    BAD_IP_HEADER_LENGTH("IHL below 5 or beyond the packet"),
+    TOTAL_LENGTH_MISMATCH("IPv4 total length disagrees with the packet size"),
+    BAD_IP_CHECKSUM("IPv4 header checksum wrong"),
+    FRAGMENT("IPv4 fragment (reassembly is not supported)"),
+    NOT_TCP("IP protocol is not TCP"),
+    SHORT_TCP_HEADER("shorter than a TCP header"),
+    BAD_DATA_OFFSET("TCP data offset below 5 or beyond the segment"),
+    BAD_TCP_CHECKSUM("TCP checksum wrong"),
+    OPTION_OVERRUN("a TCP option's length runs past the header or is below 2"),
+    BAD_OPTION_LENGTH("a known TCP option has the wrong length"),
+    NOT_LOCAL_ADDRESS("destination address is not one of the engine's"),
+    BAD_ADDRESS("source address is broadcast, multicast or zero"),
+    BAD_PORT("source or destination port is zero");
+
+    private final String description;
+
+    DropReason(String description) {
+        this.description = description;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    /** Lower-case tag value for metrics: {@code short_ip_header}. */
+    public String tag() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+}
