@@ -1,0 +1,176 @@
+package org.nbstack.tcp.core;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.buffer.Unpooled;
+
+/**
+ * Bytes written by the application and not yet acknowledged, in stream order. Segments are cut from
+ * it as retained slices (zero copy); acknowledged bytes are released from the front. Small writes are
+ * copied into a shared tail buffer so a segment is not made of hundreds of tiny components.
+ */
+final class SendQueue {
+    private static final int COALESCE_LIMIT = 1024;
+    private static final int TAIL_CAPACITY = 16 * 1024;
+
+    private final ByteBufAllocator alloc;
+    private ByteBuf[] bufs = new ByteBuf[16];
+    /** Stream offset of each buffer's first readable byte, parallel to {@link #bufs}. */
+    private long[] starts = new long[16];
+    private int head;
+    private int count;
+    /** Stream offset of the first byte still held (everything before it was acknowledged). */
+    private long frontOffset;
+    private long endOffset;
+    /** Whether the last buffer is our own coalescing buffer that may still be appended to. */
+    private boolean tailIsOwn;
+
+    SendQueue(ByteBufAllocator alloc) {
+        this.alloc = alloc;
+    }
+
+    int bytes() {
+        return (int) (endOffset - frontOffset);
+    }
+
+    long frontOffset() {
+        return frontOffset;
+    }
+
+    long endOffset() {
+        return endOffset;
+    }
+
+    /** Appends data; ownership passes to the queue. */
+    void add(ByteBuf data) {
+        int len = data.readableBytes();
+        if (len == 0) {
+            data.release();
+            return;
+        }
+        if (len <= COALESCE_LIMIT) {
+            ByteBuf tail = count > 0 && tailIsOwn ? bufs[index(count - 1)] : null;
+            if (tail == null || tail.writableBytes() < len) {
+                tail = alloc.buffer(TAIL_CAPACITY);
+                push(tail, endOffset);
+                tailIsOwn = true;
+            }
+            tail.writeBytes(data);
+            data.release();
+        } else {
+            push(data, endOffset);
+            tailIsOwn = false;
+        }
+        endOffset += len;
+    }
+
+    private void push(ByteBuf buf, long start) {
+        if (count == bufs.length) {
+            grow();
+        }
+        int i = index(count);
+        bufs[i] = buf;
+        starts[i] = start;
+        count++;
+    }
+
+    private void grow() {
+        ByteBuf[] nb = new ByteBuf[bufs.length * 2];
+        long[] ns = new long[bufs.length * 2];
+        for (int k = 0; k < count; k++) {
+            nb[k] = bufs[index(k)];
+            ns[k] = starts[index(k)];
+        }
+        bufs = nb;
+        starts = ns;
+        head = 0;
+    }
+
+    private int index(int k) {
+        return (head + k) & (bufs.length - 1);
+    }
+
+    /** A retained view of {@code len} bytes starting at stream offset {@code offset}. */
+    ByteBuf slice(long offset, int len) {
+        if (len == 0) {
+            return Unpooled.EMPTY_BUFFER;
+        }
+        if (offset < frontOffset || offset + len > endOffset) {
+            throw new IllegalArgumentException("slice [" + offset + ", " + (offset + len) + ") outside queue ["
+                    + frontOffset + ", " + endOffset + ")");
+        }
+        int k = find(offset);
+        ByteBuf first = bufs[index(k)];
+        int within = (int) (offset - starts[index(k)]);
+        int firstLen = Math.min(len, first.readableBytes() - within);
+        if (firstLen == len) {
+            return first.retainedSlice(first.readerIndex() + within, len);
+        }
+        CompositeByteBuf composite = alloc.compositeBuffer(8);
+        composite.addComponent(true, first.retainedSlice(first.readerIndex() + within, firstLen));
+        int remaining = len - firstLen;
+        while (remaining > 0) {
+            ByteBuf next = bufs[index(++k)];
+            int take = Math.min(remaining, next.readableBytes());
+            composite.addComponent(true, next.retainedSlice(next.readerIndex(), take));
+            remaining -= take;
+        }
+        return composite;
+    }
+
+    /** Index (relative to head) of the buffer holding stream offset {@code offset}. */
+    private int find(long offset) {
+        int lo = 0;
+        int hi = count - 1;
+        while (lo < hi) {
+            int mid = (lo + hi + 1) >>> 1;
+            if (starts[index(mid)] <= offset) {
+                lo = mid;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        return lo;
+    }
+
+    /** Releases everything before stream offset {@code offset} (acknowledged bytes). */
+    void removeBefore(long offset) {
+        if (offset > endOffset) {
+            offset = endOffset;
+        }
+        while (count > 0 && frontOffset < offset) {
+            int i = index(0);
+            ByteBuf b = bufs[i];
+            long bufEnd = starts[i] + b.readableBytes();
+            if (bufEnd <= offset) {
+                b.release();
+                bufs[i] = null;
+                head = (head + 1) & (bufs.length - 1);
+                count--;
+                frontOffset = bufEnd;
+                if (count == 0) {
+                    tailIsOwn = false;
+                }
+            } else {
+                int skip = (int) (offset - starts[i]);
+                b.skipBytes(skip);
+                starts[i] = offset;
+                frontOffset = offset;
+            }
+        }
+        frontOffset = Math.max(frontOffset, Math.min(offset, endOffset));
+    }
+
+    void releaseAll() {
+        while (count > 0) {
+            int i = index(0);
+            bufs[i].release();
+            bufs[i] = null;
+            head = (head + 1) & (bufs.length - 1);
+            count--;
+        }
+        frontOffset = endOffset;
+        tailIsOwn = false;
+    }
+}

@@ -1,0 +1,1472 @@
+package org.nbstack.tcp.core;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import org.nbstack.tcp.wire.TcpFlags;
+import org.nbstack.tcp.wire.TcpOptions;
+import org.nbstack.tcp.wire.TcpSegment;
+
+/**
+ * One TCP connection as a sans-I/O state machine (RFC 9293). Inputs are calls carrying the current time:
+ * an arriving segment, a user call, or a timer check; outputs are segments handed to {@link SegmentOutput}
+ * and events handed to {@link ConnectionEvents}. The connection owns no thread and no clock: the owner
+ * reads {@link #nextDeadline()} after each call and calls {@link #onTimer(long)} when it has come.
+ * Not thread-safe: every call for one connection comes from one thread.
+ */
+public final class TcpConnection {
+    private static final long NEVER = Long.MAX_VALUE;
+    /** RFC 9293 §3.7.1: the MSS assumed when the peer sends none. */
+    private static final int DEFAULT_PEER_MSS = 536;
+    /** Length of the timestamps option as sent on data segments: NOP, NOP, TS (RFC 7323 Appendix A). */
+    private static final int TS_OPTION_BYTES = 12;
+    private static final int MAX_OPTION_BYTES = 40;
+    /** RFC 7323 §5.5: TS.Recent is invalid after 24 days of idleness. */
+    private static final long PAWS_IDLE_LIMIT_NANOS = 24L * 24 * 3600 * 1_000_000_000L;
+    private static final long PERSIST_MAX_NANOS = 120_000_000_000L;
+
+    private final ConnectionId id;
+    private TcpConfig config;
+    private final ConnectionEvents events;
+    private final SegmentOutput output;
+    private final TcpCounters counters;
+    private final SendQueue sendQueue;
+    private final ReassemblyQueue reassembly = new ReassemblyQueue();
+    private final SackScoreboard scoreboard = new SackScoreboard();
+    private final RttEstimator rtt;
+    private final int[] sackEdges = new int[2 * TcpOptions.MAX_SACK_BLOCKS];
+
+    private TcpState state;
+    private CloseReason closeReason;
+    private boolean passiveOpen;
+    private boolean orphaned;
+    private Object attachment;
+
+    // Send sequence variables (RFC 9293 §3.3.1). sndMax is the highest sequence number ever sent.
+    private final int iss;
+    private int sndUna;
+    private int sndNxt;
+    private int sndMax;
+    private int sndWnd;
+    private int sndWl1;
+    private int sndWl2;
+    private int maxSndWnd;
+    private int sndWscale;
+    private boolean peerOfferedWindowScale;
+    private int peerMss = DEFAULT_PEER_MSS;
+    private boolean finQueued;
+    private int finSeq;
+
+    // Receive sequence variables.
+    private int irs;
+    private int rcvNxt;
+    private int rcvAdvRight;
+    private int rcvWscale;
+    private int unreadBytes;
+    private int largestSegmentReceived;
+    private boolean peerFinPending;
+    private int peerFinSeq;
+
+    // Negotiated options.
+    private boolean tsOn;
+    private boolean sackOn;
+    private final int tsOffset;
+    private int tsRecent;
+    private long tsRecentAge;
+    private boolean tsRecentValid;
+    private int lastAckSent;
+
+    // Congestion control (RFC 5681, 6582, 6675, 6928).
+    private int cwnd;
+    private int ssthresh = Integer.MAX_VALUE;
+    private int bytesAckedInAvoidance;
+    private boolean cwndLimited;
+    private boolean inRecovery;
+    private int recoveryPoint;
+    private int recover;
+    private int highRxt;
+    private int dupAcks;
+    private boolean partialAckSeen;
+
+    // RTT timing without timestamps (one segment at a time, RFC 6298 §3 / Karn).
+    private boolean rttTiming;
+    private int rttSeq;
+    private long rttStart;
+
+    // Timers: absolute deadlines, NEVER when off.
+    private long rtoDeadline = NEVER;
+    private long delayedAckDeadline = NEVER;
+    private long persistDeadline = NEVER;
+    private long keepAliveDeadline = NEVER;
+    private long timeWaitDeadline = NEVER;
+    private long finWait2Deadline = NEVER;
+    private int retransmits;
+    private int persistBackoff;
+    private int keepAliveProbes;
+    private long lastProgress;
+    private long lastReceived;
+
+    // Delayed ACK (RFC 1122 4.2.3.2, RFC 5681 §4.2).
+    private boolean ackNow;
+    private int bytesSinceAck;
+
+    private TcpConnection(ConnectionId id, TcpConfig config, int iss, int tsOffset, ConnectionEvents events,
+            SegmentOutput output, ByteBufAllocator alloc, TcpCounters counters) {
+        this.id = id;
+        this.config = config;
+        this.iss = iss;
+        this.tsOffset = tsOffset;
+        this.events = events;
+        this.output = output;
+        this.counters = counters;
+        this.sendQueue = new SendQueue(alloc);
+        this.rtt = new RttEstimator(config);
+        this.sndUna = iss;
+        this.sndNxt = iss;
+        this.sndMax = iss;
+        this.recover = iss;
+        this.highRxt = iss;
+    }
+
+    /** Active open (RFC 9293 §3.10.1): sends a SYN and enters SYN_SENT. */
+    public static TcpConnection connect(long now, ConnectionId id, TcpConfig config, int iss, int tsOffset,
+            ConnectionEvents events, SegmentOutput output, ByteBufAllocator alloc, TcpCounters counters) {
+        TcpConnection c = new TcpConnection(id, config, iss, tsOffset, events, output, alloc, counters);
+        c.state = TcpState.SYN_SENT;
+        c.lastReceived = now;
+        c.lastProgress = now;
+        c.sendSyn(now, false);
+        return c;
+    }
+
+    /**
+     * Passive open from a listener (RFC 9293 §3.10.7.2): takes the peer's SYN, sends SYN-ACK and enters
+     * SYN_RECEIVED. The SYN's payload is released.
+     */
+    public static TcpConnection accept(long now, ConnectionId id, TcpConfig config, int iss, int tsOffset,
+            TcpSegment syn, ConnectionEvents events, SegmentOutput output, ByteBufAllocator alloc,
+            TcpCounters counters) {
+        TcpConnection c = new TcpConnection(id, config, iss, tsOffset, events, output, alloc, counters);
+        c.state = TcpState.SYN_RECEIVED;
+        c.passiveOpen = true;
+        c.lastReceived = now;
+        c.lastProgress = now;
+        c.takePeerSyn(now, syn);
+        syn.release();
+        c.sendSyn(now, true);
+        return c;
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Accessors
+
+    public ConnectionId id() {
+        return id;
+    }
+
+    public TcpState state() {
+        return state;
+    }
+
+    public TcpConfig config() {
+        return config;
+    }
+
+    /** Why the connection closed, or null while it is not CLOSED. */
+    public CloseReason closeReason() {
+        return closeReason;
+    }
+
+    public Object attachment() {
+        return attachment;
+    }
+
+    public void attach(Object value) {
+        attachment = value;
+    }
+
+    public boolean isOrphaned() {
+        return orphaned;
+    }
+
+    /**
+     * Applies changed settings (channel options set after the handshake). Window scale, MSS,
+     * timestamps and SACK were fixed by the handshake and keep their negotiated values.
+     */
+    public void reconfigure(long now, TcpConfig newConfig) {
+        boolean keepAliveWasOn = config.keepAlive();
+        config = newConfig;
+        if (newConfig.keepAlive() && (state == TcpState.ESTABLISHED || state == TcpState.CLOSE_WAIT)
+                && (!keepAliveWasOn || keepAliveDeadline == NEVER)) {
+            armKeepAlive(now);
+        } else if (!newConfig.keepAlive()) {
+            keepAliveDeadline = NEVER;
+        }
+    }
+
+    /** Bytes the application may still queue before the send buffer is full. */
+    public int sendSpace() {
+        return Math.max(0, config.sendBuffer() - sendQueue.bytes());
+    }
+
+    /** Send-Q as netstat shows it: bytes queued and not yet acknowledged. */
+    public int sendQueueBytes() {
+        return sendQueue.bytes();
+    }
+
+    /** Recv-Q as netstat shows it: bytes received in order and not yet read by the application. */
+    public int receiveQueueBytes() {
+        return unreadBytes;
+    }
+
+    public int outOfOrderBytes() {
+        return reassembly.bytes();
+    }
+
+    public int congestionWindow() {
+        return cwnd;
+    }
+
+    public int slowStartThreshold() {
+        return ssthresh;
+    }
+
+    public long smoothedRttNanos() {
+        return rtt.srtt();
+    }
+
+    public long rtoNanos() {
+        return rtt.rto();
+    }
+
+    /** Payload bytes in a full-sized segment we send (RFC 6691: MSS less the options we carry). */
+    public int sendMss() {
+        return Math.max(1, Math.min(peerMss, config.mss()) - (tsOn ? TS_OPTION_BYTES : 0));
+    }
+
+    public int sndUna() {
+        return sndUna;
+    }
+
+    public int sndNxt() {
+        return sndNxt;
+    }
+
+    public int rcvNxt() {
+        return rcvNxt;
+    }
+
+    public int iss() {
+        return iss;
+    }
+
+    public int irs() {
+        return irs;
+    }
+
+    public boolean timestampsEnabled() {
+        return tsOn;
+    }
+
+    public boolean sackEnabled() {
+        return sackOn;
+    }
+
+    public int sendWindowScale() {
+        return sndWscale;
+    }
+
+    public int receiveWindowScale() {
+        return rcvWscale;
+    }
+
+    public int peerWindow() {
+        return sndWnd;
+    }
+
+    /** Whether the handshake started from a listener (passive open). */
+    public boolean isPassiveOpen() {
+        return passiveOpen;
+    }
+
+    /** The earliest time at which {@link #onTimer(long)} has work to do, or Long.MAX_VALUE. */
+    public long nextDeadline() {
+        long d = rtoDeadline;
+        if (delayedAckDeadline < d) d = delayedAckDeadline;
+        if (persistDeadline < d) d = persistDeadline;
+        if (keepAliveDeadline < d) d = keepAliveDeadline;
+        if (timeWaitDeadline < d) d = timeWaitDeadline;
+        if (finWait2Deadline < d) d = finWait2Deadline;
+        return d;
+    }
+
+    /** The timer netstat shows: "on" (retransmission), "probe" (persist), "keepalive", "timewait", or "off". */
+    public ConnectionTimer activeTimer(long now) {
+        if (timeWaitDeadline != NEVER) return new ConnectionTimer("timewait", timeWaitDeadline - now, 0);
+        if (rtoDeadline != NEVER) return new ConnectionTimer("on", rtoDeadline - now, retransmits);
+        if (persistDeadline != NEVER) return new ConnectionTimer("probe", persistDeadline - now, persistBackoff);
+        if (finWait2Deadline != NEVER) return new ConnectionTimer("timewait", finWait2Deadline - now, 0);
+        if (keepAliveDeadline != NEVER) return new ConnectionTimer("keepalive", keepAliveDeadline - now, keepAliveProbes);
+        return new ConnectionTimer("off", 0, 0);
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // User calls (RFC 9293 §3.10.2 - 3.10.6)
+
+    /** Queues data to send; ownership of {@code data} passes to the connection. Call {@link #flush} to send. */
+    public void write(ByteBuf data) {
+        if (state == TcpState.CLOSED || finQueued) {
+            data.release();
+            throw new IllegalStateException(finQueued ? "connection output is shut down" : "connection is closed");
+        }
+        sendQueue.add(data);
+    }
+
+    /** Sends what the windows allow of the queued data. */
+    public void flush(long now) {
+        if (state.isSynchronized() || state == TcpState.CLOSE_WAIT) {
+            output(now);
+        }
+    }
+
+    /** The application read {@code bytes} of delivered data: the receive window may open again. */
+    public void consumed(long now, int bytes) {
+        if (bytes <= 0 || state == TcpState.CLOSED) {
+            return;
+        }
+        int before = currentWindow();
+        unreadBytes = Math.max(0, unreadBytes - bytes);
+        if (!state.isSynchronized() || state.isReceiveClosed()) {
+            return;
+        }
+        // RFC 9293 §3.8.6.2.2: announce the opening window only when it is worth a segment; else let
+        // the next ACK carry it.
+        int after = freeReceiveSpace();
+        int mss = receiveMssEstimate();
+        if (before < 2 * mss && after - before >= Math.min(config.receiveBuffer() / 2, 2 * mss)) {
+            sendAck(now);
+        }
+    }
+
+    /** Half-close (RFC 9293 §3.10.4): a FIN follows the queued data; receiving goes on. */
+    public void shutdownOutput(long now) {
+        switch (state) {
+            case SYN_SENT -> close(CloseReason.NORMAL, now);
+            case SYN_RECEIVED, ESTABLISHED -> {
+                queueFin();
+                setState(TcpState.FIN_WAIT_1);
+                output(now);
+            }
+            case CLOSE_WAIT -> {
+                queueFin();
+                setState(TcpState.LAST_ACK);
+                output(now);
+            }
+            default -> {
+                // Already closing or closed: nothing more to send.
+            }
+        }
+    }
+
+    /**
+     * Full close by the application: FIN after queued data, and the connection becomes an orphan that
+     * finishes on its own. Unread received data means the peer's data would be lost, so the
+     * connection is reset instead (RFC 1122 4.2.2.13).
+     */
+    public void close(long now) {
+        if (state == TcpState.CLOSED) {
+            return;
+        }
+        orphaned = true;
+        if (unreadBytes > 0 || !reassembly.isEmpty()) {
+            abort(now);
+            return;
+        }
+        shutdownOutput(now);
+        if (state == TcpState.FIN_WAIT_2) {
+            finWait2Deadline = now + config.finWait2TimeoutNanos();
+        }
+    }
+
+    /** Abort (RFC 9293 §3.10.5): RST to the peer where it holds state, then CLOSED. */
+    public void abort(long now) {
+        switch (state) {
+            case SYN_RECEIVED, ESTABLISHED, FIN_WAIT_1, FIN_WAIT_2, CLOSE_WAIT, CLOSING, LAST_ACK -> sendReset(now);
+            default -> {
+            }
+        }
+        close(CloseReason.ABORTED, now);
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Timers
+
+    /** Runs every timer whose deadline is at or before {@code now}. */
+    public void onTimer(long now) {
+        if (state == TcpState.CLOSED) {
+            return;
+        }
+        if (timeWaitDeadline <= now) {
+            timeWaitDeadline = NEVER;
+            close(CloseReason.NORMAL, now);
+            return;
+        }
+        if (finWait2Deadline <= now) {
+            finWait2Deadline = NEVER;
+            if (state == TcpState.FIN_WAIT_2) {
+                counters.finWait2Timeouts++;
+                sendReset(now);
+                close(CloseReason.FIN_WAIT_2_TIMEOUT, now);
+                return;
+            }
+        }
+        if (rtoDeadline <= now) {
+            rtoDeadline = NEVER;
+            retransmitTimeout(now);
+            if (state == TcpState.CLOSED) {
+                return;
+            }
+        }
+        if (persistDeadline <= now) {
+            persistDeadline = NEVER;
+            persistTimeout(now);
+            if (state == TcpState.CLOSED) {
+                return;
+            }
+        }
+        if (keepAliveDeadline <= now) {
+            keepAliveDeadline = NEVER;
+            keepAliveTimeout(now);
+            if (state == TcpState.CLOSED) {
+                return;
+            }
+        }
+        if (delayedAckDeadline <= now) {
+            delayedAckDeadline = NEVER;
+            sendAck(now);
+        }
+    }
+
+    private void retransmitTimeout(long now) {
+        boolean synState = state == TcpState.SYN_SENT || state == TcpState.SYN_RECEIVED;
+        if (!synState && sndMax == sndUna) {
+            return; // nothing outstanding
+        }
+        retransmits++;
+        if (retransmits > retryLimit()) {
+            giveUp(now, synState ? CloseReason.CONNECT_TIMEOUT : CloseReason.RETRANSMIT_TIMEOUT);
+            return;
+        }
+        if (!synState && userTimedOut(now)) {
+            giveUp(now, CloseReason.USER_TIMEOUT);
+            return;
+        }
+        counters.retransmitTimeouts++;
+        rtt.backOff(); // RFC 6298 §5.5
+        if (synState) {
+            counters.synRetransmits++;
+            sendSyn(now, state == TcpState.SYN_RECEIVED);
+            return;
+        }
+        // RFC 5681 §3.1 equation 4, and the loss window of one segment.
+        int flight = sndMax - sndUna;
+        ssthresh = Math.max(flight / 2, 2 * sendMss());
+        cwnd = sendMss();
+        bytesAckedInAvoidance = 0;
+        inRecovery = false;
+        dupAcks = 0;
+        recover = sndMax; // RFC 6582 §3.2 step 4 after a timeout
+        // RFC 2018 §8: the receiver may renege, so SACK information is dropped after a timeout.
+        scoreboard.clear();
+        rttTiming = false;
+        sndNxt = sndUna; // go back N: resend from the first unacknowledged byte
+        highRxt = sndUna;
+        if (finQueued && Seq.ge(sndUna, finSeq)) {
+            counters.finRetransmits++;
+        }
+        output(now);
+        armRetransmitTimer(now);
+    }
+
+    private int retryLimit() {
+        return switch (state) {
+            case SYN_SENT -> config.synRetries();
+            case SYN_RECEIVED -> config.synAckRetries();
+            // Seed 003 (Q254930): a closing connection must not wait for an absent peer forever.
+            case FIN_WAIT_1, CLOSING, LAST_ACK -> Math.min(config.orphanRetries(), config.dataRetries());
+            default -> orphaned ? Math.min(config.orphanRetries(), config.dataRetries()) : config.dataRetries();
+        };
+    }
+
+    private boolean userTimedOut(long now) {
+        return config.userTimeoutNanos() > 0 && now - lastProgress >= config.userTimeoutNanos();
+    }
+
+    private void giveUp(long now, CloseReason reason) {
+        if (reason == CloseReason.CONNECT_TIMEOUT || reason == CloseReason.RETRANSMIT_TIMEOUT) {
+            counters.connectionTimeouts++;
+        }
+        if (state.isSendClosed()) {
+            counters.orphanRetriesExhausted++;
+        }
+        if (state != TcpState.SYN_SENT) {
+            sendReset(now); // RFC 9293 §3.8.3: R2 exceeded, close the connection
+        }
+        close(reason, now);
+    }
+
+    private void persistTimeout(long now) {
+        if (!hasUnsentData()) {
+            persistBackoff = 0;
+            return;
+        }
+        if (userTimedOut(now)) {
+            giveUp(now, CloseReason.USER_TIMEOUT);
+            return;
+        }
+        if (usableWindow() > 0) {
+            // The window opened but was too small to pass sender SWS avoidance: the override timeout
+            // of RFC 1122 4.2.3.4 sends what fits.
+            persistBackoff = 0;
+            output(now, true);
+            return;
+        }
+        // RFC 9293 §3.8.6.1 / RFC 1122 4.2.2.17: probe the zero window. Like Linux, the probe carries
+        // an old sequence number so it cannot be taken as data, and the peer must answer with an ACK.
+        counters.persistProbes++;
+        transmitControl(now, sndUna - 1, TcpFlags.ACK);
+        persistBackoff++;
+        armPersistTimer(now);
+    }
+
+    private void keepAliveTimeout(long now) {
+        if (!config.keepAlive() || !(state == TcpState.ESTABLISHED || state == TcpState.CLOSE_WAIT)) {
+            return;
+        }
+        if (sndMax != sndUna) {
+            // Data outstanding: the retransmission timer watches the peer.
+            keepAliveDeadline = now + config.keepAliveIdleNanos();
+            return;
+        }
+        if (keepAliveProbes >= config.keepAliveCount()) {
+            giveUp(now, CloseReason.KEEPALIVE_TIMEOUT);
+            return;
+        }
+        // RFC 1122 4.2.3.6: a probe with SEG.SEQ = SND.NXT - 1 and no data.
+        counters.keepaliveProbes++;
+        keepAliveProbes++;
+        transmitControl(now, sndUna - 1, TcpFlags.ACK);
+        keepAliveDeadline = now + config.keepAliveIntervalNanos();
+    }
+
+    private void armRetransmitTimer(long now) {
+        rtoDeadline = capByUserTimeout(now + rtt.rto());
+    }
+
+    /** RFC 5482: with a user timeout, the timers fire no later than the moment it expires. */
+    private long capByUserTimeout(long deadline) {
+        long limit = config.userTimeoutNanos();
+        return limit > 0 ? Math.min(deadline, lastProgress + limit) : deadline;
+    }
+
+    private void armPersistTimer(long now) {
+        long interval = Math.min(PERSIST_MAX_NANOS, rtt.rto() << Math.min(persistBackoff, 20));
+        persistDeadline = capByUserTimeout(now + Math.max(interval, config.rtoMinNanos()));
+    }
+
+    private void armKeepAlive(long now) {
+        if (config.keepAlive()) {
+            keepAliveDeadline = now + config.keepAliveIdleNanos();
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Segment arrival (RFC 9293 §3.10.7)
+
+    /** Processes one arriving segment; ownership of its payload passes to the connection. */
+    public void segmentArrived(long now, TcpSegment seg) {
+        counters.segmentsReceived++;
+        try {
+            switch (state) {
+                case CLOSED, LISTEN -> {
+                    // The owner routes segments for closed connections elsewhere.
+                }
+                case SYN_SENT -> synSentArrival(now, seg);
+                case TIME_WAIT -> timeWaitArrival(now, seg);
+                default -> synchronizedArrival(now, seg);
+            }
+        } finally {
+            seg.release();
+        }
+        if (state != TcpState.CLOSED && ackNow) {
+            sendAck(now);
+        }
+    }
+
+    /** RFC 9293 §3.10.7.3. */
+    private void synSentArrival(long now, TcpSegment seg) {
+        boolean ackFlag = seg.has(TcpFlags.ACK);
+        if (ackFlag && (Seq.le(seg.ack, iss) || Seq.gt(seg.ack, sndMax))) {
+            if (!seg.has(TcpFlags.RST)) {
+                transmitReset(seg.ack);
+            }
+            return;
+        }
+        if (seg.has(TcpFlags.RST)) {
+            if (ackFlag) {
+                counters.resetsReceived++;
+                close(CloseReason.REFUSED, now);
+            }
+            return;
+        }
+        if (!seg.has(TcpFlags.SYN)) {
+            return;
+        }
+        takePeerSyn(now, seg);
+        if (ackFlag) {
+            sndWnd = seg.window; // RFC 7323 §2.2: the window in a SYN-ACK is not scaled
+            sndWl1 = seg.seq;
+            sndWl2 = seg.ack;
+            maxSndWnd = sndWnd;
+            ackAdvanced(now, seg, seg.ack);
+            establish(now);
+            ackNow = true;
+            output(now);
+        } else {
+            // Simultaneous open (RFC 9293 §3.5, figure 8).
+            setState(TcpState.SYN_RECEIVED);
+            sendSyn(now, true);
+        }
+    }
+
+    /** Records what the peer's SYN tells: its ISN, MSS, window scale, timestamps and SACK permission. */
+    private void takePeerSyn(long now, TcpSegment syn) {
+        irs = syn.seq;
+        rcvNxt = syn.seq + 1;
+        rcvAdvRight = rcvNxt;
+        lastAckSent = rcvNxt;
+        TcpOptions o = syn.options;
+        peerMss = o.mss > 0 ? o.mss : DEFAULT_PEER_MSS;
+        peerOfferedWindowScale = o.windowScale >= 0;
+        if (peerOfferedWindowScale) { // our SYN always offers it, so it applies when the peer's does (RFC 7323 §1.3)
+            sndWscale = Math.min(o.windowScale, TcpConfig.MAX_WINDOW_SCALE); // RFC 7323 §2.3
+            rcvWscale = config.effectiveWindowScale();
+        } else {
+            sndWscale = 0;
+            rcvWscale = 0;
+        }
+        tsOn = config.timestamps() && o.hasTimestamps;
+        if (tsOn) {
+            tsRecent = o.tsVal;
+            tsRecentAge = now;
+            tsRecentValid = true;
+        }
+        sackOn = config.sack() && o.sackPermitted;
+        sndWnd = syn.window; // RFC 7323 §2.2: the window in a SYN is not scaled
+        sndWl1 = syn.seq;
+        maxSndWnd = sndWnd;
+    }
+
+    private void establish(long now) {
+        setState(TcpState.ESTABLISHED);
+        cwnd = config.initialCwndSegments() * sendMss(); // RFC 6928, counted in segments as Linux does
+        retransmits = 0;
+        rtoDeadline = NEVER;
+        lastProgress = now;
+        armKeepAlive(now);
+        events.onEstablished(this);
+    }
+
+    /** TIME_WAIT (RFC 9293 §3.10.7.4): only a retransmitted FIN matters; RST is ignored (RFC 1337). */
+    private void timeWaitArrival(long now, TcpSegment seg) {
+        if (seg.has(TcpFlags.RST)) {
+            return; // RFC 1337 TIME-WAIT assassination fix
+        }
+        if (seg.has(TcpFlags.SYN)) {
+            // The owner admits provably new SYNs (RFC 6191) before this point; any other gets the old ACK.
+            counters.challengeAcks++;
+            ackNow = true;
+            return;
+        }
+        if (seg.has(TcpFlags.FIN)) {
+            // The peer lost our ACK of its FIN: ACK again and restart the 2*MSL timer.
+            timeWaitDeadline = now + config.timeWaitNanos();
+            ackNow = true;
+            return;
+        }
+        if (seg.payloadLength() > 0) {
+            ackNow = true;
+        }
+    }
+
+    /** RFC 9293 §3.10.7.4 for SYN_RECEIVED and the synchronized states, in the RFC's order. */
+    private void synchronizedArrival(long now, TcpSegment seg) {
+        boolean rst = seg.has(TcpFlags.RST);
+        int segLen = seg.seqLength();
+        if (state == TcpState.SYN_RECEIVED && seg.has(TcpFlags.SYN) && !seg.has(TcpFlags.ACK) && seg.seq == irs) {
+            // The peer did not get our SYN-ACK and repeated its SYN.
+            sendSyn(now, true);
+            return;
+        }
+
+        // RFC 7323 §5.3 R1: PAWS.
+        if (tsOn && seg.options.hasTimestamps && tsRecentValid && !rst && Seq.lt(seg.options.tsVal, tsRecent)) {
+            if (now - tsRecentAge > PAWS_IDLE_LIMIT_NANOS) {
+                tsRecentValid = false; // RFC 7323 §5.5
+            } else {
+                counters.pawsRejected++;
+                ackNow = true;
+                return;
+            }
+        }
+
+        // First: sequence number acceptability (§3.10.7.4 table).
+        int rcvWnd = Math.max(0, rcvAdvRight - rcvNxt);
+        boolean acceptable;
+        boolean dataFitsWindow = true;
+        if (segLen == 0) {
+            acceptable = rcvWnd == 0 ? seg.seq == rcvNxt : Seq.inWindow(seg.seq, rcvNxt, rcvNxt + rcvWnd);
+        } else if (rcvWnd == 0) {
+            // A zero window accepts no data, but the ACK, RST and URG in it still count (§3.10.7.4).
+            acceptable = seg.seq == rcvNxt;
+            dataFitsWindow = false;
+        } else {
+            acceptable = Seq.inWindow(seg.seq, rcvNxt, rcvNxt + rcvWnd)
+                    || Seq.inWindow(seg.seq + segLen - 1, rcvNxt, rcvNxt + rcvWnd);
+        }
+        if (!acceptable) {
+            counters.unacceptableSegments++;
+            if (!rst) {
+                ackNow = true;
+            }
+            return;
+        }
+
+        // RFC 7323 §4.3 (3): remember the timestamp of the segment that covers Last.ACK.sent.
+        if (tsOn && seg.options.hasTimestamps && Seq.ge(seg.options.tsVal, tsRecent) && Seq.le(seg.seq, lastAckSent)) {
+            tsRecent = seg.options.tsVal;
+            tsRecentAge = now;
+            tsRecentValid = true;
+        }
+
+        // Second: RST (RFC 9293 §3.10.7.4 with the RFC 5961 §3.2 exact-match rule).
+        if (rst) {
+            if (seg.seq != rcvNxt) {
+                counters.challengeAcks++;
+                ackNow = true; // challenge ACK; an in-window RST not exactly at RCV.NXT may be forged
+                return;
+            }
+            counters.resetsReceived++;
+            CloseReason reason = state == TcpState.SYN_RECEIVED && !passiveOpen ? CloseReason.REFUSED
+                    : state == TcpState.LAST_ACK || state == TcpState.CLOSING ? CloseReason.NORMAL
+                    : CloseReason.RESET_BY_PEER;
+            close(reason, now);
+            return;
+        }
+
+        // Fourth: SYN in a synchronized state gets a challenge ACK (RFC 5961 §4, RFC 9293 §3.10.7.4).
+        if (seg.has(TcpFlags.SYN)) {
+            counters.challengeAcks++;
+            ackNow = true;
+            return;
+        }
+
+        // Fifth: ACK.
+        if (!seg.has(TcpFlags.ACK)) {
+            return;
+        }
+        lastReceived = now;
+        keepAliveProbes = 0;
+        if (keepAliveDeadline != NEVER) {
+            armKeepAlive(now);
+        }
+        if (state == TcpState.SYN_RECEIVED) {
+            if (Seq.lt(sndUna, seg.ack) && Seq.le(seg.ack, sndMax)) {
+                if (!events.admitEstablished(this)) {
+                    return; // accept queue full: stay in SYN_RECEIVED, the peer's next ACK retries
+                }
+                sndWnd = seg.window << sndWscale;
+                sndWl1 = seg.seq;
+                sndWl2 = seg.ack;
+                maxSndWnd = Math.max(maxSndWnd, sndWnd);
+                ackAdvanced(now, seg, seg.ack);
+                establish(now);
+            } else {
+                transmitReset(seg.ack);
+                return;
+            }
+        } else if (!processAck(now, seg)) {
+            return;
+        }
+
+        // Sixth/seventh: segment text.
+        int payloadLen = seg.payloadLength();
+        if (payloadLen > 0 && dataFitsWindow) {
+            if (state == TcpState.ESTABLISHED || state == TcpState.FIN_WAIT_1 || state == TcpState.FIN_WAIT_2) {
+                if (orphaned) {
+                    // Nobody will read this data; tell the peer (RFC 9293 §3.10.7.4, RFC 1122 4.2.2.13).
+                    sendReset(now);
+                    close(CloseReason.DATA_AFTER_CLOSE, now);
+                    return;
+                }
+                receiveText(now, seg);
+            }
+        } else if (payloadLen > 0) {
+            ackNow = true;
+        }
+
+        // Eighth: FIN.
+        if (seg.has(TcpFlags.FIN) && dataFitsWindow) {
+            int segFinSeq = seg.seq + payloadLen;
+            if (Seq.inWindow(segFinSeq, rcvNxt, rcvAdvRight + 1)) {
+                peerFinPending = true;
+                peerFinSeq = segFinSeq;
+            }
+            ackNow = true;
+        }
+        if (peerFinPending && peerFinSeq == rcvNxt) {
+            peerFinPending = false;
+            finArrived(now);
+        }
+    }
+
+    /** ACK processing for the synchronized states; false when the segment is to be dropped. */
+    private boolean processAck(long now, TcpSegment seg) {
+        int ack = seg.ack;
+        if (Seq.gt(ack, sndMax)) {
+            ackNow = true; // acknowledges something not yet sent (§3.10.7.4)
+            return false;
+        }
+        // RFC 5961 §5.2: an ACK too far below SND.UNA is dropped with an ACK.
+        if (Seq.lt(ack, sndUna - Math.max(maxSndWnd, 1))) {
+            counters.challengeAcks++;
+            ackNow = true;
+            return false;
+        }
+        int oldWnd = sndWnd;
+        if (sackOn && seg.options.sackBlockCount() > 0) {
+            for (int i = 0; i < seg.options.sackBlockCount(); i++) {
+                scoreboard.add(seg.options.sackLeft(i), seg.options.sackRight(i), sndUna, sndMax);
+            }
+        }
+        // Window update rule of §3.10.7.4 (SND.WL1/WL2).
+        if (Seq.ge(ack, sndUna) && (Seq.lt(sndWl1, seg.seq) || (sndWl1 == seg.seq && Seq.le(sndWl2, ack)))) {
+            sndWnd = seg.window << sndWscale;
+            sndWl1 = seg.seq;
+            sndWl2 = ack;
+            if (sndWnd > maxSndWnd) {
+                maxSndWnd = sndWnd;
+            }
+        }
+        if (Seq.gt(ack, sndUna)) {
+            ackAdvanced(now, seg, ack);
+        } else if (ack == sndUna && sndMax != sndUna && seg.payloadLength() == 0
+                && !seg.has(TcpFlags.SYN) && !seg.has(TcpFlags.FIN) && sndWnd == oldWnd) {
+            duplicateAck(now); // RFC 5681 §2 DUPLICATE ACKNOWLEDGMENT
+        }
+        if (state == TcpState.CLOSED) {
+            return false;
+        }
+        boolean finAcked = finQueued && Seq.gt(sndUna, finSeq);
+        switch (state) {
+            case FIN_WAIT_1 -> {
+                if (finAcked) {
+                    setState(TcpState.FIN_WAIT_2);
+                    if (orphaned) {
+                        finWait2Deadline = now + config.finWait2TimeoutNanos();
+                    }
+                }
+            }
+            case CLOSING -> {
+                if (finAcked) {
+                    enterTimeWait(now);
+                    return false;
+                }
+            }
+            case LAST_ACK -> {
+                if (finAcked) {
+                    close(CloseReason.NORMAL, now);
+                    return false;
+                }
+            }
+            default -> {
+            }
+        }
+        if (hasUnsentData() || (finQueued && !finSent())) {
+            output(now);
+        }
+        return true;
+    }
+
+    /** SND.UNA moves forward to {@code ack}. */
+    private void ackAdvanced(long now, TcpSegment seg, int ack) {
+        int oldUna = sndUna;
+        boolean synAcked = oldUna == iss;
+        boolean finAcked = finQueued && Seq.le(oldUna, finSeq) && Seq.gt(ack, finSeq);
+        int dataAcked = ack - oldUna - (synAcked ? 1 : 0) - (finAcked ? 1 : 0);
+        sndUna = ack;
+        if (Seq.lt(sndNxt, sndUna)) {
+            sndNxt = sndUna;
+        }
+        if (Seq.lt(highRxt, sndUna)) {
+            highRxt = sndUna;
+        }
+        sendQueue.removeBefore(streamOffset(Seq.min(ack, dataEndSeq())));
+        scoreboard.ackTo(sndUna);
+        lastProgress = now;
+        retransmits = 0;
+        persistBackoff = 0;
+
+        // RTT: from the timestamp echo (RFC 7323 §4.1), else from the one timed segment (Karn's rule).
+        if (tsOn && seg.options.hasTimestamps && seg.options.tsEcr != 0) {
+            long sentMillis = (seg.options.tsEcr - tsOffset) & 0xffffffffL;
+            long nowMillis = tsClock(now) - tsOffset & 0xffffffffL;
+            long rttMillis = (nowMillis - sentMillis) & 0xffffffffL;
+            if (rttMillis < 3_600_000L) {
+                rtt.sample(rttMillis * 1_000_000L);
+            }
+        } else if (rttTiming && Seq.gt(ack, rttSeq)) {
+            rttTiming = false;
+            rtt.sample(now - rttStart);
+        }
+
+        if (state.isSynchronized()) {
+            congestionOnAck(now, ack, Math.max(dataAcked, 0));
+        }
+        dupAcks = inRecovery ? dupAcks : 0;
+        // RFC 6298 §5.2/5.3: stop the timer when all is acknowledged, else restart it.
+        if (sndMax == sndUna) {
+            rtoDeadline = NEVER;
+        } else {
+            armRetransmitTimer(now);
+        }
+        if (dataAcked > 0 && sendSpace() > 0) {
+            events.onSendSpace(this);
+        }
+    }
+
+    private void congestionOnAck(long now, int ack, int acked) {
+        int mss = sendMss();
+        if (inRecovery) {
+            if (Seq.ge(ack, recoveryPoint)) {
+                // Full acknowledgment: leave recovery (RFC 6582 §3.2 step 3, RFC 6675 §5).
+                inRecovery = false;
+                dupAcks = 0;
+                int flight = sndMax - sndUna;
+                cwnd = sackOn ? ssthresh : Math.min(ssthresh, Math.max(flight, mss) + mss);
+                bytesAckedInAvoidance = 0;
+            } else if (!sackOn) {
+                // NewReno partial acknowledgment (RFC 6582 §3.2 step 5): retransmit the next hole,
+                // deflate by the amount acknowledged, add back one segment.
+                retransmitFirstUnacked(now);
+                cwnd = Math.max(mss, cwnd - acked + (acked >= mss ? mss : 0));
+                if (!partialAckSeen) {
+                    partialAckSeen = true;
+                    armRetransmitTimer(now);
+                }
+            }
+            return;
+        }
+        if (!cwndLimited) {
+            return; // RFC 7661: do not grow a window the sender is not using
+        }
+        if (cwnd < ssthresh) {
+            cwnd += Math.min(acked, 2 * mss); // RFC 5681 §3.1 slow start, RFC 3465 L = 2*SMSS
+        } else {
+            bytesAckedInAvoidance += acked; // RFC 5681 §3.1 congestion avoidance, byte counting
+            if (bytesAckedInAvoidance >= cwnd) {
+                bytesAckedInAvoidance -= cwnd;
+                cwnd += mss;
+            }
+        }
+        if (cwnd > TcpConfig.MAX_WINDOW) {
+            cwnd = TcpConfig.MAX_WINDOW;
+        }
+    }
+
+    private void duplicateAck(long now) {
+        counters.duplicateAcks++;
+        dupAcks++;
+        int mss = sendMss();
+        if (inRecovery) {
+            if (!sackOn) {
+                cwnd += mss; // RFC 6582 §3.2 step 4: inflate for each further duplicate
+            }
+            output(now);
+            return;
+        }
+        boolean lossIndicated = dupAcks >= SackScoreboard.DUP_THRESH
+                || (sackOn && scoreboard.lossBoundary(sndUna, mss) != sndUna);
+        // RFC 6582 §3.2 step 2: no second fast retransmit for losses of the same window.
+        if (lossIndicated && sndNxt == sndMax && Seq.gt(sndUna, recover)) {
+            enterRecovery(now);
+        }
+    }
+
+    private void enterRecovery(long now) {
+        int mss = sendMss();
+        counters.fastRetransmits++;
+        int flight = sndMax - sndUna;
+        ssthresh = Math.max(flight / 2, 2 * mss); // RFC 5681 §3.2 equation 4
+        recoveryPoint = sndMax;
+        recover = sndMax;
+        inRecovery = true;
+        partialAckSeen = false;
+        highRxt = sndUna;
+        rttTiming = false;
+        retransmitFirstUnacked(now);
+        cwnd = sackOn ? ssthresh : ssthresh + SackScoreboard.DUP_THRESH * mss;
+        output(now);
+    }
+
+    /** Retransmits one segment starting at SND.UNA (fast retransmit, RFC 5681 §3.2 step 2). */
+    private void retransmitFirstUnacked(long now) {
+        int end = sackOn ? scoreboard.holeEnd(sndUna, sndMax) : sndMax;
+        int len = Math.min(sendMss(), Math.min(end - sndUna, dataEndSeq() - sndUna));
+        if (len > 0) {
+            int sent = transmitData(now, sndUna, len, false);
+            counters.retransmittedSegments++;
+            highRxt = Seq.max(highRxt, sndUna + sent);
+        } else if (finQueued && sndUna == finSeq) {
+            transmitControl(now, finSeq, TcpFlags.FIN | TcpFlags.ACK);
+            counters.retransmittedSegments++;
+        }
+        armRetransmitTimer(now);
+    }
+
+    /** In-order and out-of-order data (RFC 9293 §3.10.7.4 seventh step). */
+    private void receiveText(long now, TcpSegment seg) {
+        ByteBuf payload = seg.payload;
+        int seq = seg.seq;
+        int len = payload.readableBytes();
+        int begin = 0;
+        if (Seq.lt(seq, rcvNxt)) {
+            begin = rcvNxt - seq; // already received: trim the front
+        }
+        int end = len;
+        int rightEdge = rcvAdvRight;
+        if (Seq.gt(seq + len, rightEdge)) {
+            end = Math.max(begin, rightEdge - seq); // beyond the window: trim the tail
+        }
+        if (end <= begin) {
+            ackNow = true;
+            return;
+        }
+        if (len > largestSegmentReceived) {
+            largestSegmentReceived = len;
+        }
+        int start = seq + begin;
+        ByteBuf piece = payload.retainedSlice(payload.readerIndex() + begin, end - begin);
+        if (start == rcvNxt) {
+            boolean hadHoles = !reassembly.isEmpty();
+            deliver(piece);
+            while (!reassembly.isEmpty()) {
+                ByteBuf next = reassembly.pollInOrder(rcvNxt);
+                if (next == null) {
+                    break;
+                }
+                deliver(next);
+            }
+            if (hadHoles) {
+                ackNow = true; // RFC 5681 §4.2: ACK at once when a hole is filled
+            } else {
+                bytesSinceAck += end - begin;
+                if (bytesSinceAck >= 2 * receiveMssEstimate()) {
+                    ackNow = true; // RFC 5681 §4.2: ACK at least every second full-sized segment
+                } else if (delayedAckDeadline == NEVER) {
+                    delayedAckDeadline = now + config.delayedAckNanos();
+                }
+            }
+        } else {
+            counters.outOfOrderSegments++;
+            if (!reassembly.insert(start, piece, config.maxOutOfOrderBytes())) {
+                counters.outOfOrderDropped++;
+            }
+            ackNow = true; // RFC 5681 §4.2: out-of-order data is acknowledged at once (with SACK)
+        }
+    }
+
+    private void deliver(ByteBuf data) {
+        int n = data.readableBytes();
+        rcvNxt += n;
+        unreadBytes += n;
+        events.onData(this, data);
+    }
+
+    private void finArrived(long now) {
+        rcvNxt += 1;
+        ackNow = true;
+        switch (state) {
+            case SYN_RECEIVED, ESTABLISHED -> setState(TcpState.CLOSE_WAIT);
+            case FIN_WAIT_1 -> setState(TcpState.CLOSING); // our FIN not yet acknowledged: simultaneous close
+            case FIN_WAIT_2 -> {
+                finWait2Deadline = NEVER;
+                sendAck(now);
+                enterTimeWait(now);
+            }
+            default -> {
+            }
+        }
+        keepAliveDeadline = state == TcpState.CLOSE_WAIT ? keepAliveDeadline : NEVER;
+        events.onPeerFin(this);
+    }
+
+    private void enterTimeWait(long now) {
+        if (ackNow) {
+            sendAck(now);
+        }
+        rtoDeadline = NEVER;
+        persistDeadline = NEVER;
+        keepAliveDeadline = NEVER;
+        delayedAckDeadline = NEVER;
+        finWait2Deadline = NEVER;
+        sendQueue.releaseAll();
+        reassembly.releaseAll();
+        if (config.timeWaitNanos() == 0 || !events.admitTimeWait(this)) {
+            close(CloseReason.NORMAL, now); // table full: the newest closer skips TIME_WAIT (seed 001)
+            return;
+        }
+        setState(TcpState.TIME_WAIT);
+        timeWaitDeadline = now + config.timeWaitNanos();
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // TIME_WAIT reuse (seed 000, Q230307)
+
+    /**
+     * Whether a SYN for this TIME_WAIT connection's 4-tuple is provably a new incarnation: its timestamp
+     * is newer than the last one seen (RFC 6191 §2), or, without timestamps on both, its sequence number
+     * is beyond the old connection's RCV.NXT (RFC 1122 4.2.2.13).
+     */
+    public boolean acceptsNewIncarnation(TcpSegment syn) {
+        if (state != TcpState.TIME_WAIT) {
+            return false;
+        }
+        if (tsOn && syn.options.hasTimestamps) {
+            return Seq.gt(syn.options.tsVal, tsRecent);
+        }
+        return Seq.gt(syn.seq, rcvNxt);
+    }
+
+    /** The old connection gives way to a new incarnation of its 4-tuple. */
+    public void replace(long now) {
+        close(CloseReason.REPLACED, now);
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Output
+
+    private void output(long now) {
+        output(now, false);
+    }
+
+    /**
+     * Sends what the windows allow: SACK-based retransmissions in recovery (RFC 6675 §5 NextSeg), then new
+     * data subject to the peer's window, the congestion window, Nagle (RFC 896) and sender SWS avoidance
+     * (RFC 1122 4.2.3.4), then a FIN once all data is out. {@code force} is the persist timer's override.
+     */
+    private void output(long now, boolean force) {
+        if (!canSendData()) {
+            return;
+        }
+        int mss = sendMss();
+        cwndLimited = false;
+        boolean sentSomething = false;
+        for (int guard = 0; guard < 1 << 16; guard++) {
+            int flight = sndNxt - sndUna;
+            int pipe = inRecovery && sackOn ? pipe() : flight;
+            int cwndBudget = cwnd - pipe;
+            if (inRecovery && sackOn && cwndBudget >= mss) {
+                int lossBoundary = scoreboard.lossBoundary(sndUna, mss);
+                int s = scoreboard.nextUnsacked(Seq.max(highRxt, sndUna), lossBoundary);
+                if (Seq.lt(s, lossBoundary)) {
+                    int len = Math.min(mss, scoreboard.holeEnd(s, lossBoundary) - s);
+                    len = Math.min(len, dataEndSeq() - s);
+                    if (len > 0) {
+                        int sent = transmitData(now, s, len, false);
+                        counters.retransmittedSegments++;
+                        highRxt = s + sent;
+                        sentSomething = true;
+                        continue;
+                    }
+                }
+            }
+            int unsent = dataEndSeq() - sndNxt;
+            if (unsent <= 0) {
+                if (finQueued && sndNxt == finSeq) {
+                    transmitControl(now, finSeq, TcpFlags.FIN | TcpFlags.ACK);
+                    advanceSndNxt(now, finSeq + 1);
+                    sentSomething = true;
+                }
+                break;
+            }
+            int windowRoom = sndUna + sndWnd - sndNxt;
+            int len = Math.min(unsent, mss);
+            len = Math.min(len, windowRoom);
+            if (!force) {
+                if (cwndBudget < len) {
+                    cwndLimited = true;
+                    len = Math.max(0, cwndBudget);
+                }
+            }
+            if (len <= 0) {
+                break;
+            }
+            if (!force && len < mss && len < unsent && len < maxSndWnd / 2) {
+                break; // sender SWS avoidance: wait for a full segment's room
+            }
+            if (!force && len < mss && !config.noDelay() && flight > 0 && !finQueued) {
+                break; // Nagle: one small segment outstanding at a time
+            }
+            boolean withFin = finQueued && sndNxt + len == finSeq;
+            int sent = transmitData(now, sndNxt, len, withFin);
+            if (Seq.lt(sndNxt, sndMax)) {
+                counters.retransmittedSegments++;
+            } else if (!rttTiming && !tsOn) {
+                rttTiming = true;
+                rttSeq = sndNxt;
+                rttStart = now;
+            }
+            advanceSndNxt(now, sndNxt + sent + (withFin && sent == len ? 1 : 0));
+            sentSomething = true;
+            force = false;
+        }
+        if (sentSomething && rtoDeadline == NEVER && sndMax != sndUna) {
+            armRetransmitTimer(now);
+        }
+        // RFC 9293 §3.8.6.1: data waits on a closed (or too small) window and nothing is in flight.
+        if ((hasUnsentData() || (finQueued && !finSent())) && sndMax == sndUna && rtoDeadline == NEVER
+                && persistDeadline == NEVER && !sentSomething) {
+            armPersistTimer(now);
+        } else if (persistDeadline != NEVER && sndMax != sndUna) {
+            persistDeadline = NEVER;
+        }
+    }
+
+    private void advanceSndNxt(long now, int newNxt) {
+        if (sndMax == sndUna && Seq.gt(newNxt, sndNxt)) {
+            lastProgress = now; // the user timeout counts from the first unacknowledged transmission
+        }
+        sndNxt = newNxt;
+        if (Seq.gt(sndNxt, sndMax)) {
+            sndMax = sndNxt;
+        }
+    }
+
+    /** RFC 6675 §4 SetPipe, over holes: unSACKed bytes in flight, less lost ones not yet retransmitted. */
+    private int pipe() {
+        int unsacked = scoreboard.unsackedBetween(sndUna, sndMax);
+        int lossBoundary = scoreboard.lossBoundary(sndUna, sendMss());
+        int lostNotRetransmitted = Seq.lt(highRxt, lossBoundary)
+                ? scoreboard.unsackedBetween(Seq.max(highRxt, sndUna), lossBoundary) : 0;
+        return Math.max(0, unsacked - lostNotRetransmitted);
+    }
+
+    private boolean canSendData() {
+        return switch (state) {
+            case ESTABLISHED, CLOSE_WAIT, FIN_WAIT_1, CLOSING, LAST_ACK -> true;
+            default -> false;
+        };
+    }
+
+    private int usableWindow() {
+        return sndUna + sndWnd - sndNxt;
+    }
+
+    private boolean hasUnsentData() {
+        return Seq.lt(sndNxt, dataEndSeq());
+    }
+
+    private boolean finSent() {
+        return finQueued && Seq.gt(sndMax, finSeq);
+    }
+
+    private void queueFin() {
+        if (!finQueued) {
+            finQueued = true;
+            finSeq = dataEndSeq();
+        }
+    }
+
+    /** Sequence number just past the last queued data byte. */
+    private int dataEndSeq() {
+        return iss + 1 + (int) sendQueue.endOffset();
+    }
+
+    /** Stream offset of sequence number {@code seq} (data byte 0 has sequence number ISS + 1). */
+    private long streamOffset(int seq) {
+        long front = sendQueue.frontOffset();
+        int frontSeq = iss + 1 + (int) front;
+        return front + Seq.diff(frontSeq, seq);
+    }
+
+    /** Sends {@code len} bytes of queued data from {@code seq}; returns how many fit the segment. */
+    private int transmitData(long now, int seq, int len, boolean fin) {
+        TcpOptions options = dataOptions(now);
+        int optionBytes = optionLength(options);
+        int room = Math.min(peerMss, config.mss()) - optionBytes;
+        if (len > room) {
+            len = Math.max(1, room);
+            fin = false;
+        }
+        ByteBuf payload = sendQueue.slice(streamOffset(seq), len);
+        int flags = TcpFlags.ACK | (fin ? TcpFlags.FIN : 0) | (seq + len == dataEndSeq() ? TcpFlags.PSH : 0);
+        emit(now, seq, flags, options, payload);
+        return len;
+    }
+
+    private void transmitControl(long now, int seq, int flags) {
+        emit(now, seq, flags, dataOptions(now), null);
+    }
+
+    private void sendAck(long now) {
+        if (state == TcpState.CLOSED || state == TcpState.SYN_SENT) {
+            ackNow = false;
+            return;
+        }
+        transmitControl(now, sndNxt, TcpFlags.ACK);
+    }
+
+    private void sendReset(long now) {
+        counters.resetsSent++;
+        emit(now, sndMax, TcpFlags.RST | TcpFlags.ACK, tsOn ? TcpOptions.timestamps(tsClock(now), tsRecent) : TcpOptions.NONE, null);
+    }
+
+    /** RST in answer to an unacceptable segment (RFC 9293 §3.10.7.3): SEQ = SEG.ACK. */
+    private void transmitReset(int seq) {
+        counters.resetsSent++;
+        output.send(new TcpSegment(id.localAddr(), id.remoteAddr(), id.localPort(), id.remotePort(), seq, 0,
+                TcpFlags.RST, 0, TcpOptions.NONE, null));
+    }
+
+    private void sendSyn(long now, boolean withAck) {
+        int scale = config.effectiveWindowScale();
+        // A SYN offers everything configured; a SYN-ACK only what the peer's SYN offered (RFC 7323 §1.3, RFC 2018 §2).
+        TcpOptions options = new TcpOptions(config.mss(), !withAck || peerOfferedWindowScale ? scale : -1,
+                config.sack() && (!withAck || sackOn), config.timestamps() && (!withAck || tsOn), tsClock(now),
+                withAck ? tsRecent : 0, NO_EDGES);
+        int window = Math.min(freeReceiveSpace(), 0xffff); // RFC 7323 §2.2: unscaled in a SYN
+        TcpSegment syn = new TcpSegment(id.localAddr(), id.remoteAddr(), id.localPort(), id.remotePort(), iss,
+                withAck ? rcvNxt : 0, TcpFlags.SYN | (withAck ? TcpFlags.ACK : 0), window, options, null);
+        counters.segmentsSent++;
+        if (withAck) {
+            rcvAdvRight = rcvNxt + window;
+            lastAckSent = rcvNxt;
+            ackNow = false;
+        }
+        output.send(syn);
+        sndNxt = iss + 1;
+        if (Seq.gt(sndNxt, sndMax)) {
+            sndMax = sndNxt;
+        }
+        armRetransmitTimer(now);
+    }
+
+    private TcpOptions dataOptions(long now) {
+        int blocks = 0;
+        if (sackOn && !reassembly.isEmpty()) {
+            int maxBlocks = tsOn ? 3 : 4; // RFC 2018 §3: 40 option bytes, 10 taken by timestamps
+            blocks = reassembly.sackBlocks(sackEdges, maxBlocks);
+        }
+        if (!tsOn && blocks == 0) {
+            return TcpOptions.NONE;
+        }
+        int[] edges = blocks == 0 ? NO_EDGES : java.util.Arrays.copyOf(sackEdges, 2 * blocks);
+        return new TcpOptions(-1, -1, false, tsOn, tsOn ? tsClock(now) : 0, tsOn ? tsRecent : 0, edges);
+    }
+
+    private static final int[] NO_EDGES = new int[0];
+
+    private static int optionLength(TcpOptions o) {
+        int n = 0;
+        if (o.hasTimestamps) n += TS_OPTION_BYTES;
+        if (o.sackBlockCount() > 0) n += 4 + 8 * o.sackBlockCount(); // NOP, NOP, kind, len, blocks
+        return Math.min(n, MAX_OPTION_BYTES);
+    }
+
+    /** Builds and hands out one segment carrying our current ACK and window. */
+    private void emit(long now, int seq, int flags, TcpOptions options, ByteBuf payload) {
+        int window = 0;
+        int ack = 0;
+        if ((flags & TcpFlags.ACK) != 0) {
+            ack = rcvNxt;
+            window = windowField();
+            lastAckSent = rcvNxt;
+            ackNow = false;
+            bytesSinceAck = 0;
+            delayedAckDeadline = NEVER;
+        }
+        counters.segmentsSent++;
+        output.send(new TcpSegment(id.localAddr(), id.remoteAddr(), id.localPort(), id.remotePort(), seq, ack,
+                flags, window, options, payload));
+    }
+
+    /**
+     * The window field to send: the free receive space (with receiver SWS avoidance, RFC 9293
+     * §3.8.6.2.2), scaled down (RFC 7323 §2.3), and never shrinking the right edge already offered.
+     */
+    private int windowField() {
+        int free = freeReceiveSpace();
+        int promised = Math.max(0, rcvAdvRight - rcvNxt);
+        int mss = receiveMssEstimate();
+        if (free - promised < Math.min(config.receiveBuffer() / 2, mss)) {
+            free = promised; // do not advance the right edge by less than a segment
+        }
+        int wnd = Math.max(free, promised);
+        int field = wnd >>> rcvWscale;
+        if ((field << rcvWscale) < promised) {
+            field++; // round up rather than shrink
+        }
+        if (field > 0xffff) {
+            field = 0xffff;
+        }
+        rcvAdvRight = rcvNxt + (field << rcvWscale);
+        return field;
+    }
+
+    private int currentWindow() {
+        return Math.max(0, rcvAdvRight - rcvNxt);
+    }
+
+    private int freeReceiveSpace() {
+        return Math.max(0, config.receiveBuffer() - unreadBytes - reassembly.bytes());
+    }
+
+    private int receiveMssEstimate() {
+        return Math.max(Math.min(config.mss(), Math.max(largestSegmentReceived, DEFAULT_PEER_MSS)), 1);
+    }
+
+    /** RFC 7323 §5.4: a 1 ms timestamp clock with a per-connection offset. */
+    private int tsClock(long now) {
+        return (int) (now / 1_000_000L) + tsOffset;
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // State changes
+
+    private void setState(TcpState next) {
+        state = next;
+    }
+
+    private void close(CloseReason reason, long now) {
+        if (state == TcpState.CLOSED) {
+            return;
+        }
+        state = TcpState.CLOSED;
+        closeReason = reason;
+        rtoDeadline = NEVER;
+        delayedAckDeadline = NEVER;
+        persistDeadline = NEVER;
+        keepAliveDeadline = NEVER;
+        timeWaitDeadline = NEVER;
+        finWait2Deadline = NEVER;
+        ackNow = false;
+        sendQueue.releaseAll();
+        reassembly.releaseAll();
+        events.onClosed(this, reason);
+    }
+
+    @Override
+    public String toString() {
+        return id + " " + state;
+    }
+}
