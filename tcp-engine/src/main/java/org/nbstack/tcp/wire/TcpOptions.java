@@ -8,7 +8,7 @@ import java.util.Arrays;
  * edge pairs (at most 4 blocks).
  */
 public final class TcpOptions {
-    private static final int[] NO_SACK = new int[0];
+    static final int[] NO_SACK = new int[0];
     public static final TcpOptions NONE = new TcpOptions(-1, -1, false, false, 0, 0, NO_SACK);
     public static final int MAX_SACK_BLOCKS = 4;
 
@@ -32,6 +32,26 @@ public final class TcpOptions {
         this.tsVal = hasTimestamps ? tsVal : 0;
         this.tsEcr = hasTimestamps ? tsEcr : 0;
         this.sack = sackEdges.length == 0 ? NO_SACK : sackEdges.clone();
+    }
+
+    private TcpOptions(int mss, int windowScale, boolean sackPermitted, boolean hasTimestamps, int tsVal, int tsEcr,
+            int[] sackEdges, boolean adopt) { // adopt only tells this constructor apart from the public one
+        this.mss = mss;
+        this.windowScale = windowScale;
+        this.sackPermitted = sackPermitted;
+        this.hasTimestamps = hasTimestamps;
+        this.tsVal = hasTimestamps ? tsVal : 0;
+        this.tsEcr = hasTimestamps ? tsEcr : 0;
+        this.sack = sackEdges;
+    }
+
+    /**
+     * For the decoder: takes {@code sackEdges} (an even count of at most 8, or {@link #NO_SACK}) without
+     * the defensive copy, since the caller built it for this object alone.
+     */
+    static TcpOptions adopting(int mss, int windowScale, boolean sackPermitted, boolean hasTimestamps, int tsVal,
+            int tsEcr, int[] sackEdges) {
+        return new TcpOptions(mss, windowScale, sackPermitted, hasTimestamps, tsVal, tsEcr, sackEdges, true);
     }
 
     public static TcpOptions timestamps(int tsVal, int tsEcr) {
