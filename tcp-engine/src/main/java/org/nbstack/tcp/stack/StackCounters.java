@@ -1,0 +1,15 @@
+package org.nbstack.tcp.stack;
+
+/** Stack-level event counts; written by the stack's thread, read racily by metrics. */
+public final class StackCounters {
+    public long activeOpens;
+    public long passiveOpens;
+    public long synQueueOverflows;
+    public long acceptQueueOverflows;
+    public long connectionLimitDrops;
+    public long timeWaitOverflows;
+    public long timeWaitReused;
+    public long resetsForUnknownConnections;
+    public long packetsReceived;
+    public long packetsSent;
+}

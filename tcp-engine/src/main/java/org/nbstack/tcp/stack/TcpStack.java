@@ -1,0 +1,533 @@
+package org.nbstack.tcp.stack;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import java.security.SecureRandom;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.SplittableRandom;
+import java.util.function.LongSupplier;
+import org.nbstack.tcp.core.ConnectionEvents;
+import org.nbstack.tcp.core.ConnectionId;
+import org.nbstack.tcp.core.ConnectionTimer;
+import org.nbstack.tcp.core.Seq;
+import org.nbstack.tcp.core.TcpConfig;
+import org.nbstack.tcp.core.TcpConnection;
+import org.nbstack.tcp.core.TcpCounters;
+import org.nbstack.tcp.core.TcpState;
+import org.nbstack.tcp.wire.DropCounters;
+import org.nbstack.tcp.wire.DropReason;
+import org.nbstack.tcp.wire.PacketCodec;
+import org.nbstack.tcp.wire.TcpFlags;
+import org.nbstack.tcp.wire.TcpOptions;
+import org.nbstack.tcp.wire.TcpSegment;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One shard of the engine: the connections of one thread, demultiplexed by 4-tuple, with listeners,
+ * the TIME_WAIT table, ephemeral ports and a timer queue. Packets come in through {@link #receive};
+ * timers run through {@link #runTimers}; both read the time from the clock the stack was given.
+ * Segments between two of the stack's own addresses (loopback) are handed over as objects, after the
+ * current call returns, without encoding. Not thread-safe: one thread drives a stack.
+ */
+public final class TcpStack {
+    private static final Logger log = LoggerFactory.getLogger(TcpStack.class);
+    private static final long LOG_INTERVAL_NANOS = 60_000_000_000L;
+    /** Linux's tcp_tw_reuse: an explicitly bound reconnect may take over a TIME_WAIT tuple after 1 s. */
+    private static final long TIME_WAIT_REUSE_AGE_NANOS = 1_000_000_000L;
+    private static final int ISN_FLOOR_ENTRIES = 4096;
+
+    private final StackConfig config;
+    private final PacketOutput output;
+    private final ByteBufAllocator alloc;
+    private final LongSupplier clock;
+    private final ConnectionSecrets secrets;
+    private final TcpCounters tcpCounters = new TcpCounters();
+    private final StackCounters counters = new StackCounters();
+    private final DropCounters drops = new DropCounters();
+    private final Map<ConnectionId, StackConnection> connections = new HashMap<>();
+    private final Map<Long, Listener> listeners = new HashMap<>();
+    private final PriorityQueue<TimerEntry> timers = new PriorityQueue<>();
+    private final ArrayDeque<TcpSegment> loopback = new ArrayDeque<>();
+    /** Sequence numbers a reconnect on a recently closed 4-tuple must start beyond (RFC 1122 4.2.2.13). */
+    private final Map<ConnectionId, Integer> isnFloors = new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<ConnectionId, Integer> eldest) {
+            return size() > ISN_FLOOR_ENTRIES;
+        }
+    };
+    private final int[] ownAddresses;
+    private int timeWaitCount;
+    private int nextEphemeral;
+    private long lastTimeWaitOverflowLog = Long.MIN_VALUE;
+    private long timeWaitOverflowsLogged;
+    private boolean draining;
+
+    private record TimerEntry(long deadline, StackConnection connection) implements Comparable<TimerEntry> {
+        @Override
+        public int compareTo(TimerEntry o) {
+            return Long.compare(deadline, o.deadline);
+        }
+    }
+
+    public TcpStack(StackConfig config, PacketOutput output, ByteBufAllocator alloc, LongSupplier clock) {
+        this.config = config;
+        this.output = output;
+        this.alloc = alloc;
+        this.clock = clock;
+        this.secrets = new ConnectionSecrets(config.secretSeed() == null ? new SecureRandom()
+                : new SplittableRandom(config.secretSeed()));
+        this.ownAddresses = config.addresses().stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    public StackConfig config() {
+        return config;
+    }
+
+    public TcpCounters tcpCounters() {
+        return tcpCounters;
+    }
+
+    public StackCounters counters() {
+        return counters;
+    }
+
+    public DropCounters drops() {
+        return drops;
+    }
+
+    public int connectionCount() {
+        return connections.size();
+    }
+
+    public int timeWaitCount() {
+        return timeWaitCount;
+    }
+
+    long now() {
+        return clock.getAsLong();
+    }
+
+    public boolean ownsAddress(int address) {
+        for (int a : ownAddresses) {
+            if (a == address) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Inbound
+
+    /** Takes one IPv4 packet from the link; ownership passes to the stack. */
+    public void receive(ByteBuf packet) {
+        counters.packetsReceived++;
+        TcpSegment seg;
+        try {
+            seg = PacketCodec.decode(packet, drops);
+        } finally {
+            packet.release();
+        }
+        if (seg == null) {
+            return;
+        }
+        if (!ownsAddress(seg.dstAddr)) {
+            drops.increment(DropReason.NOT_LOCAL_ADDRESS);
+            seg.release();
+            return;
+        }
+        dispatch(seg);
+        drainLoopback();
+    }
+
+    private void dispatch(TcpSegment seg) {
+        long now = now();
+        ConnectionId id = new ConnectionId(seg.dstAddr, seg.dstPort, seg.srcAddr, seg.srcPort);
+        StackConnection sc = connections.get(id);
+        if (sc != null) {
+            TcpConnection c = sc.connection;
+            if (c.state() == TcpState.TIME_WAIT && isPlainSyn(seg) && c.acceptsNewIncarnation(seg)) {
+                // Seed 000 (Q230307): a provably new SYN reopens the 4-tuple at once (RFC 6191).
+                int isn = c.sndNxt() + 65535 + 2; // beyond anything the old incarnation sent, as Linux does
+                c.replace(now);
+                counters.timeWaitReused++;
+                Listener l = findListener(seg.dstAddr, seg.dstPort);
+                if (l != null) {
+                    passiveOpen(now, l, id, seg, isn);
+                    return;
+                }
+            } else {
+                c.segmentArrived(now, seg);
+                reschedule(sc, now);
+                return;
+            }
+        }
+        Listener l = findListener(seg.dstAddr, seg.dstPort);
+        if (l != null && isPlainSyn(seg)) {
+            passiveOpen(now, l, id, seg, secrets.initialSequenceNumber(id, now));
+            return;
+        }
+        if (l != null && seg.has(TcpFlags.ACK) && !seg.has(TcpFlags.RST) && !seg.has(TcpFlags.SYN)) {
+            // An ACK for a handshake we no longer hold (dropped for a full queue): reset as RFC 9293 §3.10.7.2.
+            replyReset(seg);
+            seg.release();
+            return;
+        }
+        if (!seg.has(TcpFlags.RST)) {
+            replyReset(seg);
+        }
+        seg.release();
+    }
+
+    private static boolean isPlainSyn(TcpSegment seg) {
+        return seg.has(TcpFlags.SYN) && !seg.has(TcpFlags.ACK) && !seg.has(TcpFlags.RST);
+    }
+
+    private void passiveOpen(long now, Listener l, ConnectionId id, TcpSegment syn, int isn) {
+        if (!l.hasSynRoom()) {
+            counters.synQueueOverflows++;
+            syn.release();
+            return;
+        }
+        if (!l.hasAcceptRoom()) {
+            counters.acceptQueueOverflows++;
+            syn.release();
+            return;
+        }
+        if (connections.size() >= config.maxConnections()) {
+            counters.connectionLimitDrops++;
+            syn.release();
+            return;
+        }
+        StackConnection sc = new StackConnection(this, l);
+        connections.put(id, sc);
+        sc.countSyn();
+        counters.passiveOpens++;
+        sc.connection = TcpConnection.accept(now, id, config.tcp(), isn,
+                secrets.timestampOffset(id.localAddr(), id.remoteAddr()), syn, sc, this::send, alloc, tcpCounters);
+        reschedule(sc, now);
+    }
+
+    /** RFC 9293 §3.10.7.1: the reset for a segment that belongs to no connection. */
+    private void replyReset(TcpSegment seg) {
+        counters.resetsForUnknownConnections++;
+        tcpCounters.resetsSent++;
+        TcpSegment rst = seg.has(TcpFlags.ACK)
+                ? new TcpSegment(seg.dstAddr, seg.srcAddr, seg.dstPort, seg.srcPort, seg.ack, 0, TcpFlags.RST, 0,
+                        TcpOptions.NONE, null)
+                : new TcpSegment(seg.dstAddr, seg.srcAddr, seg.dstPort, seg.srcPort, 0, seg.seq + seg.seqLength(),
+                        TcpFlags.RST | TcpFlags.ACK, 0, TcpOptions.NONE, null);
+        send(rst);
+    }
+
+    private Listener findListener(int address, int port) {
+        Listener l = listeners.get(listenerKey(address, port));
+        return l != null ? l : listeners.get(listenerKey(0, port));
+    }
+
+    private static long listenerKey(int address, int port) {
+        return (address & 0xffffffffL) << 16 | port;
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Outbound
+
+    private void send(TcpSegment seg) {
+        if (ownsAddress(seg.dstAddr)) {
+            loopback.add(seg); // delivered after the current call, so no connection is re-entered
+            return;
+        }
+        counters.packetsSent++;
+        ByteBuf packet;
+        try {
+            packet = PacketCodec.encode(seg, alloc);
+        } finally {
+            seg.release();
+        }
+        output.send(packet);
+    }
+
+    private void drainLoopback() {
+        if (draining) {
+            return;
+        }
+        draining = true;
+        try {
+            TcpSegment seg;
+            while ((seg = loopback.poll()) != null) {
+                dispatch(seg);
+            }
+        } finally {
+            draining = false;
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Timers
+
+    /** The earliest time {@link #runTimers} has work, or Long.MAX_VALUE. May be early, never late. */
+    public long nextDeadline() {
+        TimerEntry e = timers.peek();
+        return e == null ? Long.MAX_VALUE : e.deadline;
+    }
+
+    public void runTimers() {
+        long now = now();
+        TimerEntry e;
+        while ((e = timers.peek()) != null && e.deadline <= now) {
+            timers.poll();
+            StackConnection sc = e.connection;
+            if (sc.scheduledDeadline != e.deadline) {
+                continue; // superseded by an earlier entry
+            }
+            sc.scheduledDeadline = Long.MAX_VALUE;
+            TcpConnection c = sc.connection;
+            if (c.state() == TcpState.CLOSED) {
+                continue;
+            }
+            if (c.nextDeadline() <= now) {
+                c.onTimer(now);
+            }
+            reschedule(sc, now);
+        }
+        drainLoopback();
+    }
+
+    /** One timer entry per connection, replaced only when its deadline moves earlier. */
+    private void reschedule(StackConnection sc, long now) {
+        TcpConnection c = sc.connection;
+        if (c.state() == TcpState.CLOSED) {
+            return;
+        }
+        long d = c.nextDeadline();
+        if (d < sc.scheduledDeadline) {
+            sc.scheduledDeadline = d;
+            timers.add(new TimerEntry(d, sc));
+        } else if (sc.scheduledDeadline == Long.MAX_VALUE && d != Long.MAX_VALUE) {
+            sc.scheduledDeadline = d;
+            timers.add(new TimerEntry(d, sc));
+        }
+    }
+
+    void afterUserCall(StackConnection sc) {
+        reschedule(sc, now());
+        drainLoopback();
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Listening and connecting
+
+    /**
+     * Listens on {@code address} (0 for every address of the stack) and {@code port}.
+     *
+     * @throws IllegalStateException when the port is already listened on
+     */
+    public Listener listen(int address, int port, int backlog, Listener.AcceptListener acceptListener) {
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException("port " + port + " is out of range 1..65535");
+        }
+        if (address != 0 && !ownsAddress(address)) {
+            throw new IllegalArgumentException("cannot listen on " + org.nbstack.tcp.wire.Ipv4.toString(address)
+                    + ": not an address of this engine");
+        }
+        long key = listenerKey(address, port);
+        if (listeners.containsKey(key) || (address != 0 && listeners.containsKey(listenerKey(0, port)))) {
+            throw new IllegalStateException("address already in use: port " + port + " is already listening");
+        }
+        Listener l = new Listener(this, address, port, Math.max(1, backlog),
+                Math.max(config.defaultSynBacklog(), backlog), acceptListener);
+        listeners.put(key, l);
+        return l;
+    }
+
+    /** A port no listener and no connection uses, for bind(port 0). */
+    public int freePort(int address) {
+        int num = config.ephemeralHigh() - config.ephemeralLow() + 1;
+        int offset = secrets.portOffset(address, 0, 0);
+        for (int i = 0; i < num; i++) {
+            int port = config.ephemeralLow() + (int) ((offset + (long) nextEphemeral + i) % num);
+            if (!listeners.containsKey(listenerKey(address, port)) && !listeners.containsKey(listenerKey(0, port))
+                    && !portInUse(port)) {
+                nextEphemeral += i + 1;
+                return port;
+            }
+        }
+        throw new IllegalStateException("no free port in " + config.ephemeralLow() + "-" + config.ephemeralHigh());
+    }
+
+    private boolean portInUse(int port) {
+        for (ConnectionId id : connections.keySet()) {
+            if (id.localPort() == port) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    void removeListener(Listener l) {
+        listeners.remove(listenerKey(l.address(), l.port()));
+    }
+
+    /**
+     * Active open to {@code remoteAddr:remotePort}. With {@code localPort} 0 an ephemeral port is chosen
+     * (RFC 6056 Algorithm 3) that skips every 4-tuple still in use, TIME_WAIT included. An explicit port
+     * whose 4-tuple is in TIME_WAIT is taken over only when it is safe (timestamps on, older than 1 s).
+     */
+    public StackConnection connect(int localAddr, int localPort, int remoteAddr, int remotePort, TcpConfig tcp,
+            ConnectionEvents handler) {
+        if (remotePort < 1 || remotePort > 65535) {
+            throw new IllegalArgumentException("remote port " + remotePort + " is out of range 1..65535");
+        }
+        long now = now();
+        int local = localAddr != 0 ? localAddr : chooseLocalAddress(remoteAddr);
+        if (!ownsAddress(local)) {
+            throw new IllegalArgumentException("cannot bind " + org.nbstack.tcp.wire.Ipv4.toString(local)
+                    + ": not an address of this engine");
+        }
+        if (connections.size() >= config.maxConnections()) {
+            throw new IllegalStateException("connection limit reached (" + config.maxConnections() + ")");
+        }
+        int port = localPort != 0 ? localPort : ephemeralPort(local, remoteAddr, remotePort);
+        ConnectionId id = new ConnectionId(local, port, remoteAddr, remotePort);
+        StackConnection existing = connections.get(id);
+        if (existing != null) {
+            TcpConnection old = existing.connection;
+            boolean reusable = old.state() == TcpState.TIME_WAIT && tcp.timestamps() && old.timestampsEnabled()
+                    && old.config().timeWaitNanos() - (old.nextDeadline() - now) >= TIME_WAIT_REUSE_AGE_NANOS;
+            if (!reusable) {
+                throw new IllegalStateException("address already in use: " + id + " is " + old.state());
+            }
+            old.replace(now);
+            counters.timeWaitReused++;
+        }
+        StackConnection sc = new StackConnection(this, null);
+        sc.setHandler(handler);
+        connections.put(id, sc);
+        counters.activeOpens++;
+        int isn = secrets.initialSequenceNumber(id, now);
+        Integer floor = isnFloors.remove(id);
+        if (floor != null && !Seq.gt(isn, floor)) {
+            isn = floor + 1; // RFC 1122 4.2.2.13: start beyond what the peer's TIME_WAIT remembers
+        }
+        sc.connection = TcpConnection.connect(now, id, tcp, isn,
+                secrets.timestampOffset(id.localAddr(), id.remoteAddr()), sc, this::send, alloc, tcpCounters);
+        reschedule(sc, now);
+        drainLoopback();
+        return sc;
+    }
+
+    private int chooseLocalAddress(int remoteAddr) {
+        if (ownsAddress(remoteAddr)) {
+            return remoteAddr;
+        }
+        for (int a : ownAddresses) {
+            if ((a >>> 24) != 127) {
+                return a;
+            }
+        }
+        return ownAddresses[0];
+    }
+
+    /** RFC 6056 §3.3.3 Algorithm 3: a keyed offset per destination, then the first free 4-tuple. */
+    private int ephemeralPort(int local, int remoteAddr, int remotePort) {
+        int low = config.ephemeralLow();
+        int num = config.ephemeralHigh() - low + 1;
+        int offset = secrets.portOffset(local, remoteAddr, remotePort);
+        for (int i = 0; i < num; i++) {
+            int port = low + (int) (((long) offset + nextEphemeral + i) % num);
+            if (!connections.containsKey(new ConnectionId(local, port, remoteAddr, remotePort))
+                    && !listeners.containsKey(listenerKey(local, port)) && !listeners.containsKey(listenerKey(0, port))) {
+                nextEphemeral += i + 1;
+                return port;
+            }
+        }
+        throw new IllegalStateException("no ephemeral port left for " + org.nbstack.tcp.wire.Ipv4.toString(remoteAddr)
+                + ":" + remotePort + " in " + low + "-" + config.ephemeralHigh() + " (all in use or in TIME_WAIT)");
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Bookkeeping called by StackConnection
+
+    boolean admitTimeWait(StackConnection sc) {
+        if (timeWaitCount >= config.timeWaitLimit()) {
+            // Seed 001 (Q194429): never evict an entry early; the connection closing now skips TIME_WAIT.
+            counters.timeWaitOverflows++;
+            long now = now();
+            if (now - lastTimeWaitOverflowLog >= LOG_INTERVAL_NANOS || lastTimeWaitOverflowLog == Long.MIN_VALUE) {
+                log.warn("TIME_WAIT table full ({} entries): {} closing connection(s) skipped TIME_WAIT since the last"
+                        + " report; raise the limit if this persists", config.timeWaitLimit(),
+                        counters.timeWaitOverflows - timeWaitOverflowsLogged);
+                lastTimeWaitOverflowLog = now;
+                timeWaitOverflowsLogged = counters.timeWaitOverflows;
+            }
+            return false;
+        }
+        timeWaitCount++;
+        sc.inTimeWaitTable = true;
+        return true;
+    }
+
+    void connectionClosed(StackConnection sc) {
+        TcpConnection c = sc.connection;
+        if (sc.inTimeWaitTable) {
+            sc.inTimeWaitTable = false;
+            timeWaitCount--;
+        }
+        connections.remove(c.id(), sc);
+        if (!c.isPassiveOpen()) {
+            isnFloors.put(c.id(), c.sndNxt() + 1);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Observation
+
+    /** The engine's netstat: every listener and connection with queues and the running timer. */
+    public List<ConnectionInfo> netstat() {
+        long now = now();
+        List<ConnectionInfo> rows = new ArrayList<>(connections.size() + listeners.size());
+        for (Listener l : listeners.values()) {
+            rows.add(new ConnectionInfo(l.address(), l.port(), 0, 0, TcpState.LISTEN, 0, l.acceptQueueLength(),
+                    new ConnectionTimer("off", 0, 0)));
+        }
+        for (StackConnection sc : connections.values()) {
+            TcpConnection c = sc.connection;
+            ConnectionId id = c.id();
+            rows.add(new ConnectionInfo(id.localAddr(), id.localPort(), id.remoteAddr(), id.remotePort(), c.state(),
+                    c.sendQueueBytes(), c.receiveQueueBytes(), c.activeTimer(now)));
+        }
+        return rows;
+    }
+
+    /** Connections per state, for metrics. */
+    public Map<TcpState, Integer> stateCounts() {
+        Map<TcpState, Integer> counts = new java.util.EnumMap<>(TcpState.class);
+        for (StackConnection sc : connections.values()) {
+            counts.merge(sc.connection.state(), 1, Integer::sum);
+        }
+        counts.put(TcpState.LISTEN, listeners.size());
+        return counts;
+    }
+
+    /** Aborts every connection and releases everything held (shutdown). */
+    public void close() {
+        for (StackConnection sc : new ArrayList<>(connections.values())) {
+            sc.connection.abort(now());
+        }
+        for (Listener l : new ArrayList<>(listeners.values())) {
+            l.close();
+        }
+        TcpSegment seg;
+        while ((seg = loopback.poll()) != null) {
+            seg.release();
+        }
+        timers.clear();
+    }
+}
