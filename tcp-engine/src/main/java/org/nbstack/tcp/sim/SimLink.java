@@ -137,9 +137,8 @@ public final class SimLink {
         }
     }
 
-    /** The world closed with {@code packet} still in flight. */
+    /** The world closed with {@code packet} still in flight; it stays counted as in flight, where it ended. */
     void discard(ByteBuf packet) {
-        counters.inFlight--;
         packet.release();
     }
 

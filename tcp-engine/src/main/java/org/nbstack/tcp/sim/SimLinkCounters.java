@@ -71,7 +71,7 @@ public final class SimLinkCounters {
         return droppedQueueFull;
     }
 
-    /** Packets scheduled for delivery and not delivered yet. */
+    /** Packets scheduled for delivery and not delivered yet; after the world closed, those it released undelivered. */
     public long inFlight() {
         return inFlight;
     }

@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** A fake node that records what arrives (time, packet id, optionally the bytes) and releases it. */
-final class CountingNode implements SimNode {
+class CountingNode implements SimNode {
     final SimPacketOutput out;
     final List<Long> ids = new ArrayList<>();
     final List<Long> times = new ArrayList<>();
