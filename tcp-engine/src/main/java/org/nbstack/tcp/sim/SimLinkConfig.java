@@ -1,0 +1,93 @@
+package org.nbstack.tcp.sim;
+
+/**
+ * Fault and timing model of one direction of a simulated link. Immutable; change one property with the
+ * {@code with...} methods, starting from {@link #PERFECT}. Probabilities are per packet, in [0, 1].
+ *
+ * @param lossProbability a packet vanishes
+ * @param duplicateProbability a packet arrives twice (the copy travels independently)
+ * @param reorderProbability a packet gets an extra delay in (0, reorderDelayNanos], so later packets overtake it
+ * @param reorderDelayNanos the largest extra delay of a reordered packet
+ * @param corruptProbability one random bit of the packet flips, so the receiver's checksum drops it
+ * @param delayNanos one-way propagation delay
+ * @param jitterNanos extra delay drawn uniformly from [0, jitterNanos]; jitter alone never reorders,
+ *     a packet waits for the one sent before it, as on a real FIFO path
+ * @param bandwidthBytesPerSecond serialization rate, 0 for infinite
+ * @param queueLimitPackets packets that may wait for or be in serialization; more are dropped (drop-tail).
+ *     Only used when bandwidth is limited
+ * @param mtu largest packet in bytes that the link carries, 0 for no limit
+ */
+public record SimLinkConfig(double lossProbability, double duplicateProbability, double reorderProbability,
+        long reorderDelayNanos, double corruptProbability, long delayNanos, long jitterNanos,
+        long bandwidthBytesPerSecond, int queueLimitPackets, int mtu) {
+
+    /** No faults, no delay, infinite bandwidth, Ethernet MTU. */
+    public static final SimLinkConfig PERFECT = new SimLinkConfig(0, 0, 0, 10_000_000L, 0, 0, 0, 0, 1000, 1500);
+
+    public SimLinkConfig {
+        requireProbability("lossProbability", lossProbability);
+        requireProbability("duplicateProbability", duplicateProbability);
+        requireProbability("reorderProbability", reorderProbability);
+        requireProbability("corruptProbability", corruptProbability);
+        requireNonNegative("delayNanos", delayNanos);
+        requireNonNegative("jitterNanos", jitterNanos);
+        requireNonNegative("bandwidthBytesPerSecond", bandwidthBytesPerSecond);
+        requireNonNegative("mtu", mtu);
+        if (reorderDelayNanos < 1) {
+            throw new IllegalArgumentException("reorderDelayNanos must be at least 1 ns, got " + reorderDelayNanos);
+        }
+        if (queueLimitPackets < 1) {
+            throw new IllegalArgumentException("queueLimitPackets must be at least 1, got " + queueLimitPackets);
+        }
+        if (jitterNanos == Long.MAX_VALUE) {
+            throw new IllegalArgumentException("jitterNanos must be below Long.MAX_VALUE");
+        }
+    }
+
+    public SimLinkConfig withLoss(double probability) {
+        return new SimLinkConfig(probability, duplicateProbability, reorderProbability, reorderDelayNanos,
+                corruptProbability, delayNanos, jitterNanos, bandwidthBytesPerSecond, queueLimitPackets, mtu);
+    }
+
+    public SimLinkConfig withDuplication(double probability) {
+        return new SimLinkConfig(lossProbability, probability, reorderProbability, reorderDelayNanos,
+                corruptProbability, delayNanos, jitterNanos, bandwidthBytesPerSecond, queueLimitPackets, mtu);
+    }
+
+    public SimLinkConfig withReordering(double probability, long maxExtraDelayNanos) {
+        return new SimLinkConfig(lossProbability, duplicateProbability, probability, maxExtraDelayNanos,
+                corruptProbability, delayNanos, jitterNanos, bandwidthBytesPerSecond, queueLimitPackets, mtu);
+    }
+
+    public SimLinkConfig withCorruption(double probability) {
+        return new SimLinkConfig(lossProbability, duplicateProbability, reorderProbability, reorderDelayNanos,
+                probability, delayNanos, jitterNanos, bandwidthBytesPerSecond, queueLimitPackets, mtu);
+    }
+
+    public SimLinkConfig withDelay(long baseNanos, long jitter) {
+        return new SimLinkConfig(lossProbability, duplicateProbability, reorderProbability, reorderDelayNanos,
+                corruptProbability, baseNanos, jitter, bandwidthBytesPerSecond, queueLimitPackets, mtu);
+    }
+
+    public SimLinkConfig withBandwidth(long bytesPerSecond, int queueLimit) {
+        return new SimLinkConfig(lossProbability, duplicateProbability, reorderProbability, reorderDelayNanos,
+                corruptProbability, delayNanos, jitterNanos, bytesPerSecond, queueLimit, mtu);
+    }
+
+    public SimLinkConfig withMtu(int bytes) {
+        return new SimLinkConfig(lossProbability, duplicateProbability, reorderProbability, reorderDelayNanos,
+                corruptProbability, delayNanos, jitterNanos, bandwidthBytesPerSecond, queueLimitPackets, bytes);
+    }
+
+    private static void requireProbability(String name, double p) {
+        if (!(p >= 0 && p <= 1)) {
+            throw new IllegalArgumentException(name + " must be a probability in [0, 1], got " + p);
+        }
+    }
+
+    private static void requireNonNegative(String name, long v) {
+        if (v < 0) {
+            throw new IllegalArgumentException(name + " must not be negative, got " + v);
+        }
+    }
+}
