@@ -68,6 +68,7 @@ public final class TcpStack {
     private long lastTimeWaitOverflowLog = Long.MIN_VALUE;
     private long timeWaitOverflowsLogged;
     private boolean draining;
+    private Integer forcedNextIsn;
 
     private record TimerEntry(long deadline, StackConnection connection) implements Comparable<TimerEntry> {
         @Override
@@ -411,7 +412,8 @@ public final class TcpStack {
         sc.setHandler(handler);
         connections.put(id, sc);
         counters.activeOpens++;
-        int isn = secrets.initialSequenceNumber(id, now);
+        int isn = forcedNextIsn != null ? forcedNextIsn : secrets.initialSequenceNumber(id, now);
+        forcedNextIsn = null;
         Integer floor = isnFloors.remove(id);
         if (floor != null && !Seq.gt(isn, floor)) {
             isn = floor + 1; // RFC 1122 4.2.2.13: start beyond what the peer's TIME_WAIT remembers
@@ -450,6 +452,14 @@ public final class TcpStack {
         }
         throw new IllegalStateException("no ephemeral port left for " + org.nbstack.tcp.wire.Ipv4.toString(remoteAddr)
                 + ":" + remotePort + " in " + low + "-" + config.ephemeralHigh() + " (all in use or in TIME_WAIT)");
+    }
+
+    /**
+     * Makes the next active open start at {@code isn} instead of the RFC 6528 value: tests use it to put
+     * the sequence-space wrap early in a transfer.
+     */
+    public void forceNextInitialSequenceNumber(int isn) {
+        forcedNextIsn = isn;
     }
 
     // ------------------------------------------------------------------------------------------------
