@@ -802,8 +802,9 @@ public final class TcpConnection {
         int payloadLen = seg.payloadLength();
         if (payloadLen > 0 && dataFitsWindow) {
             if (state == TcpState.ESTABLISHED || state == TcpState.FIN_WAIT_1 || state == TcpState.FIN_WAIT_2) {
-                if (orphaned) {
-                    // Nobody will read this data; tell the peer (RFC 9293 §3.10.7.4, RFC 1122 4.2.2.13).
+                if (orphaned && Seq.gt(seg.seq + payloadLen, rcvNxt)) {
+                    // New data nobody will read; tell the peer (RFC 9293 §3.10.7.4, RFC 1122 4.2.2.13).
+                    // Retransmitted old data is not new and only needs the ACK below.
                     sendReset(now);
                     close(CloseReason.DATA_AFTER_CLOSE, now);
                     return;
