@@ -229,7 +229,7 @@ public final class SimWorld implements AutoCloseable {
         int due = earliestDeadlineNode();
         if (due >= 0) {
             long deadline = earliestDeadline;
-            // At equal times queued events go first: a packet arriving at a timer's instant is received before it fires.
+            // At equal times queued events go first: a packet arriving as a timer expires is received first.
             if (deadline < eventTime) {
                 long at = Math.max(deadline, now);
                 if (at > limit) {

@@ -79,7 +79,7 @@ class SimLinkTimingTest {
                 }
             }
             assertThat(late).isEqualTo(c.reordered());
-            // Every packet held back by up to 3 ms is overtaken by the ones sent 0.1 ms apart after it, unless its extra delay is tiny.
+            // A packet held back by up to 3 ms is overtaken by those sent 0.1 ms after it, unless its extra delay is tiny.
             assertThat(overtaken).isGreaterThan((int) (c.reordered() * 0.9));
         }
     }
