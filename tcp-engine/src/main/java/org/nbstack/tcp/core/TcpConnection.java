@@ -23,6 +23,7 @@ public final class TcpConnection {
     /** RFC 7323 §5.5: TS.Recent is invalid after 24 days of idleness. */
     private static final long PAWS_IDLE_LIMIT_NANOS = 24L * 24 * 3600 * 1_000_000_000L;
     private static final long PERSIST_MAX_NANOS = 120_000_000_000L;
+    private static final long OUT_OF_WINDOW_ACK_INTERVAL_NANOS = 500_000_000L;
 
     private final ConnectionId id;
     private TcpConfig config;
@@ -108,6 +109,7 @@ public final class TcpConnection {
     // Delayed ACK (RFC 1122 4.2.3.2, RFC 5681 §4.2).
     private boolean ackNow;
     private int bytesSinceAck;
+    private long lastOutOfWindowAck = NEVER;
 
     private TcpConnection(ConnectionId id, TcpConfig config, int iss, int tsOffset, ConnectionEvents events,
             SegmentOutput output, ByteBufAllocator alloc, TcpCounters counters) {
@@ -195,7 +197,8 @@ public final class TcpConnection {
     public void reconfigure(long now, TcpConfig newConfig) {
         boolean keepAliveWasOn = config.keepAlive();
         config = newConfig;
-        if (newConfig.keepAlive() && (state == TcpState.ESTABLISHED || state == TcpState.CLOSE_WAIT)
+        if (newConfig.keepAlive() && (state == TcpState.ESTABLISHED || state == TcpState.CLOSE_WAIT
+                || state == TcpState.FIN_WAIT_2)
                 && (!keepAliveWasOn || keepAliveDeadline == NEVER)) {
             armKeepAlive(now);
         } else if (!newConfig.keepAlive()) {
@@ -539,7 +542,9 @@ public final class TcpConnection {
     }
 
     private void keepAliveTimeout(long now) {
-        if (!config.keepAlive() || !(state == TcpState.ESTABLISHED || state == TcpState.CLOSE_WAIT)) {
+        // Like Linux, a half-closed FIN_WAIT_2 keeps probing too: its peer may have vanished.
+        if (!config.keepAlive() || !(state == TcpState.ESTABLISHED || state == TcpState.CLOSE_WAIT
+                || state == TcpState.FIN_WAIT_2)) {
             return;
         }
         if (sndMax != sndUna) {
@@ -724,7 +729,10 @@ public final class TcpConnection {
         boolean acceptable;
         boolean dataFitsWindow = true;
         if (segLen == 0) {
-            acceptable = rcvWnd == 0 ? seg.seq == rcvNxt : Seq.inWindow(seg.seq, rcvNxt, rcvNxt + rcvWnd);
+            // Like Linux (tcp_sequence), a dataless segment at exactly the right edge is accepted: a peer
+            // that filled our window sends its ACKs with SEQ = RCV.NXT + RCV.WND, and refusing them can
+            // deadlock two ends that each wait for the other's acknowledgment.
+            acceptable = Seq.between(seg.seq, rcvNxt, rcvNxt + rcvWnd);
         } else if (rcvWnd == 0) {
             // A zero window accepts no data, but the ACK, RST and URG in it still count (§3.10.7.4).
             acceptable = seg.seq == rcvNxt;
@@ -735,7 +743,7 @@ public final class TcpConnection {
         }
         if (!acceptable) {
             counters.unacceptableSegments++;
-            if (!rst) {
+            if (!rst && !outOfWindowAckRateLimited(now, seg)) {
                 ackNow = true;
             }
             return;
@@ -756,8 +764,10 @@ public final class TcpConnection {
                 return;
             }
             counters.resetsReceived++;
+            // After both FINs a reset loses nothing, unless our data was still unacknowledged.
+            boolean allDataAcked = finQueued && Seq.ge(sndUna, finSeq);
             CloseReason reason = state == TcpState.SYN_RECEIVED && !passiveOpen ? CloseReason.REFUSED
-                    : state == TcpState.LAST_ACK || state == TcpState.CLOSING ? CloseReason.NORMAL
+                    : (state == TcpState.LAST_ACK || state == TcpState.CLOSING) && allDataAcked ? CloseReason.NORMAL
                     : CloseReason.RESET_BY_PEER;
             close(reason, now);
             return;
@@ -828,6 +838,22 @@ public final class TcpConnection {
             peerFinPending = false;
             finArrived(now);
         }
+    }
+
+    /**
+     * Two ends that each find the other's pure ACKs unacceptable would answer each other forever. Like
+     * Linux (tcp_invalid_ratelimit), answers to dataless unacceptable segments are limited to one per
+     * 500 ms; segments carrying data are always answered, so retransmissions are never left unacknowledged.
+     */
+    private boolean outOfWindowAckRateLimited(long now, TcpSegment seg) {
+        if (seg.payloadLength() > 0 || seg.has(TcpFlags.SYN) || seg.has(TcpFlags.FIN)) {
+            return false;
+        }
+        if (lastOutOfWindowAck != NEVER && now - lastOutOfWindowAck < OUT_OF_WINDOW_ACK_INTERVAL_NANOS) {
+            return true;
+        }
+        lastOutOfWindowAck = now;
+        return false;
     }
 
     /** ACK processing for the synchronized states; false when the segment is to be dropped. */
@@ -1324,7 +1350,9 @@ public final class TcpConnection {
             ackNow = false;
             return;
         }
-        transmitControl(now, sndNxt, TcpFlags.ACK);
+        // While retransmitting after a timeout SND.NXT lags behind what the peer has seen; a pure ACK
+        // carries the highest sequence number sent, as BSD does, so the peer finds it acceptable.
+        transmitControl(now, sndMax, TcpFlags.ACK);
     }
 
     private void sendReset(long now) {

@@ -42,6 +42,11 @@ final class Endpoint implements ConnectionEvents {
     long closedAt = -1;
     long establishedAt = -1;
     private boolean sendDone;
+    /** When set, the stream is {@link #patternByte}(patternSeed, offset) and the peer checks every byte. */
+    Long patternSeed;
+    /** The peer's pattern, checked byte by byte as data arrives; the first mismatch is kept. */
+    Long expectedPatternSeed;
+    String corruption;
 
     Endpoint(String name, ByteBufAllocator alloc, java.util.function.LongSupplier clock, long seed) {
         this.name = name;
@@ -103,6 +108,12 @@ final class Endpoint implements ConnectionEvents {
     }
 
     private void fill(ByteBuf chunk, int n) {
+        if (patternSeed != null) {
+            for (int i = 0; i < n; i++) {
+                chunk.writeByte(patternByte(patternSeed, sent + i));
+            }
+            return;
+        }
         long x = generator;
         int longs = n >>> 3;
         for (int i = 0; i < longs; i++) {
@@ -135,7 +146,26 @@ final class Endpoint implements ConnectionEvents {
         }
     }
 
+    /** Byte {@code offset} of the stream with this seed: addressable, so a receiver can check any prefix. */
+    static int patternByte(long seed, long offset) {
+        long z = seed + (offset >>> 3) * 0x9E3779B97F4A7C15L;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        z ^= z >>> 31;
+        return (int) (z >>> ((offset & 7) << 3)) & 0xff;
+    }
+
     private void absorb(ByteBuf data) {
+        if (expectedPatternSeed != null && corruption == null) {
+            for (int i = 0; i < data.readableBytes(); i++) {
+                int expected = patternByte(expectedPatternSeed, received + i);
+                int actual = data.getByte(data.readerIndex() + i) & 0xff;
+                if (actual != expected) {
+                    corruption = name + " received byte " + (received + i) + " = " + actual + ", expected " + expected;
+                    break;
+                }
+            }
+        }
         if (data.nioBufferCount() == 1) {
             receivedCrc.update(data.nioBuffer());
         } else {

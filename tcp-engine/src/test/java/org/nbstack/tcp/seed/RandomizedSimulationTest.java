@@ -1,0 +1,133 @@
+package org.nbstack.tcp.seed;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.nbstack.tcp.seed.TwoHosts.MS;
+import static org.nbstack.tcp.seed.TwoHosts.SEC;
+
+import java.time.Duration;
+import java.time.Duration;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.nbstack.tcp.core.CloseReason;
+import org.nbstack.tcp.core.TcpConfig;
+import org.nbstack.tcp.sim.SimLinkConfig;
+import org.nbstack.tcp.sim.SimSeeds;
+
+/**
+ * Random fault schedules, configurations, transfer sizes and close orders, one simulated run per seed
+ * (2,000 per build; {@code -Dnbstack.sim.seeds=N} for soaks). Each run must end with every byte that
+ * arrived being the right byte, every connection CLOSED within its bound, no buffer leaked, and either a
+ * complete transfer or an error reported to the application: never a silent loss.
+ */
+class RandomizedSimulationTest {
+    private static final int SEEDS = 2000;
+
+    enum Ending { CLIENT_FIRST, SERVER_FIRST, SIMULTANEOUS, CLIENT_ABORTS }
+
+    @Test
+    void randomFaultSchedulesNeverCorruptLoseSilentlyLeakOrHang() {
+        SimSeeds.run(RandomizedSimulationTest.class, "randomFaultSchedulesNeverCorruptLoseSilentlyLeakOrHang", 1, SEEDS,
+                RandomizedSimulationTest::scenario);
+    }
+
+    private static void scenario(long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        TcpConfig tcp = TcpConfig.builder()
+                .timestamps(r.nextBoolean())
+                .sack(r.nextInt(4) != 0)
+                .windowScale(new int[] {-1, 0, 2, 7}[r.nextInt(4)])
+                .receiveBuffer(16_384 << r.nextInt(6))
+                .sendBuffer(16_384 << r.nextInt(6))
+                .mss(536 + r.nextInt(925))
+                .noDelay(r.nextBoolean())
+                .dataRetries(4 + r.nextInt(5))
+                // An idle peer whose RST was lost is only found by keepalive (RFC 1122 4.2.3.6).
+                .keepAlive(true).keepAliveIdle(Duration.ofSeconds(30)).keepAliveInterval(Duration.ofSeconds(5))
+                .keepAliveCount(3)
+                .build();
+        long delay = (100 + r.nextInt(20_000)) * 1_000L;
+        SimLinkConfig link = SimLinkConfig.PERFECT
+                .withDelay(delay, r.nextInt(3) == 0 ? r.nextLong(delay + 1) : 0)
+                .withLoss(r.nextInt(3) == 0 ? 0 : r.nextDouble() * 0.05)
+                .withDuplication(r.nextInt(3) == 0 ? r.nextDouble() * 0.01 : 0)
+                .withReordering(r.nextInt(3) == 0 ? r.nextDouble() * 0.05 : 0, 5 * delay)
+                .withCorruption(r.nextInt(4) == 0 ? r.nextDouble() * 0.01 : 0);
+        long upBytes = r.nextInt(4) == 0 ? 0 : r.nextLong(200_000);
+        long downBytes = r.nextInt(4) == 0 ? 0 : r.nextLong(200_000);
+        Ending ending = Ending.values()[r.nextInt(Ending.values().length)];
+        boolean partition = r.nextInt(5) == 0;
+        long partitionStart = r.nextLong(2 * SEC);
+        long partitionLength = r.nextLong(20 * SEC);
+
+        try (TwoHosts h = TwoHosts.of(seed, tcp, link)) {
+            Endpoint server = h.newEndpoint("server").sending(downBytes);
+            Endpoint client = h.newEndpoint("client").sending(upBytes);
+            client.patternSeed = seed * 3 + 1;
+            server.patternSeed = seed * 3 + 2;
+            client.expectedPatternSeed = server.patternSeed;
+            server.expectedPatternSeed = client.patternSeed;
+            switch (ending) {
+                case CLIENT_FIRST -> {
+                    client.shutdownWhenSent = true;
+                    server.closeOnPeerFin = true;
+                }
+                case SERVER_FIRST -> {
+                    server.shutdownWhenSent = true;
+                    client.closeOnPeerFin = true;
+                }
+                case SIMULTANEOUS, CLIENT_ABORTS -> {
+                    client.closeOnPeerFin = false;
+                    server.closeOnPeerFin = false;
+                }
+            }
+            h.listen(() -> server);
+            if (partition) {
+                h.world.partition("client", "server", h.world.now() + partitionStart,
+                        h.world.now() + partitionStart + partitionLength);
+            }
+            h.connect(client);
+            if (ending == Ending.SIMULTANEOUS) {
+                h.run(() -> client.sent == upBytes && server.sent == downBytes
+                        && client.received == downBytes && server.received == upBytes, 3600 * SEC);
+                if (!client.closed()) {
+                    client.conn.close();
+                }
+                if (server.conn != null && !server.closed()) {
+                    server.conn.close();
+                }
+            } else if (ending == Ending.CLIENT_ABORTS) {
+                h.world.runFor(r.nextLong(500 * MS));
+                if (!client.closed()) {
+                    client.conn.abort();
+                }
+            } else {
+                // Whoever holds CLOSE_WAIT closes once it has sent everything (closeOnPeerFin handles it);
+                // the other side closes fully once the peer's FIN arrives.
+                h.run(() -> client.peerFin && server.peerFin || client.closed(), 3600 * SEC);
+                if (!client.closed() && client.peerFin) {
+                    client.conn.close();
+                }
+                if (server.conn != null && !server.closed() && server.peerFin) {
+                    server.conn.close();
+                }
+            }
+            boolean settled = h.run(h::noConnectionsLeft, 3 * 3600 * SEC);
+            assertThat(settled).as("every connection reaches CLOSED%n%s", h.describe()).isTrue();
+            assertThat(client.corruption).as("corruption").isNull();
+            assertThat(server.corruption).as("corruption").isNull();
+            // No silent loss: a sender that closed normally had all its data acknowledged and delivered.
+            if (client.closedReason == CloseReason.NORMAL && server.conn != null) {
+                assertThat(server.received).as("bytes delivered of a normally closed upload").isEqualTo(client.sent);
+            }
+            if (server.closedReason == CloseReason.NORMAL) {
+                assertThat(client.received).as("bytes delivered of a normally closed download").isEqualTo(server.sent);
+            }
+            if (!partition && ending != Ending.CLIENT_ABORTS && link.lossProbability() < 0.03) {
+                assertThat(client.closedReason).as("graceful ending without partition").isEqualTo(CloseReason.NORMAL);
+                assertThat(server.received).isEqualTo(upBytes);
+                assertThat(client.received).isEqualTo(downBytes);
+            }
+        }
+    }
+
+}
