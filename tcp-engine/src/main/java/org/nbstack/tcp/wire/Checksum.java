@@ -30,12 +30,22 @@ public final class Checksum {
         if (buf.hasArray()) {
             return addArray(accumulator, buf.array(), buf.arrayOffset() + index, length);
         }
-        long sum = accumulator;
+        // Two accumulators over 16 bytes a step: independent add chains run in parallel.
+        long even = accumulator;
+        long odd = 0;
         int i = index;
         int end = index + length;
-        for (; end - i >= 8; i += 8) {
+        for (; end - i >= 16; i += 16) {
+            long first = buf.getLong(i);
+            long second = buf.getLong(i + 8);
+            even += (first >>> 32) + (first & 0xffffffffL);
+            odd += (second >>> 32) + (second & 0xffffffffL);
+        }
+        long sum = even + odd;
+        if (end - i >= 8) {
             long word = buf.getLong(i);
             sum += (word >>> 32) + (word & 0xffffffffL);
+            i += 8;
         }
         return addTail(sum, buf, i, end - i);
     }
@@ -46,13 +56,17 @@ public final class Checksum {
     }
 
     private static long addArray(long accumulator, byte[] bytes, int offset, int length) {
-        long sum = accumulator;
+        long even = accumulator;
+        long odd = 0;
         int i = offset;
         int end = offset + length;
-        for (; end - i >= 8; i += 8) {
-            long word = (long) LONG_BE.get(bytes, i);
-            sum += (word >>> 32) + (word & 0xffffffffL);
+        for (; end - i >= 16; i += 16) {
+            long first = (long) LONG_BE.get(bytes, i);
+            long second = (long) LONG_BE.get(bytes, i + 8);
+            even += (first >>> 32) + (first & 0xffffffffL);
+            odd += (second >>> 32) + (second & 0xffffffffL);
         }
+        long sum = even + odd;
         for (; end - i >= 2; i += 2) {
             sum += (bytes[i] & 0xff) << 8 | bytes[i + 1] & 0xff;
         }

@@ -51,7 +51,7 @@ public final class OptionsCodec {
 
     /**
      * Bytes {@link #write} emits for {@code options}: always a multiple of 4. May exceed
-     * {@link #MAX_OPTIONS_LENGTH}; {@link #write} rejects such options.
+     * {@link #MAX_OPTIONS_LENGTH}; {@link #validate} rejects such options.
      */
     public static int encodedLength(TcpOptions options) {
         if (options == TcpOptions.NONE) {
@@ -180,13 +180,11 @@ public final class OptionsCodec {
             }
             // RFC 9293 §3.2: every other option carries a length octet counting kind and length.
             if (end - i < 2) {
-                drops.increment(DropReason.OPTION_OVERRUN);
-                return null;
+                return overrun(drops);
             }
             int optionLength = buf.getUnsignedByte(i + 1);
             if (optionLength < 2 || optionLength > end - i) {
-                drops.increment(DropReason.OPTION_OVERRUN);
-                return null;
+                return overrun(drops);
             }
             switch (kind) {
                 case KIND_MSS -> {
@@ -241,6 +239,11 @@ public final class OptionsCodec {
             }
         }
         return TcpOptions.adopting(mss, windowScale, sackPermitted, hasTimestamps, tsVal, tsEcr, sackEdges);
+    }
+
+    private static TcpOptions overrun(DropCounters drops) {
+        drops.increment(DropReason.OPTION_OVERRUN);
+        return null;
     }
 
     private static TcpOptions badLength(DropCounters drops) {
