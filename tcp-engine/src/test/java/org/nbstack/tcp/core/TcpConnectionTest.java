@@ -266,4 +266,87 @@ class TcpConnectionTest {
         assertThat(pair.counters.pawsRejected).isEqualTo(before + 1);
         assertThat(pair.server.received).isEqualTo(receivedBefore);
     }
+
+    @Test
+    void unansweredSynIsRetriedWithBackoffThenTheConnectTimesOut() {
+        pair = ConnectionPair.of(TcpConfig.DEFAULT);
+        pair.dropFilter = (seg, fromClient) -> true;
+        java.util.List<Long> synTimes = new java.util.ArrayList<>();
+        pair.dropFilter = (seg, fromClient) -> {
+            if (fromClient && seg.has(TcpFlags.SYN)) {
+                synTimes.add(pair.now);
+            }
+            return true;
+        };
+        long start = pair.now;
+        pair.open();
+        pair.runUntil(() -> pair.client.closed(), 300 * SEC);
+        assertThat(pair.client.closedReason).isEqualTo(CloseReason.CONNECT_TIMEOUT);
+        // Linux's tcp_syn_retries = 6: SYN at 0, then after 1, 2, 4, 8, 16, 32 s; give up 64 s later.
+        assertThat(synTimes).hasSize(7);
+        for (int i = 1; i < synTimes.size(); i++) {
+            assertThat(synTimes.get(i) - synTimes.get(i - 1)).isEqualTo((1L << (i - 1)) * SEC);
+        }
+        assertThat(pair.client.closedAt - start).isEqualTo(127 * SEC);
+    }
+
+    @Test
+    void delayedAckWaitsAtMost40msAndAcksEverySecondFullSegment() {
+        established(TcpConfig.DEFAULT);
+        java.util.List<Long> acks = new java.util.ArrayList<>();
+        pair.dropFilter = (seg, fromClient) -> {
+            if (!fromClient && seg.payloadLength() == 0 && seg.has(TcpFlags.ACK)) {
+                acks.add(pair.now);
+            }
+            return false;
+        };
+        long sent = pair.now;
+        pair.client.write(data(100, 10)); // one small segment: its ACK is delayed
+        pair.runFor(100 * MS);
+        assertThat(acks).hasSize(1);
+        assertThat(acks.get(0) - sent).isEqualTo(1 * MS + 40 * MS);
+        acks.clear();
+        pair.client.conn.reconfigure(pair.now, TcpConfig.builder().noDelay(true).build());
+        pair.client.write(data(2 * 1448, 11)); // two full segments: acknowledged at once
+        pair.runFor(10 * MS);
+        assertThat(acks).hasSize(1);
+    }
+
+    @Test
+    void nagleHoldsSmallSegmentsWhileDataIsUnacknowledgedAndNoDelayDoesNot() {
+        established(TcpConfig.DEFAULT);
+        int[] small = {0};
+        pair.dropFilter = (seg, fromClient) -> {
+            if (fromClient && seg.payloadLength() > 0) {
+                small[0]++;
+            }
+            return false;
+        };
+        pair.client.write(data(10, 12));
+        pair.client.write(data(10, 13)); // Nagle: waits for the first one's ACK
+        assertThat(small[0]).isEqualTo(1);
+        pair.runFor(100 * MS);
+        assertThat(small[0]).isEqualTo(2);
+
+        pair.client.conn.reconfigure(pair.now, TcpConfig.builder().noDelay(true).build());
+        small[0] = 0;
+        pair.client.write(data(10, 14));
+        pair.client.write(data(10, 15));
+        assertThat(small[0]).isEqualTo(2);
+        pair.runFor(100 * MS);
+        assertThat(pair.server.received).isEqualTo(40);
+    }
+
+    @Test
+    void outOfOrderDataIsBoundedAndSackedAndTheRestIsRetransmitted() throws Exception {
+        TcpConfig bounded = TcpConfig.builder().maxOutOfOrderBytes(4 * 1448).build();
+        established(bounded);
+        int[] dataSegments = {0};
+        pair.dropFilter = (seg, fromClient) -> fromClient && seg.payloadLength() > 0 && ++dataSegments[0] == 1;
+        byte[] up = data(60_000, 16);
+        writeAll(pair.client, up);
+        pair.runUntil(() -> pair.server.received == up.length, 30 * SEC);
+        assertThat(pair.server.digest.digest()).isEqualTo(sha256(up));
+        assertThat(pair.counters.outOfOrderDropped).as("beyond the bound, out-of-order data is dropped").isPositive();
+    }
 }
