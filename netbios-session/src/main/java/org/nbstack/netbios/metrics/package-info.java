@@ -1,0 +1,2 @@
+/** Micrometer meters of the NetBIOS session service (see {@link org.nbstack.netbios.metrics.NetbiosMetrics}). */
+package org.nbstack.netbios.metrics;

@@ -1,0 +1,164 @@
+package org.nbstack.netbios.server;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.net.Inet4Address;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import org.nbstack.netbios.codec.KeepAlive;
+import org.nbstack.netbios.codec.NbssPacket;
+import org.nbstack.netbios.codec.NbssProtocolException;
+import org.nbstack.netbios.codec.NegativeCode;
+import org.nbstack.netbios.codec.NegativeResponse;
+import org.nbstack.netbios.codec.PositiveResponse;
+import org.nbstack.netbios.codec.RetargetResponse;
+import org.nbstack.netbios.codec.SessionRequest;
+import org.nbstack.netbios.session.ChannelSession;
+import org.nbstack.netbios.session.CloseReason;
+import org.nbstack.netbios.session.SessionHandler;
+import org.reactivestreams.Publisher;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A new connection until its SESSION REQUEST is answered (RFC 1002 §5.2.1.2). It must arrive within the
+ * session request timeout; anything else first is a protocol error. Every answer but POSITIVE is followed by
+ * closing the connection. On POSITIVE the channel becomes a {@link ChannelSession} and the handler starts.
+ */
+final class EstablishmentHandler extends ChannelInboundHandlerAdapter {
+
+    static final String NAME = "nbss-establishment";
+    private static final Logger log = LoggerFactory.getLogger(EstablishmentHandler.class);
+
+    private final ServerContext server;
+    private final long acceptedNanos = System.nanoTime();
+    private ScheduledFuture<?> requestTimeout;
+    private boolean answered;
+
+    EstablishmentHandler(ServerContext server) {
+        this.server = server;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        Duration timeout = server.settings().sessionRequestTimeout();
+        requestTimeout = ctx.executor().schedule(() -> {
+            if (!answered) {
+                answered = true;
+                log.debug("{}: no SESSION REQUEST within {}, closing", ctx.channel().remoteAddress(), timeout);
+                server.metrics().sessionClosed(CloseReason.REQUEST_TIMEOUT.tag());
+                ctx.close();
+            }
+        }, timeout.toNanos(), TimeUnit.NANOSECONDS);
+        ctx.read();
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (answered) {
+            ReferenceCountUtil.release(msg); // input after a refusal, while the connection closes
+        } else if (msg instanceof SessionRequest request) {
+            answer(ctx, request);
+        } else if (msg instanceof KeepAlive) {
+            server.metrics().keepAliveReceived();
+        } else {
+            ReferenceCountUtil.release(msg);
+            String what = msg instanceof NbssPacket packet ? packet.type().toString() : msg.getClass().getSimpleName();
+            answered = true;
+            protocolError(ctx, new NbssProtocolException(NbssProtocolException.Reason.UNEXPECTED_PACKET,
+                    "a " + what + " before the SESSION REQUEST"));
+            ctx.close();
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (!answered) {
+            ctx.read();
+        }
+        ctx.fireChannelReadComplete();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (answered) {
+            ctx.close();
+        } else if (cause instanceof NbssProtocolException error) {
+            answered = true;
+            protocolError(ctx, error);
+            refuse(ctx, NegativeCode.UNSPECIFIED_ERROR); // a malformed request gets 0x8F
+        } else {
+            answered = true;
+            log.debug("{}: connection failed before its session was established: {}", ctx.channel().remoteAddress(), cause.toString());
+            ctx.close();
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        answered = true;
+        if (requestTimeout != null) {
+            requestTimeout.cancel(false);
+        }
+        ctx.fireChannelInactive();
+    }
+
+    private void answer(ChannelHandlerContext ctx, SessionRequest request) {
+        answered = true;
+        requestTimeout.cancel(false);
+        switch (server.establishment().decide(request)) {
+            case SessionEstablishment.Refuse refuse -> {
+                log.debug("{}: {} -> {} refused: {}", ctx.channel().remoteAddress(), request.callingName(),
+                        request.calledName(), refuse.code());
+                refuse(ctx, refuse.code());
+            }
+            case SessionEstablishment.Retarget retarget -> {
+                server.metrics().retarget();
+                ctx.writeAndFlush(new RetargetResponse((Inet4Address) retarget.address().getAddress(), retarget.address().getPort()))
+                        .addListener(ChannelFutureListener.CLOSE);
+            }
+            case SessionEstablishment.Accept accept -> establish(ctx, request, accept);
+        }
+    }
+
+    private void establish(ChannelHandlerContext ctx, SessionRequest request, SessionEstablishment.Accept accept) {
+        ctx.writeAndFlush(PositiveResponse.INSTANCE); // written before anything the handler sends
+        ChannelSession session = ChannelSession.establish(server.nextSessionId(), ctx.channel(), NAME, accept.calledName(),
+                request.callingName(), server.sessionSettings(), server.metrics(), server.sessions(),
+                Duration.ofNanos(System.nanoTime() - acceptedNanos), () -> server.establishment().release(accept));
+        SessionHandler handler = accept.listener().handler().orElseThrow();
+        Publisher<? extends ByteBuf> outbound;
+        try {
+            outbound = handler.handle(session);
+        } catch (RuntimeException e) {
+            log.warn("{}: the handler of {} failed to start, aborting the session", session, accept.listener(), e);
+            session.abort(CloseReason.LOCAL_ABORT);
+            return;
+        }
+        if (outbound == null) {
+            log.warn("{}: the handler of {} returned no publisher, aborting the session", session, accept.listener());
+            session.abort(CloseReason.LOCAL_ABORT);
+            return;
+        }
+        session.send(outbound).subscribe(null, error -> {
+            log.warn("{}: the handler's outbound publisher failed, aborting the session", session, error);
+            session.abort(CloseReason.LOCAL_ABORT);
+        }, session::close);
+    }
+
+    private void refuse(ChannelHandlerContext ctx, NegativeCode code) {
+        server.metrics().negativeResponse(code.hex());
+        ctx.writeAndFlush(new NegativeResponse(code)).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    private void protocolError(ChannelHandlerContext ctx, NbssProtocolException error) {
+        log.info("{}: protocol error before session establishment: {}", ctx.channel().remoteAddress(), error.getMessage());
+        server.metrics().protocolError(error.reason().name().toLowerCase(Locale.ROOT));
+    }
+}

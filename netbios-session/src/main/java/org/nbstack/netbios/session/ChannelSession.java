@@ -1,0 +1,292 @@
+package org.nbstack.netbios.session;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.net.SocketAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.nbstack.netbios.metrics.NetbiosMetrics;
+import org.nbstack.netbios.name.NetbiosName;
+import org.reactivestreams.Publisher;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+
+/**
+ * An established session on one channel. It owns the session's inbound and outbound queues, its memory
+ * budget and its timers (KEEP ALIVE, idle, write stall), all driven by the channel's own event loop; nothing
+ * in it is shared with another session.
+ */
+public final class ChannelSession implements NetbiosSession {
+
+    private static final Logger log = LoggerFactory.getLogger(ChannelSession.class);
+
+    private final long id;
+    private final Channel channel;
+    private final NetbiosName calledName;
+    private final NetbiosName callingName;
+    private final SocketAddress remoteAddress;
+    private final Instant establishedAt = Instant.now();
+    private final long establishedNanos = System.nanoTime();
+    private final SessionSettings settings;
+    private final NetbiosMetrics metrics;
+    private final SessionRegistry registry;
+    private final Runnable onEnd;
+    private final InboundQueue inbound;
+    private final OutboundQueue outbound;
+    private final Sinks.Empty<Void> closed = Sinks.empty();
+    private final List<OutboundSubscriber> publishers = new ArrayList<>();
+
+    private volatile SessionState state = SessionState.ESTABLISHED;
+    private volatile long lastInboundMessageNanos = System.nanoTime();
+    private CloseReason closeReason;
+    private boolean readRequested;
+    private ScheduledFuture<?> tick;
+
+    private ChannelSession(long id, Channel channel, NetbiosName calledName, NetbiosName callingName,
+            SessionSettings settings, NetbiosMetrics metrics, SessionRegistry registry, Runnable onEnd) {
+        this.id = id;
+        this.channel = channel;
+        this.calledName = calledName;
+        this.callingName = callingName;
+        this.remoteAddress = channel.remoteAddress();
+        this.settings = settings;
+        this.metrics = metrics;
+        this.registry = registry;
+        this.onEnd = onEnd;
+        MemoryBudget budget = new MemoryBudget(settings.limits().memoryBudgetBytes());
+        this.inbound = new InboundQueue(channel.eventLoop(), settings.limits(), budget, metrics, this::requestRead);
+        this.outbound = new OutboundQueue(channel, settings.limits(), settings.maxMessageSize(), budget, metrics,
+                () -> abort(CloseReason.QUEUE_OVERFLOW));
+    }
+
+    /**
+     * Turns {@code channel}, whose establishment just succeeded, into a session: replaces the handler named
+     * {@code establishmentHandler} with the data-phase handler, registers the session and starts its timers.
+     * Event loop only. {@code onEnd} runs once when the session has ended (e.g. to free its permit).
+     */
+    public static ChannelSession establish(long id, Channel channel, String establishmentHandler, NetbiosName calledName,
+            NetbiosName callingName, SessionSettings settings, NetbiosMetrics metrics, SessionRegistry registry,
+            Duration setupTime, Runnable onEnd) {
+        ChannelSession session = new ChannelSession(id, channel, calledName, callingName, settings, metrics, registry, onEnd);
+        ChannelPipeline pipeline = channel.pipeline();
+        pipeline.replace(establishmentHandler, "nbss-session", new SessionChannelHandler(session, metrics));
+        registry.add(session);
+        metrics.sessionEstablished(setupTime);
+        Duration tick = settings.timeouts().tick();
+        if (!tick.isZero()) {
+            session.tick = channel.eventLoop().scheduleAtFixedRate(session::onTick, tick.toNanos(), tick.toNanos(), TimeUnit.NANOSECONDS);
+        }
+        if (!channel.isActive()) {
+            session.ended(); // the peer left while we were answering
+        } else {
+            session.requestRead();
+        }
+        return session;
+    }
+
+    @Override
+    public long id() {
+        return id;
+    }
+
+    @Override
+    public NetbiosName calledName() {
+        return calledName;
+    }
+
+    @Override
+    public NetbiosName callingName() {
+        return callingName;
+    }
+
+    @Override
+    public SocketAddress remoteAddress() {
+        return remoteAddress;
+    }
+
+    @Override
+    public Instant establishedAt() {
+        return establishedAt;
+    }
+
+    @Override
+    public Flux<ByteBuf> inbound() {
+        return Flux.from(inbound);
+    }
+
+    @Override
+    public SendResult send(ByteBuf message) {
+        return outbound.offer(message);
+    }
+
+    @Override
+    public Mono<Void> send(Publisher<? extends ByteBuf> messages) {
+        return Mono.create(sink -> {
+            OutboundSubscriber subscriber = new OutboundSubscriber(outbound, channel.eventLoop(), settings.maxMessageSize(), sink);
+            onLoop(() -> {
+                if (state == SessionState.CLOSED) {
+                    sink.success(); // not subscribed: a publisher makes no buffers nobody asked for
+                    return;
+                }
+                publishers.add(subscriber);
+                Flux.<ByteBuf>from(messages).subscribe(subscriber);
+            });
+        });
+    }
+
+    @Override
+    public SessionStatus status() {
+        long now = System.nanoTime();
+        long lastMessage = Math.max(lastInboundMessageNanos, outbound.lastMessageNanos());
+        Duration sinceProgress = outbound.hasPendingWrites()
+                ? Duration.ofNanos(Math.max(0, now - outbound.lastProgressNanos())) : Duration.ZERO;
+        return new SessionStatus(id, calledName, callingName, remoteAddress, state,
+                Duration.ofNanos(now - establishedNanos), Duration.ofNanos(Math.max(0, now - lastMessage)),
+                inbound.depth(), inbound.bytes(), outbound.depth(), outbound.bytes(), sinceProgress);
+    }
+
+    @Override
+    public Mono<Void> onClose() {
+        return closed.asMono();
+    }
+
+    @Override
+    public void close() {
+        onLoop(() -> {
+            if (state != SessionState.ESTABLISHED) {
+                return;
+            }
+            state = SessionState.CLOSING;
+            reason(CloseReason.LOCAL_CLOSE);
+            outbound.whenEmpty(channel::close);
+        });
+    }
+
+    @Override
+    public void abort() {
+        abort(CloseReason.LOCAL_ABORT);
+    }
+
+    /** Ends the session at once with a TCP reset where the transport supports it, releasing its buffers. */
+    public void abort(CloseReason reason) {
+        onLoop(() -> {
+            if (state == SessionState.CLOSED) {
+                return;
+            }
+            reason(reason);
+            state = SessionState.CLOSING;
+            outbound.close();
+            try {
+                channel.config().setOption(ChannelOption.SO_LINGER, 0); // close with RST: the kernel drops its send buffer too
+            } catch (RuntimeException unsupported) {
+                log.debug("session {}: transport cannot reset on close", id, unsupported);
+            }
+            channel.close();
+        });
+    }
+
+    /** Records why the session ends, unless a reason was recorded already. */
+    void reason(CloseReason reason) {
+        if (closeReason == null) {
+            closeReason = reason;
+        }
+    }
+
+    void onMessage(ByteBuf payload) {
+        lastInboundMessageNanos = System.nanoTime();
+        metrics.messageIn(payload.readableBytes());
+        inbound.offer(payload);
+    }
+
+    void onReadComplete() {
+        readRequested = false;
+        requestRead();
+    }
+
+    void onWritable() {
+        outbound.drain();
+    }
+
+    /** The channel is gone: release everything this session holds. Event loop only; runs once. */
+    void ended() {
+        if (state == SessionState.CLOSED) {
+            return;
+        }
+        state = SessionState.CLOSED;
+        reason(CloseReason.PEER_CLOSED);
+        if (tick != null) {
+            tick.cancel(false);
+        }
+        outbound.close();
+        inbound.end();
+        for (OutboundSubscriber publisher : List.copyOf(publishers)) {
+            publisher.cancel();
+        }
+        publishers.clear();
+        registry.remove(this);
+        metrics.sessionClosed(closeReason.tag());
+        log.debug("session {} {} -> {} from {} ended: {}", id, callingName, calledName, remoteAddress, closeReason);
+        try {
+            onEnd.run();
+        } finally {
+            closed.tryEmitEmpty();
+        }
+    }
+
+    private void requestRead() {
+        if (!readRequested && channel.isActive() && inbound.hasRoom()) {
+            readRequested = true;
+            channel.read();
+        }
+    }
+
+    private void onTick() {
+        if (state == SessionState.CLOSED) {
+            return;
+        }
+        SessionTimeouts timeouts = settings.timeouts();
+        long now = System.nanoTime();
+        long stall = timeouts.writeStallTimeout().toNanos();
+        if (stall > 0 && outbound.hasPendingWrites() && now - outbound.lastProgressNanos() >= stall) {
+            metrics.stallDetected();
+            log.info("session {} {} -> {} from {}: queued data made no progress for {}, aborting", id, callingName,
+                    calledName, remoteAddress, timeouts.writeStallTimeout());
+            abort(CloseReason.WRITE_STALL);
+            return;
+        }
+        long idle = timeouts.idleTimeout().toNanos();
+        long lastMessage = Math.max(lastInboundMessageNanos, outbound.lastMessageNanos());
+        if (idle > 0 && now - lastMessage >= idle && state == SessionState.ESTABLISHED) {
+            log.debug("session {} idle for {}, closing", id, timeouts.idleTimeout());
+            reason(CloseReason.IDLE);
+            close();
+            return;
+        }
+        long keepAlive = timeouts.keepAliveInterval().toNanos();
+        if (keepAlive > 0 && now - outbound.lastWriteNanos() >= keepAlive) {
+            outbound.keepAlive(() -> abort(CloseReason.KEEPALIVE_FAILED));
+        }
+    }
+
+    private void onLoop(Runnable task) {
+        if (channel.eventLoop().inEventLoop()) {
+            task.run();
+        } else {
+            channel.eventLoop().execute(task);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "session " + id + " " + callingName + " -> " + calledName + " from " + remoteAddress;
+    }
+}

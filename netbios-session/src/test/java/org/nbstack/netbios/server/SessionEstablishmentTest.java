@@ -1,0 +1,286 @@
+package org.nbstack.netbios.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.nbstack.netbios.testing.TestServers.count;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.nbstack.netbios.codec.NbssFrames;
+import org.nbstack.netbios.codec.SessionRequest;
+import org.nbstack.netbios.name.NetbiosName;
+import org.nbstack.netbios.session.SessionHandler;
+import org.nbstack.netbios.testing.RawNbssClient;
+import org.nbstack.netbios.testing.RawNbssClient.Frame;
+import org.nbstack.netbios.testing.TestServers;
+
+/** Session establishment (RFC 1002 §5.2.1.2) and the data-phase rules, seen from a raw socket on 127.0.0.1. */
+class SessionEstablishmentTest {
+
+    private static final NetbiosName SERVER = NetbiosName.server("SERVER");
+    private static final NetbiosName CLIENT = NetbiosName.of("CLIENT", 0);
+    private static final SessionHandler ECHO = session -> session.inbound();
+
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    private final ListenerRegistry listeners = new ListenerRegistry();
+    private NetbiosServer server;
+
+    static java.util.stream.Stream<String> transports() {
+        return TestServers.kernelTransports();
+    }
+
+    @AfterEach
+    void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    private InetSocketAddress start(String transport, UnaryOperator<NetbiosServerSettings.Builder> settings) {
+        server = TestServers.start(transport, listeners, meters, settings);
+        return server.localAddress();
+    }
+
+    private InetSocketAddress start() {
+        return start("nio", b -> b);
+    }
+
+    @ParameterizedTest
+    @MethodSource("transports")
+    void aListenedNameGetsAPositiveResponseAndItsHandlerEchoes(String transport) throws IOException {
+        listeners.listen(Listener.of(SERVER, ECHO));
+        try (RawNbssClient client = RawNbssClient.connect(start(transport, b -> b))) {
+            assertThat(client.requestSession(SERVER, CLIENT)).isEqualTo(0x82);
+            client.sendMessage("ping".getBytes(StandardCharsets.US_ASCII));
+            Frame echo = client.read();
+            assertThat(echo.type()).isZero();
+            assertThat(new String(echo.body(), StandardCharsets.US_ASCII)).isEqualTo("ping");
+            assertThat(server.sessions()).singleElement().satisfies(s -> {
+                assertThat(s.calledName()).isEqualTo(SERVER);
+                assertThat(s.callingName()).isEqualTo(CLIENT);
+            });
+        }
+        assertThat(meters.find("netbios.sessions.established").counter().count()).isEqualTo(1);
+        assertThat(meters.find("netbios.session.setup").timer().count()).isEqualTo(1);
+    }
+
+    @Test
+    void anUnknownCalledNameGetsNegative82AndTheConnectionCloses() throws IOException {
+        listeners.listen(Listener.of(SERVER, ECHO));
+        assertRefused(start(), NetbiosName.server("ELSEWHERE"), CLIENT, 0x82);
+    }
+
+    @Test
+    void aCallerTheListenIsNotForGetsNegative81() throws IOException {
+        listeners.listen(Listener.builder(SERVER).handler(ECHO).allowCallers(NetbiosName.of("FRIEND", 0)).build());
+        InetSocketAddress address = start();
+        assertRefused(address, SERVER, CLIENT, 0x81);
+        try (RawNbssClient friend = RawNbssClient.connect(address)) {
+            assertThat(friend.requestSession(SERVER, NetbiosName.of("friend", 0))).isEqualTo(0x82);
+        }
+    }
+
+    @Test
+    void aNameRegisteredWithoutAListenGetsNegative80() throws IOException {
+        listeners.registerName(SERVER);
+        InetSocketAddress address = start();
+        assertRefused(address, SERVER, CLIENT, 0x80);
+        ListenerRegistry.Listening listening = listeners.listen(Listener.of(SERVER, ECHO));
+        listening.close();
+        assertRefused(address, SERVER, CLIENT, 0x80);
+    }
+
+    @Test
+    void theServerSessionLimitGivesNegative83() throws IOException {
+        listeners.listen(Listener.of(SERVER, ECHO));
+        InetSocketAddress address = start("nio", b -> b.maxSessions(1));
+        try (RawNbssClient first = RawNbssClient.connect(address)) {
+            assertThat(first.requestSession(SERVER, CLIENT)).isEqualTo(0x82);
+            assertRefused(address, SERVER, CLIENT, 0x83);
+        }
+    }
+
+    @Test
+    void aPerNameSessionLimitGivesNegative83AndFreesWhenASessionEnds() throws Exception {
+        listeners.listen(Listener.builder(SERVER).handler(ECHO).maxSessions(1).build());
+        InetSocketAddress address = start();
+        try (RawNbssClient first = RawNbssClient.connect(address)) {
+            assertThat(first.requestSession(SERVER, CLIENT)).isEqualTo(0x82);
+            assertRefused(address, SERVER, CLIENT, 0x83);
+        }
+        awaitNoSessions();
+        try (RawNbssClient again = RawNbssClient.connect(address)) {
+            assertThat(again.requestSession(SERVER, CLIENT)).isEqualTo(0x82);
+        }
+    }
+
+    @Test
+    void aMalformedRequestGetsNegative8F() throws IOException {
+        listeners.listen(Listener.of(SERVER, ECHO));
+        try (RawNbssClient client = RawNbssClient.connect(start())) {
+            byte[] request = wire(new SessionRequest(SERVER, CLIENT));
+            request[5] = 'Z'; // not first-level encoding
+            client.sendRaw(request);
+            assertThat(client.read()).satisfies(f -> {
+                assertThat(f.type()).isEqualTo(0x83);
+                assertThat(f.body()).containsExactly(0x8F);
+            });
+            assertThat(client.closedByPeerWithin(Duration.ofSeconds(5))).isTrue();
+        }
+        assertThat(count(meters, "netbios.protocol.errors", "reason", "bad_name_encoding")).isEqualTo(1);
+    }
+
+    @Test
+    void aRetargetingNameAnswersWithTheAddressAndCloses() throws IOException {
+        listeners.listen(Listener.builder(SERVER).retargetTo(new InetSocketAddress("127.0.0.2", 1139)).build());
+        try (RawNbssClient client = RawNbssClient.connect(start())) {
+            client.send(new SessionRequest(SERVER, CLIENT));
+            Frame frame = client.read();
+            assertThat(frame.type()).isEqualTo(0x84);
+            assertThat(frame.body()).containsExactly(127, 0, 0, 2, 0x04, 0x73);
+            assertThat(client.closedByPeerWithin(Duration.ofSeconds(5))).isTrue();
+        }
+        assertThat(meters.find("netbios.session.retargets").counter().count()).isEqualTo(1);
+    }
+
+    @Test
+    void smbServerIsMappedToTheDefaultNameUnlessTurnedOff() throws IOException {
+        listeners.listen(Listener.of(SERVER, ECHO));
+        InetSocketAddress address = start("nio", b -> b.defaultName(SERVER));
+        try (RawNbssClient client = RawNbssClient.connect(address)) {
+            assertThat(client.requestSession(NetbiosName.SMBSERVER, CLIENT)).isEqualTo(0x82);
+        }
+        server.close();
+        InetSocketAddress noAlias = start("nio", b -> b.defaultName(SERVER).smbServerAlias(false));
+        assertRefused(noAlias, NetbiosName.SMBSERVER, CLIENT, 0x82);
+    }
+
+    @Test
+    void noSessionRequestWithinTheTimeoutClosesTheConnection() throws IOException {
+        listeners.listen(Listener.of(SERVER, ECHO));
+        try (RawNbssClient client = RawNbssClient.connect(start("nio", b -> b.sessionRequestTimeout(Duration.ofMillis(300))))) {
+            long start = System.nanoTime();
+            assertThat(client.closedByPeerWithin(Duration.ofSeconds(5))).isTrue();
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(200), Duration.ofSeconds(3));
+        }
+        assertThat(count(meters, "netbios.sessions.closed", "reason", "request_timeout")).isEqualTo(1);
+    }
+
+    @Test
+    void aSecondSessionRequestOnAnEstablishedSessionCloses() throws IOException {
+        listeners.listen(Listener.of(SERVER, ECHO));
+        try (RawNbssClient client = RawNbssClient.connect(start())) {
+            assertThat(client.requestSession(SERVER, CLIENT)).isEqualTo(0x82);
+            client.send(new SessionRequest(SERVER, CLIENT));
+            assertThat(client.closedByPeerWithin(Duration.ofSeconds(5))).isTrue();
+        }
+        assertThat(count(meters, "netbios.protocol.errors", "reason", "unexpected_packet")).isEqualTo(1);
+    }
+
+    @Test
+    void aSessionMessageBeforeTheRequestCloses() throws IOException {
+        listeners.listen(Listener.of(SERVER, ECHO));
+        try (RawNbssClient client = RawNbssClient.connect(start())) {
+            client.sendMessage(new byte[] {1, 2, 3});
+            assertThat(client.closedByPeerWithin(Duration.ofSeconds(5))).isTrue();
+        }
+        assertThat(count(meters, "netbios.protocol.errors", "reason", "unexpected_packet")).isEqualTo(1);
+        assertThat(meters.find("netbios.sessions.established").counter().count()).isZero();
+    }
+
+    @Test
+    void aMessageOverTheMaximumSizeClosesAndIsCounted() throws IOException {
+        listeners.listen(Listener.of(SERVER, ECHO));
+        try (RawNbssClient client = RawNbssClient.connect(start("nio", b -> b.maxMessageSize(1000)))) {
+            assertThat(client.requestSession(SERVER, CLIENT)).isEqualTo(0x82);
+            client.sendMessage(new byte[1000]);
+            assertThat(client.read().body()).hasSize(1000);
+            client.sendMessage(new byte[1001]);
+            assertThat(client.closedByPeerWithin(Duration.ofSeconds(5))).isTrue();
+        }
+        assertThat(count(meters, "netbios.protocol.errors", "reason", "message_too_large")).isEqualTo(1);
+    }
+
+    @Test
+    void theServerSendsKeepAlivesWhenQuietAndDiscardsTheClients() throws IOException {
+        listeners.listen(Listener.of(SERVER, ECHO));
+        try (RawNbssClient client = RawNbssClient.connect(start("nio", b -> b.keepAliveInterval(Duration.ofMillis(200))))) {
+            assertThat(client.requestSession(SERVER, CLIENT)).isEqualTo(0x82);
+            assertThat(client.read().type()).isEqualTo(0x85);
+            client.sendRaw(new byte[] {(byte) 0x85, 0, 0, 0});
+            client.sendMessage("after".getBytes(StandardCharsets.US_ASCII));
+            assertThat(new String(client.readSkippingKeepAlives().body(), StandardCharsets.US_ASCII)).isEqualTo("after");
+        }
+        assertThat(meters.find("netbios.keepalives.sent").counter().count()).isGreaterThanOrEqualTo(1);
+        assertThat(meters.find("netbios.keepalives.received").counter().count()).isEqualTo(1);
+    }
+
+    @Test
+    void anIdleSessionIsClosedAfterTheIdleTimeout() throws IOException {
+        listeners.listen(Listener.of(SERVER, ECHO));
+        try (RawNbssClient client = RawNbssClient.connect(start("nio", b -> b.idleTimeout(Duration.ofMillis(300))))) {
+            assertThat(client.requestSession(SERVER, CLIENT)).isEqualTo(0x82);
+            assertThat(client.closedByPeerWithin(Duration.ofSeconds(5))).isTrue();
+        }
+        awaitNoSessions();
+        assertThat(count(meters, "netbios.sessions.closed", "reason", "idle")).isEqualTo(1);
+    }
+
+    @Test
+    void settingsRejectWrongValuesNamingTheSetting() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> NetbiosServerSettings.builder().maxMessageSize(131_072).build())
+                .hasMessageContaining("'max-message-size'").hasMessageContaining("131072");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> NetbiosServerSettings.builder().keepAliveInterval(Duration.ofSeconds(-1)).build())
+                .hasMessageContaining("'keep-alive-interval' must be 0 (off) or positive");
+        NetbiosServerSettings defaults = NetbiosServerSettings.builder().build();
+        assertThat(defaults.sessionRequestTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(defaults.keepAliveInterval()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(defaults.smbServerAlias()).isTrue();
+        assertThat(defaults.maxMessageSize()).isEqualTo(NbssFrames.MAX_LENGTH);
+    }
+
+    private void assertRefused(InetSocketAddress address, NetbiosName called, NetbiosName calling, int code) throws IOException {
+        double before = count(meters, "netbios.session.negative.responses", "code", String.format("0x%02x", code));
+        try (RawNbssClient client = RawNbssClient.connect(address)) {
+            client.send(new SessionRequest(called, calling));
+            Frame frame = client.read();
+            assertThat(frame.type()).as("NEGATIVE SESSION RESPONSE").isEqualTo(0x83);
+            assertThat(frame.body()).containsExactly(code);
+            assertThat(client.closedByPeerWithin(Duration.ofSeconds(5))).as("closed after the refusal").isTrue();
+        }
+        assertThat(count(meters, "netbios.session.negative.responses", "code", String.format("0x%02x", code))).isEqualTo(before + 1);
+    }
+
+    private void awaitNoSessions() throws IOException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (!server.sessions().isEmpty() && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException(e);
+            }
+        }
+        assertThat(server.sessions()).isEmpty();
+    }
+
+    private static byte[] wire(SessionRequest request) {
+        io.netty.buffer.ByteBuf buf = io.netty.buffer.Unpooled.buffer();
+        try {
+            NbssFrames.writeControl(request, buf);
+            byte[] bytes = new byte[buf.readableBytes()];
+            buf.readBytes(bytes);
+            return bytes;
+        } finally {
+            buf.release();
+        }
+    }
+}
