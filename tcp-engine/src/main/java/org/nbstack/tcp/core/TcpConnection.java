@@ -918,7 +918,8 @@ public final class TcpConnection {
             default -> {
             }
         }
-        if (hasUnsentData() || (finQueued && !finSent())) {
+        // In recovery an ACK may reveal more lost segments to resend even when nothing new is queued.
+        if (inRecovery || hasUnsentData() || (finQueued && !finSent())) {
             output(now);
         }
         return true;
