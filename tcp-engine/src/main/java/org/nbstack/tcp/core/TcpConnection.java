@@ -133,7 +133,7 @@ public final class TcpConnection {
     public static TcpConnection connect(long now, ConnectionId id, TcpConfig config, int iss, int tsOffset,
             ConnectionEvents events, SegmentOutput output, ByteBufAllocator alloc, TcpCounters counters) {
         TcpConnection c = new TcpConnection(id, config, iss, tsOffset, events, output, alloc, counters);
-        c.state = TcpState.SYN_SENT;
+        c.setState(TcpState.SYN_SENT);
         c.lastReceived = now;
         c.lastProgress = now;
         c.sendSyn(now, false);
@@ -148,7 +148,7 @@ public final class TcpConnection {
             TcpSegment syn, ConnectionEvents events, SegmentOutput output, ByteBufAllocator alloc,
             TcpCounters counters) {
         TcpConnection c = new TcpConnection(id, config, iss, tsOffset, events, output, alloc, counters);
-        c.state = TcpState.SYN_RECEIVED;
+        c.setState(TcpState.SYN_RECEIVED);
         c.passiveOpen = true;
         c.lastReceived = now;
         c.lastProgress = now;
@@ -1474,6 +1474,7 @@ public final class TcpConnection {
     // State changes
 
     private void setState(TcpState next) {
+        counters.stateChanged(state, next);
         state = next;
     }
 
@@ -1481,7 +1482,7 @@ public final class TcpConnection {
         if (state == TcpState.CLOSED) {
             return;
         }
-        state = TcpState.CLOSED;
+        setState(TcpState.CLOSED);
         closeReason = reason;
         rtoDeadline = NEVER;
         delayedAckDeadline = NEVER;

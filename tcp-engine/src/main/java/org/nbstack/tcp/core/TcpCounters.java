@@ -25,4 +25,20 @@ public final class TcpCounters {
     public long connectionTimeouts;
     public long finWait2Timeouts;
     public long orphanRetriesExhausted;
+    /** Connections now in each state, by {@link TcpState#ordinal()}; CLOSED is not counted. */
+    private final long[] inState = new long[TcpState.values().length];
+
+    void stateChanged(TcpState from, TcpState to) {
+        if (from != null && from != TcpState.CLOSED) {
+            inState[from.ordinal()]--;
+        }
+        if (to != TcpState.CLOSED) {
+            inState[to.ordinal()]++;
+        }
+    }
+
+    /** Connections now in {@code state}. */
+    public long connectionsIn(TcpState state) {
+        return inState[state.ordinal()];
+    }
 }

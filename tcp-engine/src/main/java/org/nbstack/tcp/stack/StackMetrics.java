@@ -1,0 +1,102 @@
+package org.nbstack.tcp.stack;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import java.util.Collection;
+import java.util.function.Supplier;
+import java.util.function.ToLongFunction;
+import org.nbstack.tcp.core.TcpCounters;
+import org.nbstack.tcp.core.TcpState;
+import org.nbstack.tcp.wire.DropReason;
+
+/**
+ * Micrometer meters for the engine, summed over its stacks (one per event loop). Every value is read
+ * from counters the stacks keep for this purpose, never by walking their tables, so a scrape never
+ * touches a stack's thread-confined state.
+ */
+public final class StackMetrics implements MeterBinder {
+    private final Supplier<? extends Collection<TcpStack>> stacks;
+
+    public StackMetrics(Supplier<? extends Collection<TcpStack>> stacks) {
+        this.stacks = stacks;
+    }
+
+    private double sum(ToLongFunction<TcpStack> f) {
+        long total = 0;
+        for (TcpStack s : stacks.get()) {
+            total += f.applyAsLong(s);
+        }
+        return total;
+    }
+
+    private double sumTcp(ToLongFunction<TcpCounters> f) {
+        return sum(s -> f.applyAsLong(s.tcpCounters()));
+    }
+
+    private void counter(MeterRegistry r, String name, String description, ToLongFunction<TcpStack> f, String... tags) {
+        FunctionCounter.builder(name, this, m -> m.sum(f)).description(description).tags(tags).register(r);
+    }
+
+    private void tcpCounter(MeterRegistry r, String name, String description, ToLongFunction<TcpCounters> f,
+            String... tags) {
+        FunctionCounter.builder(name, this, m -> m.sumTcp(f)).description(description).tags(tags).register(r);
+    }
+
+    @Override
+    public void bindTo(MeterRegistry r) {
+        for (TcpState state : TcpState.values()) {
+            if (state == TcpState.CLOSED || state == TcpState.LISTEN) {
+                continue;
+            }
+            Gauge.builder("tcp.connections", this, m -> m.sumTcp(c -> c.connectionsIn(state)))
+                    .description("Engine connections now in each TCP state").tag("state", state.netstatName())
+                    .register(r);
+        }
+        Gauge.builder("tcp.timewait.entries", this, m -> m.sum(TcpStack::timeWaitCount))
+                .description("Connections now in the TIME_WAIT table").register(r);
+        Gauge.builder("tcp.timewait.limit", this, m -> m.sum(s -> s.config().timeWaitLimit()))
+                .description("Size of the TIME_WAIT table (all shards)").register(r);
+        counter(r, "tcp.timewait.overflows", "Closing connections that skipped TIME_WAIT because the table was full",
+                s -> s.counters().timeWaitOverflows);
+        counter(r, "tcp.timewait.reused", "TIME_WAIT 4-tuples reopened by a provably new SYN (RFC 6191)",
+                s -> s.counters().timeWaitReused);
+        counter(r, "tcp.opens", "Connections opened", s -> s.counters().activeOpens, "side", "active");
+        counter(r, "tcp.opens", "Connections opened", s -> s.counters().passiveOpens, "side", "passive");
+        counter(r, "tcp.listen.overflows", "SYNs dropped because a listener queue was full",
+                s -> s.counters().synQueueOverflows, "queue", "syn");
+        counter(r, "tcp.listen.overflows", "SYNs dropped because a listener queue was full",
+                s -> s.counters().acceptQueueOverflows, "queue", "accept");
+        counter(r, "tcp.connection.limit.drops", "SYNs dropped at the connection limit",
+                s -> s.counters().connectionLimitDrops);
+        counter(r, "tcp.resets.unknown", "RSTs sent for segments that belong to no connection",
+                s -> s.counters().resetsForUnknownConnections);
+        counter(r, "tcp.packets", "IPv4 packets through the engine", s -> s.counters().packetsReceived, "direction", "in");
+        counter(r, "tcp.packets", "IPv4 packets through the engine", s -> s.counters().packetsSent, "direction", "out");
+        for (DropReason reason : DropReason.values()) {
+            counter(r, "tcp.drops", "Incoming packets dropped before reaching a connection",
+                    s -> s.drops().get(reason), "reason", reason.tag());
+        }
+        tcpCounter(r, "tcp.segments", "TCP segments", c -> c.segmentsSent, "direction", "out");
+        tcpCounter(r, "tcp.segments", "TCP segments", c -> c.segmentsReceived, "direction", "in");
+        tcpCounter(r, "tcp.retransmitted.segments", "Segments sent again", c -> c.retransmittedSegments);
+        tcpCounter(r, "tcp.retransmits", "Retransmission events", c -> c.retransmitTimeouts, "kind", "timeout");
+        tcpCounter(r, "tcp.retransmits", "Retransmission events", c -> c.fastRetransmits, "kind", "fast");
+        tcpCounter(r, "tcp.retransmits", "Retransmission events", c -> c.synRetransmits, "kind", "syn");
+        tcpCounter(r, "tcp.retransmits", "Retransmission events", c -> c.finRetransmits, "kind", "fin");
+        tcpCounter(r, "tcp.duplicate.acks", "Duplicate ACKs received", c -> c.duplicateAcks);
+        tcpCounter(r, "tcp.out.of.order.segments", "Segments that arrived ahead of a hole", c -> c.outOfOrderSegments);
+        tcpCounter(r, "tcp.out.of.order.drops", "Out-of-order data dropped at the reassembly bound", c -> c.outOfOrderDropped);
+        tcpCounter(r, "tcp.paws.rejected", "Segments rejected by PAWS (RFC 7323)", c -> c.pawsRejected);
+        tcpCounter(r, "tcp.challenge.acks", "Challenge ACKs sent (RFC 5961)", c -> c.challengeAcks);
+        tcpCounter(r, "tcp.probes", "Probes sent", c -> c.persistProbes, "kind", "persist");
+        tcpCounter(r, "tcp.probes", "Probes sent", c -> c.keepaliveProbes, "kind", "keepalive");
+        tcpCounter(r, "tcp.resets", "RST segments", c -> c.resetsSent, "direction", "out");
+        tcpCounter(r, "tcp.resets", "RST segments", c -> c.resetsReceived, "direction", "in");
+        tcpCounter(r, "tcp.unacceptable.segments", "Segments outside the receive window", c -> c.unacceptableSegments);
+        tcpCounter(r, "tcp.timeouts", "Connections closed by a timeout", c -> c.connectionTimeouts, "kind", "retransmit");
+        tcpCounter(r, "tcp.timeouts", "Connections closed by a timeout", c -> c.finWait2Timeouts, "kind", "fin_wait_2");
+        tcpCounter(r, "tcp.timeouts", "Connections closed by a timeout", c -> c.orphanRetriesExhausted, "kind", "orphan");
+    }
+}
