@@ -8,6 +8,7 @@ import io.netty.buffer.ByteBuf;
  * receiver reports (RFC 2018 §4) are the contiguous runs of pieces.
  */
 final class ReassemblyQueue {
+    private final ShardResources resources;
     private int[] seqs = new int[16];
     private ByteBuf[] data = new ByteBuf[16];
     private int count;
@@ -15,6 +16,10 @@ final class ReassemblyQueue {
     /** Sequence number of the piece stored last, so its block is reported first (RFC 2018 §4). */
     private int latestSeq;
     private boolean hasLatest;
+
+    ReassemblyQueue(ShardResources resources) {
+        this.resources = resources;
+    }
 
     int bytes() {
         return bytes;
@@ -55,6 +60,7 @@ final class ReassemblyQueue {
                 ByteBuf piece = buf.retainedSlice(buf.readerIndex() + (cursor - seq), len);
                 insertAt(i, cursor, piece);
                 bytes += len;
+                resources.buffered(len);
                 stored += len;
                 i++;
                 cursor = gapEnd;
@@ -106,6 +112,7 @@ final class ReassemblyQueue {
             }
             removeFirst();
             bytes -= b.readableBytes();
+            resources.buffered(-b.readableBytes());
             int end = s + b.readableBytes();
             if (Seq.le(end, rcvNxt)) {
                 b.release();
@@ -177,6 +184,7 @@ final class ReassemblyQueue {
             data[i] = null;
         }
         count = 0;
+        resources.buffered(-bytes);
         bytes = 0;
         hasLatest = false;
     }

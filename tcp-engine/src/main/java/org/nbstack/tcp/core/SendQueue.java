@@ -15,6 +15,7 @@ final class SendQueue {
     private static final int TAIL_CAPACITY = 16 * 1024;
 
     private final ByteBufAllocator alloc;
+    private final ShardResources resources;
     private ByteBuf[] bufs = new ByteBuf[16];
     /** Stream offset of each buffer's first readable byte, parallel to {@link #bufs}. */
     private long[] starts = new long[16];
@@ -26,8 +27,9 @@ final class SendQueue {
     /** Whether the last buffer is our own coalescing buffer that may still be appended to. */
     private boolean tailIsOwn;
 
-    SendQueue(ByteBufAllocator alloc) {
-        this.alloc = alloc;
+    SendQueue(ShardResources resources) {
+        this.alloc = resources.alloc();
+        this.resources = resources;
     }
 
     int bytes() {
@@ -63,6 +65,7 @@ final class SendQueue {
             tailIsOwn = false;
         }
         endOffset += len;
+        resources.buffered(len);
     }
 
     private void push(ByteBuf buf, long start) {
@@ -139,6 +142,7 @@ final class SendQueue {
         if (offset > endOffset) {
             offset = endOffset;
         }
+        long before = frontOffset;
         while (count > 0 && frontOffset < offset) {
             int i = index(0);
             ByteBuf b = bufs[i];
@@ -160,9 +164,11 @@ final class SendQueue {
             }
         }
         frontOffset = Math.max(frontOffset, Math.min(offset, endOffset));
+        resources.buffered(before - frontOffset);
     }
 
     void releaseAll() {
+        resources.buffered(frontOffset - endOffset);
         while (count > 0) {
             int i = index(0);
             bufs[i].release();

@@ -1,7 +1,6 @@
 package org.nbstack.tcp.core;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 import org.nbstack.tcp.wire.TcpFlags;
 import org.nbstack.tcp.wire.TcpOptions;
 import org.nbstack.tcp.wire.TcpSegment;
@@ -30,8 +29,9 @@ public final class TcpConnection {
     private final ConnectionEvents events;
     private final SegmentOutput output;
     private final TcpCounters counters;
+    private final ShardResources resources;
     private final SendQueue sendQueue;
-    private final ReassemblyQueue reassembly = new ReassemblyQueue();
+    private final ReassemblyQueue reassembly;
     private final SackScoreboard scoreboard = new SackScoreboard();
     private final RttEstimator rtt;
     private final int[] sackEdges = new int[2 * TcpOptions.MAX_SACK_BLOCKS];
@@ -112,15 +112,17 @@ public final class TcpConnection {
     private long lastOutOfWindowAck = NEVER;
 
     private TcpConnection(ConnectionId id, TcpConfig config, int iss, int tsOffset, ConnectionEvents events,
-            SegmentOutput output, ByteBufAllocator alloc, TcpCounters counters) {
+            SegmentOutput output, ShardResources resources) {
         this.id = id;
         this.config = config;
         this.iss = iss;
         this.tsOffset = tsOffset;
         this.events = events;
         this.output = output;
-        this.counters = counters;
-        this.sendQueue = new SendQueue(alloc);
+        this.resources = resources;
+        this.counters = resources.counters();
+        this.sendQueue = new SendQueue(resources);
+        this.reassembly = new ReassemblyQueue(resources);
         this.rtt = new RttEstimator(config);
         this.sndUna = iss;
         this.sndNxt = iss;
@@ -131,8 +133,8 @@ public final class TcpConnection {
 
     /** Active open (RFC 9293 §3.10.1): sends a SYN and enters SYN_SENT. */
     public static TcpConnection connect(long now, ConnectionId id, TcpConfig config, int iss, int tsOffset,
-            ConnectionEvents events, SegmentOutput output, ByteBufAllocator alloc, TcpCounters counters) {
-        TcpConnection c = new TcpConnection(id, config, iss, tsOffset, events, output, alloc, counters);
+            ConnectionEvents events, SegmentOutput output, ShardResources resources) {
+        TcpConnection c = new TcpConnection(id, config, iss, tsOffset, events, output, resources);
         c.setState(TcpState.SYN_SENT);
         c.lastReceived = now;
         c.lastProgress = now;
@@ -145,9 +147,8 @@ public final class TcpConnection {
      * SYN_RECEIVED. The SYN's payload is released.
      */
     public static TcpConnection accept(long now, ConnectionId id, TcpConfig config, int iss, int tsOffset,
-            TcpSegment syn, ConnectionEvents events, SegmentOutput output, ByteBufAllocator alloc,
-            TcpCounters counters) {
-        TcpConnection c = new TcpConnection(id, config, iss, tsOffset, events, output, alloc, counters);
+            TcpSegment syn, ConnectionEvents events, SegmentOutput output, ShardResources resources) {
+        TcpConnection c = new TcpConnection(id, config, iss, tsOffset, events, output, resources);
         c.setState(TcpState.SYN_RECEIVED);
         c.passiveOpen = true;
         c.lastReceived = now;
@@ -155,6 +156,46 @@ public final class TcpConnection {
         c.takePeerSyn(now, syn);
         syn.release();
         c.sendSyn(now, true);
+        return c;
+    }
+
+    /**
+     * A connection rebuilt from a valid SYN cookie (RFC 4987 §3.6) when the handshake's last ACK arrives: no
+     * SYN_RECEIVED state was kept, so what the SYN negotiated comes from the cookie. The ACK (which may
+     * carry data) is then processed as in SYN_RECEIVED; its payload is released.
+     *
+     * @param peerWindowScale the window scale the peer's SYN offered, or -1
+     * @param synAckWindow    the (unscaled) window our SYN-ACK advertised
+     */
+    public static TcpConnection fromCookie(long now, ConnectionId id, TcpConfig config, int iss, int tsOffset,
+            TcpSegment ack, int peerMss, int peerWindowScale, boolean sackPermitted, int synAckWindow,
+            ConnectionEvents events, SegmentOutput output, ShardResources resources) {
+        TcpConnection c = new TcpConnection(id, config, iss, tsOffset, events, output, resources);
+        c.setState(TcpState.SYN_RECEIVED);
+        c.passiveOpen = true;
+        c.lastReceived = now;
+        c.lastProgress = now;
+        c.irs = ack.seq - 1;
+        c.rcvNxt = ack.seq;
+        c.rcvAdvRight = ack.seq + synAckWindow;
+        c.lastAckSent = ack.seq;
+        c.peerMss = peerMss;
+        c.peerOfferedWindowScale = peerWindowScale >= 0;
+        if (c.peerOfferedWindowScale) {
+            c.sndWscale = Math.min(peerWindowScale, TcpConfig.MAX_WINDOW_SCALE);
+            c.rcvWscale = config.effectiveWindowScale();
+        }
+        // Timestamps were negotiated exactly when the handshake's last ACK carries them (RFC 7323 §3.2).
+        c.tsOn = config.timestamps() && ack.options.hasTimestamps;
+        if (c.tsOn) {
+            c.tsRecent = ack.options.tsVal;
+            c.tsRecentAge = now;
+            c.tsRecentValid = true;
+        }
+        c.sackOn = config.sack() && sackPermitted;
+        c.sndNxt = iss + 1;
+        c.sndMax = iss + 1;
+        c.segmentArrived(now, ack);
         return c;
     }
 
@@ -208,6 +249,9 @@ public final class TcpConnection {
 
     /** Bytes the application may still queue before the send buffer is full. */
     public int sendSpace() {
+        if (resources.overMemoryLimit()) {
+            return 0; // the shard holds too much: writers wait, which is backpressure, not loss
+        }
         return Math.max(0, config.sendBuffer() - sendQueue.bytes());
     }
 
@@ -688,8 +732,7 @@ public final class TcpConnection {
         }
         if (seg.has(TcpFlags.SYN)) {
             // The owner admits provably new SYNs (RFC 6191) before this point; any other gets the old ACK.
-            counters.challengeAcks++;
-            ackNow = true;
+            ackNow = resources.allowChallengeAck(now);
             return;
         }
         if (seg.has(TcpFlags.FIN)) {
@@ -759,8 +802,8 @@ public final class TcpConnection {
         // Second: RST (RFC 9293 §3.10.7.4 with the RFC 5961 §3.2 exact-match rule).
         if (rst) {
             if (seg.seq != rcvNxt) {
-                counters.challengeAcks++;
-                ackNow = true; // challenge ACK; an in-window RST not exactly at RCV.NXT may be forged
+                // RFC 5961 §3.2: an in-window RST not exactly at RCV.NXT may be forged; challenge it.
+                ackNow = resources.allowChallengeAck(now);
                 return;
             }
             counters.resetsReceived++;
@@ -775,8 +818,7 @@ public final class TcpConnection {
 
         // Fourth: SYN in a synchronized state gets a challenge ACK (RFC 5961 §4, RFC 9293 §3.10.7.4).
         if (seg.has(TcpFlags.SYN)) {
-            counters.challengeAcks++;
-            ackNow = true;
+            ackNow = resources.allowChallengeAck(now);
             return;
         }
 
@@ -865,8 +907,7 @@ public final class TcpConnection {
         }
         // RFC 5961 §5.2: an ACK too far below SND.UNA is dropped with an ACK.
         if (Seq.lt(ack, sndUna - Math.max(maxSndWnd, 1))) {
-            counters.challengeAcks++;
-            ackNow = true;
+            ackNow = resources.allowChallengeAck(now);
             return false;
         }
         int oldWnd = sndWnd;
@@ -1106,7 +1147,8 @@ public final class TcpConnection {
             }
         } else {
             counters.outOfOrderSegments++;
-            if (!reassembly.insert(start, piece, config.maxOutOfOrderBytes())) {
+            int bound = resources.overMemoryLimit() ? 0 : config.maxOutOfOrderBytes();
+            if (!reassembly.insert(start, piece, bound)) {
                 counters.outOfOrderDropped++;
             }
             ackNow = true; // RFC 5681 §4.2: out-of-order data is acknowledged at once (with SACK)

@@ -17,6 +17,7 @@ public final class TcpCounters {
     public long outOfOrderDropped;
     public long pawsRejected;
     public long challengeAcks;
+    public long challengeAcksSuppressed;
     public long persistProbes;
     public long keepaliveProbes;
     public long resetsSent;

@@ -13,11 +13,17 @@ final class ConnectionSecrets {
     private final SipHash isnHash;
     private final SipHash tsHash;
     private final SipHash portHash;
+    private final SynCookieCodec cookies;
 
     ConnectionSecrets(java.util.random.RandomGenerator random) {
         isnHash = new SipHash(random.nextLong(), random.nextLong());
         tsHash = new SipHash(random.nextLong(), random.nextLong());
         portHash = new SipHash(random.nextLong(), random.nextLong());
+        cookies = new SynCookieCodec(new SipHash(random.nextLong(), random.nextLong()));
+    }
+
+    SynCookieCodec cookies() {
+        return cookies;
     }
 
     /** ISN = M + F(localip, localport, remoteip, remoteport, secretkey) (RFC 6528 §3). */

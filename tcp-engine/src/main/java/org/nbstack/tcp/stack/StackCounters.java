@@ -7,6 +7,11 @@ public final class StackCounters {
     public long synQueueOverflows;
     public long acceptQueueOverflows;
     public long connectionLimitDrops;
+    public long perSourceLimitDrops;
+    public long memoryLimitDrops;
+    public long synCookiesSent;
+    public long synCookiesAccepted;
+    public long synCookiesRejected;
     public long timeWaitOverflows;
     public long timeWaitReused;
     public long resetsForUnknownConnections;

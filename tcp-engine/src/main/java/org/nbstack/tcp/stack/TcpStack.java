@@ -16,6 +16,7 @@ import org.nbstack.tcp.core.ConnectionEvents;
 import org.nbstack.tcp.core.ConnectionId;
 import org.nbstack.tcp.core.ConnectionTimer;
 import org.nbstack.tcp.core.Seq;
+import org.nbstack.tcp.core.ShardResources;
 import org.nbstack.tcp.core.TcpConfig;
 import org.nbstack.tcp.core.TcpConnection;
 import org.nbstack.tcp.core.TcpCounters;
@@ -49,6 +50,7 @@ public final class TcpStack {
     private final LongSupplier clock;
     private final ConnectionSecrets secrets;
     private final TcpCounters tcpCounters = new TcpCounters();
+    private final ShardResources resources;
     private final StackCounters counters = new StackCounters();
     private final DropCounters drops = new DropCounters();
     private final Map<ConnectionId, StackConnection> connections = new HashMap<>();
@@ -63,10 +65,10 @@ public final class TcpStack {
         }
     };
     private final int[] ownAddresses;
+    private final Map<Integer, Integer> perSource = new HashMap<>();
+    private final RateLimitedWarning limits = new RateLimitedWarning(log, LOG_INTERVAL_NANOS);
     private int timeWaitCount;
     private int nextEphemeral;
-    private long lastTimeWaitOverflowLog = Long.MIN_VALUE;
-    private long timeWaitOverflowsLogged;
     private boolean draining;
     private Integer forcedNextIsn;
 
@@ -85,6 +87,11 @@ public final class TcpStack {
         this.secrets = new ConnectionSecrets(config.secretSeed() == null ? new SecureRandom()
                 : new SplittableRandom(config.secretSeed()));
         this.ownAddresses = config.addresses().stream().mapToInt(Integer::intValue).toArray();
+        this.resources = new ShardResources(alloc, tcpCounters, config.challengeAcksPerSecond(), config.memoryLimit());
+    }
+
+    public ShardResources resources() {
+        return resources;
     }
 
     public StackConfig config() {
@@ -175,10 +182,8 @@ public final class TcpStack {
             passiveOpen(now, l, id, seg, secrets.initialSequenceNumber(id, now));
             return;
         }
-        if (l != null && seg.has(TcpFlags.ACK) && !seg.has(TcpFlags.RST) && !seg.has(TcpFlags.SYN)) {
-            // An ACK for a handshake we no longer hold (dropped for a full queue): reset as RFC 9293 §3.10.7.2.
-            replyReset(seg);
-            seg.release();
+        if (l != null && seg.has(TcpFlags.ACK) && !seg.has(TcpFlags.RST) && !seg.has(TcpFlags.SYN)
+                && config.synCookies() != StackConfig.SynCookies.OFF && openFromCookie(now, l, id, seg)) {
             return;
         }
         if (!seg.has(TcpFlags.RST)) {
@@ -192,28 +197,114 @@ public final class TcpStack {
     }
 
     private void passiveOpen(long now, Listener l, ConnectionId id, TcpSegment syn, int isn) {
-        if (!l.hasSynRoom()) {
-            counters.synQueueOverflows++;
-            syn.release();
-            return;
-        }
         if (!l.hasAcceptRoom()) {
             counters.acceptQueueOverflows++;
+            limits.warn(now, "accept-queue", "accept queue of " + l + " full: SYNs dropped until the application accepts");
             syn.release();
             return;
         }
-        if (connections.size() >= config.maxConnections()) {
-            counters.connectionLimitDrops++;
+        if (!admitNewConnection(now, id)) {
+            syn.release();
+            return;
+        }
+        boolean useCookie = config.synCookies() == StackConfig.SynCookies.ON
+                || (config.synCookies() == StackConfig.SynCookies.AUTO && !l.hasSynRoom());
+        if (useCookie) {
+            sendCookieSynAck(now, id, syn);
+            syn.release();
+            return;
+        }
+        if (!l.hasSynRoom()) {
+            counters.synQueueOverflows++;
+            limits.warn(now, "syn-queue", "SYN queue of " + l + " full and SYN cookies off: SYNs dropped");
             syn.release();
             return;
         }
         StackConnection sc = new StackConnection(this, l);
-        connections.put(id, sc);
+        addConnection(id, sc);
         sc.countSyn();
         counters.passiveOpens++;
         sc.connection = TcpConnection.accept(now, id, config.tcp(), isn,
-                secrets.timestampOffset(id.localAddr(), id.remoteAddr()), syn, sc, this::send, alloc, tcpCounters);
+                secrets.timestampOffset(id.localAddr(), id.remoteAddr()), syn, sc, this::send, resources);
         reschedule(sc, now);
+    }
+
+    /**
+     * The limits a new connection must pass (each counted and logged at a bounded rate): total
+     * connections, connections from one source address, and the stack's memory.
+     */
+    private boolean admitNewConnection(long now, ConnectionId id) {
+        if (connections.size() >= config.maxConnections()) {
+            counters.connectionLimitDrops++;
+            limits.warn(now, "connection-limit", "connection limit " + config.maxConnections() + " reached: new SYNs dropped");
+            return false;
+        }
+        if (config.maxConnectionsPerSource() > 0
+                && perSource.getOrDefault(id.remoteAddr(), 0) >= config.maxConnectionsPerSource()) {
+            counters.perSourceLimitDrops++;
+            limits.warn(now, "per-source", org.nbstack.tcp.wire.Ipv4.toString(id.remoteAddr()) + " holds "
+                    + config.maxConnectionsPerSource() + " connections, its limit: its new SYNs are dropped");
+            return false;
+        }
+        if (resources.overMemoryLimit()) {
+            counters.memoryLimitDrops++;
+            limits.warn(now, "memory", "memory limit " + config.memoryLimit() + " bytes reached: new SYNs dropped");
+            return false;
+        }
+        return true;
+    }
+
+    private void addConnection(ConnectionId id, StackConnection sc) {
+        connections.put(id, sc);
+        perSource.merge(id.remoteAddr(), 1, Integer::sum);
+    }
+
+    /** A stateless SYN-ACK whose sequence number is a SYN cookie (RFC 4987 §3.6). */
+    private void sendCookieSynAck(long now, ConnectionId id, TcpSegment syn) {
+        counters.synCookiesSent++;
+        TcpConfig tcp = config.tcp();
+        TcpOptions peer = syn.options;
+        int mssIndex = SynCookieCodec.mssIndex(peer.mss > 0 ? peer.mss : 536);
+        int cookie = secrets.cookies().cookie(id, syn.seq, mssIndex, now);
+        boolean timestamps = tcp.timestamps() && peer.hasTimestamps;
+        // Without timestamps there is nowhere to keep window scale and SACK, so they are not offered (as Linux).
+        boolean scale = timestamps && peer.windowScale >= 0;
+        boolean sack = timestamps && tcp.sack() && peer.sackPermitted;
+        int tsVal = ((int) (now / 1_000_000L) + secrets.timestampOffset(id.localAddr(), id.remoteAddr()))
+                & ~SynCookieCodec.TS_OPTION_BITS | SynCookieCodec.optionBits(scale ? peer.windowScale : -1, sack);
+        TcpOptions options = new TcpOptions(tcp.mss(), scale ? tcp.effectiveWindowScale() : -1, sack, timestamps,
+                tsVal, peer.tsVal, new int[0]);
+        send(new TcpSegment(id.localAddr(), id.remoteAddr(), id.localPort(), id.remotePort(), cookie, syn.seq + 1,
+                TcpFlags.SYN | TcpFlags.ACK, cookieSynAckWindow(), options, null));
+    }
+
+    private int cookieSynAckWindow() {
+        return Math.min(config.tcp().receiveBuffer(), 0xffff);
+    }
+
+    /** The handshake's last ACK for a cookie SYN-ACK: rebuild the connection if the cookie is ours. */
+    private boolean openFromCookie(long now, Listener l, ConnectionId id, TcpSegment ack) {
+        int mssIndex = secrets.cookies().check(id, ack.seq - 1, ack.ack - 1, now);
+        if (mssIndex < 0) {
+            counters.synCookiesRejected++;
+            return false;
+        }
+        if (!l.hasAcceptRoom() || !admitNewConnection(now, id)) {
+            ack.release();
+            return true; // a valid cookie at a full queue: drop, the peer's retransmission retries
+        }
+        counters.synCookiesAccepted++;
+        boolean timestamps = config.tcp().timestamps() && ack.options.hasTimestamps;
+        int peerScale = timestamps ? SynCookieCodec.windowScaleFrom(ack.options.tsEcr) : -1;
+        boolean sack = timestamps && SynCookieCodec.sackFrom(ack.options.tsEcr);
+        StackConnection sc = new StackConnection(this, l);
+        addConnection(id, sc);
+        counters.passiveOpens++;
+        sc.connection = TcpConnection.fromCookie(now, id, config.tcp(), ack.ack - 1,
+                secrets.timestampOffset(id.localAddr(), id.remoteAddr()), ack,
+                SynCookieCodec.MSS_TABLE[mssIndex], peerScale, sack, cookieSynAckWindow(), sc, this::send, resources);
+        reschedule(sc, now);
+        return true;
     }
 
     /** RFC 9293 §3.10.7.1: the reset for a segment that belongs to no connection. */
@@ -408,9 +499,13 @@ public final class TcpStack {
             old.replace(now);
             counters.timeWaitReused++;
         }
+        if (resources.overMemoryLimit()) {
+            counters.memoryLimitDrops++;
+            throw new IllegalStateException("engine memory limit reached (" + config.memoryLimit() + " bytes)");
+        }
         StackConnection sc = new StackConnection(this, null);
         sc.setHandler(handler);
-        connections.put(id, sc);
+        addConnection(id, sc);
         counters.activeOpens++;
         int isn = forcedNextIsn != null ? forcedNextIsn : secrets.initialSequenceNumber(id, now);
         forcedNextIsn = null;
@@ -419,7 +514,7 @@ public final class TcpStack {
             isn = floor + 1; // RFC 1122 4.2.2.13: start beyond what the peer's TIME_WAIT remembers
         }
         sc.connection = TcpConnection.connect(now, id, tcp, isn,
-                secrets.timestampOffset(id.localAddr(), id.remoteAddr()), sc, this::send, alloc, tcpCounters);
+                secrets.timestampOffset(id.localAddr(), id.remoteAddr()), sc, this::send, resources);
         reschedule(sc, now);
         drainLoopback();
         return sc;
@@ -469,14 +564,8 @@ public final class TcpStack {
         if (timeWaitCount >= config.timeWaitLimit()) {
             // Seed 001 (Q194429): never evict an entry early; the connection closing now skips TIME_WAIT.
             counters.timeWaitOverflows++;
-            long now = now();
-            if (now - lastTimeWaitOverflowLog >= LOG_INTERVAL_NANOS || lastTimeWaitOverflowLog == Long.MIN_VALUE) {
-                log.warn("TIME_WAIT table full ({} entries): {} closing connection(s) skipped TIME_WAIT since the last"
-                        + " report; raise the limit if this persists", config.timeWaitLimit(),
-                        counters.timeWaitOverflows - timeWaitOverflowsLogged);
-                lastTimeWaitOverflowLog = now;
-                timeWaitOverflowsLogged = counters.timeWaitOverflows;
-            }
+            limits.warn(now(), "timewait", "TIME_WAIT table full (" + config.timeWaitLimit()
+                    + " entries): closing connections skip TIME_WAIT; raise the limit if this persists");
             return false;
         }
         timeWaitCount++;
@@ -490,7 +579,9 @@ public final class TcpStack {
             sc.inTimeWaitTable = false;
             timeWaitCount--;
         }
-        connections.remove(c.id(), sc);
+        if (connections.remove(c.id(), sc)) {
+            perSource.computeIfPresent(c.id().remoteAddr(), (a, n) -> n == 1 ? null : n - 1);
+        }
         if (!c.isPassiveOpen()) {
             isnFloors.put(c.id(), c.sndNxt() + 1);
         }

@@ -70,7 +70,7 @@ public class EngineBenchmark {
         TcpSegment syn = new TcpSegment(CLIENT, SERVER, 40000, 139, clientIsn, 0, TcpFlags.SYN, 65535,
                 new TcpOptions(1460, 7, true, true, 1, 0, new int[0]), null);
         receiver = TcpConnection.accept(0, new ConnectionId(SERVER, 139, CLIENT, 40000), TcpConfig.DEFAULT, 5000, 0,
-                syn, consumeAll, TcpSegment::release, alloc, counters);
+                syn, consumeAll, TcpSegment::release, org.nbstack.tcp.core.ShardResources.of(alloc, counters));
         peerAck = 5001;
         nextSeq = clientIsn + 1;
         receiver.segmentArrived(0, segment(0));

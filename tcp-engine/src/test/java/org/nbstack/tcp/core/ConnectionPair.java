@@ -22,6 +22,7 @@ final class ConnectionPair implements AutoCloseable {
     static final ByteBufAllocator ALLOC = new UnpooledByteBufAllocator(false, false);
 
     final TcpCounters counters = new TcpCounters();
+    final ShardResources resources = ShardResources.of(ALLOC, counters);
     final Side client;
     final Side server;
     final long oneWayDelay;
@@ -53,7 +54,7 @@ final class ConnectionPair implements AutoCloseable {
     /** Starts the handshake from the client. */
     ConnectionPair open() {
         client.conn = TcpConnection.connect(now, new ConnectionId(CLIENT_ADDR, 40000, SERVER_ADDR, 139),
-                client.config, client.iss, 77, client, seg -> send(seg, true), ALLOC, counters);
+                client.config, client.iss, 77, client, seg -> send(seg, true), resources);
         return this;
     }
 
@@ -152,7 +153,7 @@ final class ConnectionPair implements AutoCloseable {
                 return;
             }
             conn = TcpConnection.accept(now, new ConnectionId(SERVER_ADDR, 139, CLIENT_ADDR, 40000), config, iss, 99,
-                    syn, this, seg -> send(seg, false), ALLOC, counters);
+                    syn, this, seg -> send(seg, false), resources);
         }
 
         long deadline() {

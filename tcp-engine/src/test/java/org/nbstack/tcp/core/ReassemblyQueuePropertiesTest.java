@@ -35,7 +35,8 @@ class ReassemblyQueuePropertiesTest {
             }
         }
         Collections.shuffle(ranges, random);
-        ReassemblyQueue q = new ReassemblyQueue();
+        ShardResources resources = ShardResources.of(io.netty.buffer.UnpooledByteBufAllocator.DEFAULT, new TcpCounters());
+        ReassemblyQueue q = new ReassemblyQueue(resources);
         int rcvNxt = baseSeq;
         ByteBuf out = Unpooled.buffer(stream.length);
         int[] edges = new int[8];
@@ -54,6 +55,7 @@ class ReassemblyQueuePropertiesTest {
                     out.writeBytes(next);
                     next.release();
                 }
+                assertThat(resources.bufferedBytes()).as("memory account").isEqualTo(q.bytes());
                 int blocks = q.sackBlocks(edges, 4);
                 long covered = 0;
                 for (int b = 0; b < blocks; b++) {
@@ -78,7 +80,8 @@ class ReassemblyQueuePropertiesTest {
     @Property(tries = 100)
     void neverHoldsMoreThanItsBound(@ForAll @IntRange(min = 0, max = 5000) int bound, @ForAll long seed) {
         Random random = new Random(seed);
-        ReassemblyQueue q = new ReassemblyQueue();
+        ShardResources resources = ShardResources.of(io.netty.buffer.UnpooledByteBufAllocator.DEFAULT, new TcpCounters());
+        ReassemblyQueue q = new ReassemblyQueue(resources);
         try {
             for (int i = 0; i < 50; i++) {
                 int len = 1 + random.nextInt(500);
