@@ -161,8 +161,9 @@ public final class TcpConnection {
 
     /**
      * A connection rebuilt from a valid SYN cookie (RFC 4987 §3.6) when the handshake's last ACK arrives: no
-     * SYN_RECEIVED state was kept, so what the SYN negotiated comes from the cookie. The ACK (which may
-     * carry data) is then processed as in SYN_RECEIVED; its payload is released.
+     * SYN_RECEIVED state was kept, so what the SYN negotiated comes from the cookie. The connection starts
+     * in SYN_RECEIVED; the caller then hands it {@code ack} (which may carry data) through
+     * {@link #segmentArrived}, once it can receive the connection's events.
      *
      * @param peerWindowScale the window scale the peer's SYN offered, or -1
      * @param synAckWindow    the (unscaled) window our SYN-ACK advertised
@@ -195,7 +196,6 @@ public final class TcpConnection {
         c.sackOn = config.sack() && sackPermitted;
         c.sndNxt = iss + 1;
         c.sndMax = iss + 1;
-        c.segmentArrived(now, ack);
         return c;
     }
 

@@ -303,6 +303,7 @@ public final class TcpStack {
         sc.connection = TcpConnection.fromCookie(now, id, config.tcp(), ack.ack - 1,
                 secrets.timestampOffset(id.localAddr(), id.remoteAddr()), ack,
                 SynCookieCodec.MSS_TABLE[mssIndex], peerScale, sack, cookieSynAckWindow(), sc, this::send, resources);
+        sc.connection.segmentArrived(now, ack);
         reschedule(sc, now);
         return true;
     }

@@ -1,4 +1,4 @@
-package org.nbstack.tcp.seed;
+package org.nbstack.tcp.scenario;
 
 import io.netty.buffer.UnpooledByteBufAllocator;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package org.nbstack.tcp.seed;
+package org.nbstack.tcp.scenario;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -47,6 +47,8 @@ final class Endpoint implements ConnectionEvents {
     /** The peer's pattern, checked byte by byte as data arrives; the first mismatch is kept. */
     Long expectedPatternSeed;
     String corruption;
+    /** Told the running total after each arrival, for tests that time request/response exchanges. */
+    java.util.function.LongConsumer onReceived = total -> { };
 
     Endpoint(String name, ByteBufAllocator alloc, java.util.function.LongSupplier clock, long seed) {
         this.name = name;
@@ -97,11 +99,11 @@ final class Endpoint implements ConnectionEvents {
         if (wrote) {
             conn.flush();
         }
-        if (sent == toSend) {
+        if (sent == toSend && (closeWhenSent || shutdownWhenSent)) {
             sendDone = true;
             if (closeWhenSent) {
                 conn.close();
-            } else if (shutdownWhenSent) {
+            } else {
                 conn.shutdownOutput();
             }
         }
@@ -174,6 +176,7 @@ final class Endpoint implements ConnectionEvents {
             }
         }
         received += data.readableBytes();
+        onReceived.accept(received);
     }
 
     void releaseHeld() {

@@ -1,8 +1,8 @@
-package org.nbstack.tcp.seed;
+package org.nbstack.tcp.scenario;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.nbstack.tcp.seed.TwoHosts.MS;
-import static org.nbstack.tcp.seed.TwoHosts.SEC;
+import static org.nbstack.tcp.scenario.TwoHosts.MS;
+import static org.nbstack.tcp.scenario.TwoHosts.SEC;
 
 import java.time.Duration;
 import java.time.Duration;

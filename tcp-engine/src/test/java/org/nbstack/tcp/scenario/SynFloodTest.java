@@ -1,0 +1,119 @@
+package org.nbstack.tcp.scenario;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.nbstack.tcp.scenario.TwoHosts.MS;
+import static org.nbstack.tcp.scenario.TwoHosts.SEC;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.nbstack.tcp.core.TcpConfig;
+import org.nbstack.tcp.sim.SimLinkConfig;
+import org.nbstack.tcp.stack.StackConfig;
+import org.nbstack.tcp.stack.StackConnection;
+import org.nbstack.tcp.wire.Ipv4;
+import org.nbstack.tcp.wire.TcpFlags;
+import org.nbstack.tcp.wire.TcpOptions;
+import org.nbstack.tcp.wire.TcpSegment;
+
+/**
+ * 100,000 spoofed SYNs per second against the listener while 100 established sessions echo: the
+ * established sessions' p99 round trip stays within 1.5x of the same run without the flood, a new
+ * legitimate client still connects (SYN cookies once the SYN queue is full), and the listener's state
+ * stays bounded by its SYN backlog.
+ */
+class SynFloodTest {
+    private static final int SESSIONS = 100;
+    private static final int SYN_BACKLOG = 256;
+    private static final int ATTACKER_ADDR = Ipv4.parse("10.0.0.66");
+
+    @Test
+    void establishedSessionsAndNewClientsSurviveASynFlood() {
+        Result quiet = run(false);
+        Result flood = run(true);
+        assertThat(flood.p99).as("p99 under flood vs quiet (%d ns)", quiet.p99).isLessThanOrEqualTo(quiet.p99 * 3 / 2);
+        assertThat(flood.errors).isZero();
+        assertThat(flood.cookiesSent).as("SYN cookies sent").isPositive();
+        assertThat(flood.cookieConnections).as("legitimate client connected through a cookie").isEqualTo(1);
+        // The listener's SYN queue holds max(backlog, defaultSynBacklog) = 1024 handshakes (TwoHosts listens with 1024).
+        int synQueue = Math.max(SYN_BACKLOG, 1024);
+        assertThat(flood.maxServerConnections).as("state kept for the flood").isLessThanOrEqualTo(SESSIONS + synQueue + 1);
+    }
+
+    record Result(long p99, int errors, long cookiesSent, long cookieConnections, int maxServerConnections) {
+    }
+
+    private static Result run(boolean flood) {
+        StackConfig serverConfig = StackConfig.builder(TwoHosts.SERVER_ADDR).defaultSynBacklog(SYN_BACKLOG).build();
+        try (TwoHosts h = new TwoHosts(4987, StackConfig.of(TwoHosts.CLIENT_ADDR), serverConfig,
+                SimLinkConfig.PERFECT.withDelay(MS, 200_000))) {
+            BlindInjectionTest.Attacker attacker = h.world.addNode("attacker",
+                    out -> new BlindInjectionTest.Attacker(out, h.alloc), ATTACKER_ADDR);
+            h.listen(() -> {
+                Endpoint e = h.newEndpoint("server");
+                e.echo = true;
+                return e;
+            });
+            List<Endpoint> sessions = new ArrayList<>();
+            for (int i = 0; i < SESSIONS; i++) {
+                sessions.add(h.connect(h.newEndpoint("session" + i)));
+            }
+            assertThat(h.run(() -> h.accepted.size() == SESSIONS, 10 * SEC)).isTrue();
+
+            long start = h.world.now();
+            long duration = 2 * SEC;
+            List<Long> rtts = new ArrayList<>();
+            int[] errors = {0};
+            // Each session sends a 100-byte request every 20 ms and times the echo.
+            for (int s = 0; s < SESSIONS; s++) {
+                Endpoint e = sessions.get(s);
+                java.util.ArrayDeque<long[]> pending = new java.util.ArrayDeque<>(); // {expected total, sent at}
+                e.onReceived = total -> {
+                    while (!pending.isEmpty() && pending.peek()[0] <= total) {
+                        rtts.add(h.world.now() - pending.poll()[1]);
+                    }
+                };
+                for (long t = start + s * 200_000L; t < start + duration; t += 20 * MS) {
+                    h.world.schedule(t, () -> {
+                        if (e.closed()) {
+                            errors[0]++;
+                            return;
+                        }
+                        pending.add(new long[] {e.received + 100 + 100L * pending.size(), h.world.now()});
+                        e.toSend += 100;
+                        e.pump();
+                    });
+                }
+            }
+            if (flood) {
+                SplittableRandom random = new SplittableRandom(4987);
+                for (long t = start; t < start + duration; t += 10 * MS) {
+                    h.world.schedule(t, () -> {
+                        for (int i = 0; i < 1000; i++) { // 1,000 per 10 ms = 100,000 per second
+                            int spoofed = Ipv4.parse("10.200.0.0") | random.nextInt(1 << 16);
+                            attacker.forge(new TcpSegment(spoofed, TwoHosts.SERVER_ADDR, 1024 + random.nextInt(60000),
+                                    TwoHosts.PORT, random.nextInt(), 0, TcpFlags.SYN, 65535,
+                                    new TcpOptions(1460, 7, true, true, random.nextInt(), 0, new int[0]), null));
+                        }
+                    });
+                }
+            }
+            // A new client arrives in the middle of the flood.
+            Endpoint late = h.newEndpoint("late");
+            h.world.schedule(start + duration / 2, () -> h.connect(late));
+            int[] maxConnections = {0};
+            h.run(() -> {
+                maxConnections[0] = Math.max(maxConnections[0], h.server.connectionCount());
+                return h.world.now() >= start + duration + 100 * MS;
+            }, duration + SEC);
+            assertThat(late.establishedAt).as("late client connected").isPositive();
+            long[] sorted = rtts.stream().mapToLong(Long::longValue).sorted().toArray();
+            assertThat(sorted.length).isGreaterThan(SESSIONS * 90);
+            long p99 = sorted[(int) (sorted.length * 0.99)];
+            return new Result(p99, errors[0], h.server.counters().synCookiesSent, h.server.counters().synCookiesAccepted,
+                    maxConnections[0]);
+        }
+    }
+
+}
