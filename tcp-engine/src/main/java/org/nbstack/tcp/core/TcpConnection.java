@@ -231,6 +231,11 @@ public final class TcpConnection {
         return orphaned;
     }
 
+    /** Whether the application shut down output (a FIN is queued or sent); writes are refused then. */
+    public boolean isOutputShutdown() {
+        return finQueued;
+    }
+
     /**
      * Applies changed settings (channel options set after the handshake). Window scale, MSS,
      * timestamps and SACK were fixed by the handshake and keep their negotiated values.
