@@ -9,8 +9,9 @@ import io.netty.buffer.ByteBuf;
  */
 final class ReassemblyQueue {
     private final ShardResources resources;
-    private int[] seqs = new int[16];
-    private ByteBuf[] data = new ByteBuf[16];
+    // Allocated when the first out-of-order piece arrives; most connections never need them.
+    private int[] seqs = new int[0];
+    private ByteBuf[] data = new ByteBuf[0];
     private int count;
     private int bytes;
     /** Sequence number of the piece stored last, so its block is reported first (RFC 2018 §4). */
@@ -80,8 +81,9 @@ final class ReassemblyQueue {
 
     private void insertAt(int i, int seq, ByteBuf piece) {
         if (count == seqs.length) {
-            int[] ns = new int[count * 2];
-            ByteBuf[] nd = new ByteBuf[count * 2];
+            int size = Math.max(16, count * 2);
+            int[] ns = new int[size];
+            ByteBuf[] nd = new ByteBuf[size];
             System.arraycopy(seqs, 0, ns, 0, count);
             System.arraycopy(data, 0, nd, 0, count);
             seqs = ns;

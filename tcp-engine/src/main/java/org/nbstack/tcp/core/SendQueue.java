@@ -16,9 +16,10 @@ final class SendQueue {
 
     private final ByteBufAllocator alloc;
     private final ShardResources resources;
-    private ByteBuf[] bufs = new ByteBuf[16];
+    // Allocated on the first write, so a handshake in progress holds no arrays (RFC 4987 §2: keep SYN state small).
+    private ByteBuf[] bufs = new ByteBuf[0];
     /** Stream offset of each buffer's first readable byte, parallel to {@link #bufs}. */
-    private long[] starts = new long[16];
+    private long[] starts = new long[0];
     private int head;
     private int count;
     /** Stream offset of the first byte still held (everything before it was acknowledged). */
@@ -79,8 +80,9 @@ final class SendQueue {
     }
 
     private void grow() {
-        ByteBuf[] nb = new ByteBuf[bufs.length * 2];
-        long[] ns = new long[bufs.length * 2];
+        int size = Math.max(16, bufs.length * 2); // a power of two: indexes wrap with a mask
+        ByteBuf[] nb = new ByteBuf[size];
+        long[] ns = new long[size];
         for (int k = 0; k < count; k++) {
             nb[k] = bufs[index(k)];
             ns[k] = starts[index(k)];
