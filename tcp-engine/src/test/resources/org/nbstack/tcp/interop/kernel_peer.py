@@ -31,6 +31,17 @@ def block():
     return b + b
 
 
+TCP_CLOSE = 7  # linux/tcp_states.h
+
+
+def wait_state(s, state, seconds):
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        if s.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 8)[0] == state:
+            return
+        time.sleep(0.0002)
+
+
 def say(**kv):
     print(json.dumps(kv), flush=True)
 
@@ -168,6 +179,10 @@ def main(argv):
             s.connect((addr, port))
             times.append((time.monotonic() - start) * 1000)
             read_to_eof(s)  # the engine server sends a line and closes first
+            # Close only once our FIN is acknowledged (LAST_ACK -> CLOSE), or the next connect() finds
+            # the old 4-tuple still in use on this side.
+            s.shutdown(socket.SHUT_WR)
+            wait_state(s, TCP_CLOSE, 2.0)
             s.close()
         say(event="done", connect_ms=times)
     else:
