@@ -52,6 +52,9 @@ public final class Errno {
 
     /** "EPERM: Operation not permitted": the symbolic name and the C library's text. */
     public static String describe(int errno) {
+        if (!NativePlatform.isSupported()) {
+            return name(errno); // the C library is bound only where the links run
+        }
         return name(errno) + ": " + Libc.strerror(errno);
     }
 }

@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * <li>LINK: the test's TUN driver applies the same loss/reorder/delay to both directions itself, so
  *     the loss path of both TCPs is exercised on every kernel.</li>
  * </ul>
- * 1 GiB rather than the clean runs' 4 GiB: at 1% loss both TCPs move ~85 MB/s here, so 4 GiB would take ~50 s
+ * 1 GiB rather than the clean runs' 4 GiB: at 1% loss both TCPs move 85-135 MB/s here, so 4 GiB would take 30-50 s
  * per direction and variant (see README);
  * -Dnbstack.interop.impairedBytes changes the size.
  */
