@@ -1,0 +1,223 @@
+package org.nbstack.tcp.link;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.DatagramPacket;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import java.net.InetSocketAddress;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import org.nbstack.tcp.wire.Ipv4;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Carries the engine's IPv4 packets one per UDP datagram between engine instances, without privileges.
+ * A static peer map says which UDP endpoint serves each engine IPv4 address; datagrams from anywhere
+ * else, and datagrams that are not plausibly one IPv4/TCP packet, are dropped and counted by reason.
+ *
+ * <p>Runs on one Netty event loop, the thread that should also drive the engine stack: inbound packets
+ * are handed to the consumer inside the channel's read, and {@link #send} (the stack's PacketOutput)
+ * writes there too, so no packet changes threads. Linux epoll reads with recvmmsg (a batch of datagrams
+ * per system call); writes are flushed once per loop iteration, which epoll turns into one sendmmsg.
+ */
+public final class UdpPacketLink implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(UdpPacketLink.class);
+    /** The largest UDP payload over IPv4: 65,535 less 20 bytes of IP and 8 of UDP header. */
+    public static final int MAX_MTU = 65507;
+    private static final int SOCKET_BUFFER = 8 << 20;
+
+    /**
+     * @param bind      the local UDP endpoint (port 0: any)
+     * @param peers     engine IPv4 address to the UDP endpoint that serves it
+     * @param mtu       the largest IP packet the link carries (the engine's MSS must fit: mtu - 40)
+     * @param readBatch datagrams per recvmmsg call (epoll only)
+     */
+    public record Config(InetSocketAddress bind, Map<Integer, InetSocketAddress> peers, int mtu, int readBatch) {
+        public Config {
+            peers = Map.copyOf(peers);
+            if (mtu < 68 || mtu > MAX_MTU) {
+                throw new IllegalArgumentException("udp link mtu " + mtu + " is out of range 68.." + MAX_MTU);
+            }
+            if (readBatch < 1) {
+                throw new IllegalArgumentException("readBatch " + readBatch + " must be >= 1");
+            }
+        }
+    }
+
+    private final Config config;
+    private final Channel channel;
+    private final UdpLinkCounters counters;
+    private final Map<Integer, InetSocketAddress> peers;
+    private final Set<InetSocketAddress> knownSenders;
+    private final Runnable flushTask;
+    private boolean flushScheduled;
+
+    private UdpPacketLink(Config config, Channel channel, UdpLinkCounters counters,
+            Map<Integer, InetSocketAddress> peers, Set<InetSocketAddress> knownSenders) {
+        this.config = config;
+        this.channel = channel;
+        this.counters = counters;
+        this.peers = peers;
+        this.knownSenders = knownSenders;
+        this.flushTask = () -> {
+            flushScheduled = false;
+            channel.flush();
+        };
+    }
+
+    /** Whether Netty's native epoll transport (recvmmsg/sendmmsg) is available here. */
+    public static boolean nativeAvailable() {
+        return Epoll.isAvailable();
+    }
+
+    /** The I/O handler for the event loop group a udp link runs on: epoll when available, else NIO. */
+    public static IoHandlerFactory ioHandlerFactory() {
+        return nativeAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+    }
+
+    /**
+     * Binds the link on one event loop of {@code group} (made with {@link #ioHandlerFactory()});
+     * {@code inbound} receives each accepted packet on that loop and owns it.
+     */
+    public static UdpPacketLink bind(EventLoopGroup group, Config config, ByteBufAllocator alloc,
+            Consumer<ByteBuf> inbound) throws InterruptedException {
+        boolean epoll = nativeAvailable();
+        UdpLinkCounters counters = new UdpLinkCounters();
+        Map<Integer, InetSocketAddress> peers = new ConcurrentHashMap<>(config.peers());
+        Set<InetSocketAddress> senders = ConcurrentHashMap.newKeySet();
+        senders.addAll(config.peers().values());
+        Bootstrap b = new Bootstrap().group(group)
+                .channelFactory(epoll ? EpollDatagramChannel::new : NioDatagramChannel::new)
+                .option(ChannelOption.ALLOCATOR, alloc)
+                .option(ChannelOption.SO_RCVBUF, SOCKET_BUFFER)
+                .option(ChannelOption.SO_SNDBUF, SOCKET_BUFFER)
+                .handler(new InboundHandler(inbound, counters, senders));
+        if (epoll) {
+            // recvmmsg: one read fills a buffer of readBatch datagram-sized slices.
+            b.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, config.mtu());
+            b.option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(config.mtu() * config.readBatch()));
+        } else {
+            b.option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(config.mtu()));
+        }
+        Channel ch = b.bind(config.bind()).sync().channel();
+        log.debug("udp link bound to {} ({}), peers {}", ch.localAddress(), epoll ? "epoll" : "nio", config.peers());
+        return new UdpPacketLink(config, ch, counters, peers, senders);
+    }
+
+    /** Adds or replaces the UDP endpoint serving {@code ipv4} (e.g. once a peer's ephemeral port is known). */
+    public void addPeer(int ipv4, InetSocketAddress endpoint) {
+        InetSocketAddress old = peers.put(ipv4, endpoint);
+        if (old != null && !peers.containsValue(old)) {
+            knownSenders.remove(old);
+        }
+        knownSenders.add(endpoint);
+    }
+
+    public InetSocketAddress localAddress() {
+        return (InetSocketAddress) channel.localAddress();
+    }
+
+    /** The loop the link, and the engine stack it serves, run on. */
+    public EventLoop eventLoop() {
+        return channel.eventLoop();
+    }
+
+    public boolean isNative() {
+        return channel instanceof EpollDatagramChannel;
+    }
+
+    public UdpLinkCounters counters() {
+        return counters;
+    }
+
+    public Config config() {
+        return config;
+    }
+
+    /** Sends one IPv4 packet; ownership passes to the link. Meant to be called on {@link #eventLoop()}. */
+    public void send(ByteBuf packet) {
+        if (!channel.eventLoop().inEventLoop()) {
+            channel.eventLoop().execute(() -> send(packet));
+            return;
+        }
+        if (packet.readableBytes() > config.mtu()) {
+            counters.drop(UdpDropReason.TOO_BIG);
+            packet.release();
+            return;
+        }
+        InetSocketAddress to = packet.readableBytes() >= 20 ? peers.get(Ipv4TcpCheck.destination(packet)) : null;
+        if (to == null) {
+            counters.drop(UdpDropReason.NO_ROUTE);
+            if (log.isDebugEnabled() && packet.readableBytes() >= 20) {
+                log.debug("udp link has no peer for {}", Ipv4.toString(Ipv4TcpCheck.destination(packet)));
+            }
+            packet.release();
+            return;
+        }
+        counters.datagramsOut++;
+        channel.write(new DatagramPacket(packet, to), channel.voidPromise());
+        if (!flushScheduled) {
+            flushScheduled = true; // one flush (one sendmmsg) for everything written this loop iteration
+            channel.eventLoop().execute(flushTask);
+        }
+    }
+
+    @Override
+    public void close() {
+        channel.close().syncUninterruptibly();
+    }
+
+    /** Checks each datagram and passes the accepted ones on, still on the loop thread. */
+    private static final class InboundHandler extends SimpleChannelInboundHandler<DatagramPacket> {
+        private final Consumer<ByteBuf> inbound;
+        private final UdpLinkCounters counters;
+        private final Set<InetSocketAddress> knownSenders;
+
+        InboundHandler(Consumer<ByteBuf> inbound, UdpLinkCounters counters, Set<InetSocketAddress> knownSenders) {
+            super(false); // ownership of accepted packets passes on; dropped ones are released here
+            this.inbound = inbound;
+            this.counters = counters;
+            this.knownSenders = knownSenders;
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket dp) {
+            counters.datagramsIn++;
+            UdpDropReason reason = knownSenders.contains(dp.sender()) ? Ipv4TcpCheck.check(dp.content())
+                    : UdpDropReason.UNKNOWN_SENDER;
+            if (reason != null) {
+                counters.drop(reason);
+                dp.release();
+                return;
+            }
+            inbound.accept(dp.content());
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            ctx.flush(); // answers produced while reading the batch leave together
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            log.warn("udp link {}: {}", ctx.channel().localAddress(), cause.toString());
+        }
+    }
+}

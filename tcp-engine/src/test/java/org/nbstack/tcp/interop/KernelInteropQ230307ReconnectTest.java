@@ -1,0 +1,61 @@
+package org.nbstack.tcp.interop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.nbstack.tcp.stack.StackCounters;
+
+/**
+ * Seed 000 (Q230307) against the kernel's TCP: the engine server closes first and so holds TIME_WAIT;
+ * the kernel client reconnects at once from the same source port (SO_REUSEADDR). The kernel's new SYN
+ * carries a newer timestamp, so the engine reopens the 4-tuple on that one SYN: the connection is
+ * established in well under 100 ms and neither side retransmits a SYN.
+ */
+class KernelInteropQ230307ReconnectTest {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(KernelInteropQ230307ReconnectTest.class);
+    private static final int MTU = 1500;
+    private static final int PORT = 139;
+    private static final int CLIENT_PORT = 45000;
+
+    @Test
+    void reconnectIntoTheEnginesTimeWaitIsImmediate() throws Exception {
+        try (TunNetwork net = TunNetwork.open(MTU, TunNetwork.tcpFor(MTU))) {
+            AtomicInteger synsSeen = new AtomicInteger();
+            net.loop.dropInbound = p -> {
+                if (Packets.isPlainSyn(p)) {
+                    synsSeen.incrementAndGet();
+                }
+                return false;
+            };
+            List<EngineStream> accepted = new ArrayList<>();
+            net.listen(PORT, () -> {
+                EngineStream e = new EngineStream("server").sending(64);
+                e.checkPattern = false;
+                e.closeWhenSent = true; // the server closes first
+                return e;
+            }, accepted);
+            KernelCounters before = KernelCounters.read(net.ns);
+
+            KernelPeer client = KernelPeer.start(net.ns, "reconnect", TunNetwork.ENGINE, "" + PORT, "" + CLIENT_PORT);
+            String done = client.await("done", 20_000);
+
+            double[] connectMs = KernelPeer.numbers(done, "connect_ms");
+            assertThat(connectMs).hasSize(2);
+            log.info("kernel connect times into the engine: first {} ms, reconnect into TIME_WAIT {} ms", connectMs[0],
+                    connectMs[1]);
+            assertThat(connectMs[1]).as("reconnect time (ms) into TIME_WAIT").isLessThan(100);
+            StackCounters counters = net.call(s -> s.counters());
+            assertThat(counters.timeWaitReused).as("the second SYN found the first connection in TIME_WAIT")
+                    .isEqualTo(1);
+            assertThat(synsSeen.get()).as("SYNs the engine received for two connections").isEqualTo(2);
+            KernelCounters after = KernelCounters.read(net.ns);
+            assertThat(after.synRetrans() - before.synRetrans()).as("kernel SYN retransmissions").isZero();
+            long engineSynRetransmits = net.call(s -> s.tcpCounters().synRetransmits);
+            assertThat(engineSynRetransmits).isZero();
+            assertThat(accepted).hasSize(2);
+        }
+    }
+}
