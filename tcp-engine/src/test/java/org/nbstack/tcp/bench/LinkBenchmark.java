@@ -10,7 +10,7 @@ import org.nbstack.tcp.interop.LinkScenarios;
 import org.nbstack.tcp.interop.LinkScenarios.Result;
 
 /**
- * Links against the kernel, in one run (bin/bench-links): the engine over TUN talking to the kernel vs
+ * Links against the kernel, in one run (bin/bench links): the engine over TUN talking to the kernel vs
  * kernel to kernel over a veth pair (throughput and 64-byte request/response p50/p99), and engine to
  * engine over the udp link vs a Java program on kernel TCP, both on 127.0.0.1. Writes
  * target/bench/links.json: a list of {name, value, unit, baseline, ratio}. Not a test: it never fails on

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.nbstack.tcp.stack.StackCounters;
 
@@ -23,10 +22,11 @@ class KernelInteropQ230307ReconnectTest {
     @Test
     void reconnectIntoTheEnginesTimeWaitIsImmediate() throws Exception {
         try (TunNetwork net = TunNetwork.open(MTU, TunNetwork.tcpFor(MTU))) {
-            AtomicInteger synsSeen = new AtomicInteger();
+            // Sequence numbers of the SYNs the engine received, in order: a retransmitted SYN repeats its ISN.
+            List<Integer> synSeqs = java.util.Collections.synchronizedList(new ArrayList<>());
             net.loop.dropInbound = p -> {
                 if (Packets.isPlainSyn(p)) {
-                    synsSeen.incrementAndGet();
+                    synSeqs.add(p.getInt(p.readerIndex() + (p.getByte(p.readerIndex()) & 0xf) * 4 + 4));
                 }
                 return false;
             };
@@ -50,9 +50,15 @@ class KernelInteropQ230307ReconnectTest {
             StackCounters counters = net.call(s -> s.counters());
             assertThat(counters.timeWaitReused).as("the second SYN found the first connection in TIME_WAIT")
                     .isEqualTo(1);
-            assertThat(synsSeen.get()).as("SYNs the engine received for two connections").isEqualTo(2);
+            // The seed is about the reconnect: its SYN (the second ISN) arrives once and is answered. The first
+            // connect may be slow on a loaded machine; that is not TIME_WAIT's doing.
+            List<Integer> isns = synSeqs.stream().distinct().toList();
+            assertThat(isns).as("distinct SYNs (connections)").hasSize(2);
+            long firstSyns = synSeqs.stream().filter(isns.get(0)::equals).count();
+            assertThat(synSeqs.stream().filter(isns.get(1)::equals).count()).as("SYNs of the reconnect").isEqualTo(1);
             KernelCounters after = KernelCounters.read(net.ns);
-            assertThat(after.synRetrans() - before.synRetrans()).as("kernel SYN retransmissions").isZero();
+            assertThat(after.synRetrans() - before.synRetrans()).as("kernel SYN retransmissions beyond the first connect")
+                    .isEqualTo(firstSyns - 1);
             long engineSynRetransmits = net.call(s -> s.tcpCounters().synRetransmits);
             assertThat(engineSynRetransmits).isZero();
             assertThat(accepted).hasSize(2);
