@@ -58,6 +58,8 @@ class Q186873SessionIsolationTest {
     private static final Duration WRITE_STALL = Duration.ofSeconds(2);
     private static final Duration PHASE = Duration.ofSeconds(3);
     private static final int ROUNDS = 2;
+    private static final Duration SLACK = Duration.ofMillis(5);
+    private static final Duration NOISE_CAP = Duration.ofMillis(25);
     private static final Duration WARM_UP = Duration.ofSeconds(1);
     /** Bound on tear-down: buffers fill within ~1.5 s at these rates, then the stall timeout, a 0.5 s tick, slack. */
     private static final Duration TEARDOWN_BOUND = Duration.ofSeconds(8);
@@ -102,12 +104,16 @@ class Q186873SessionIsolationTest {
             // Rounds of phase A (the same load, no failing clients) then phase B (20 stop reading, 20 freeze), so
             // that load from outside the test (other builds on the machine) falls on both phases alike.
             List<long[]> baselineSamples = new ArrayList<>();
+            List<List<long[]>> baselineChunks = new ArrayList<>();
             List<long[]> failureSamples = new ArrayList<>();
             List<FailureWindow> windows = new ArrayList<>();
             for (int round = 0; round < ROUNDS; round++) {
                 healthy.recordInto(new ConcurrentLinkedQueue<>());
                 Thread.sleep(PHASE.toMillis());
-                baselineSamples.addAll(healthy.recordInto(new ConcurrentLinkedQueue<>()));
+                List<long[]> phaseA = healthy.recordInto(new ConcurrentLinkedQueue<>());
+                baselineSamples.addAll(phaseA);
+                baselineChunks.add(phaseA.subList(0, phaseA.size() / 2));
+                baselineChunks.add(phaseA.subList(phaseA.size() / 2, phaseA.size()));
                 failing.addAll(startFailingClients(address, STOP_READING, FROZEN, "B" + round, threads, running));
                 windows.add(awaitFailingGone(server, System.nanoTime()));
                 Thread.sleep(500); // healthy traffic right after the tear-down belongs to the failure too
@@ -119,28 +125,41 @@ class Q186873SessionIsolationTest {
             List<Long> duringFailure = withoutStandstills(failureSamples, gcPauses, hiccups);
             long baselineP99 = percentile(baseline, 0.99);
             long failureP99 = percentile(duringFailure, 0.99);
+            // How far p99 moves by chance right now: the spread of p99 over the halves of the baseline phases.
+            long chunkMin = Long.MAX_VALUE;
+            long chunkMax = 0;
+            for (List<long[]> chunk : baselineChunks) {
+                long chunkP99 = percentile(withoutStandstills(chunk, gcPauses, hiccups), 0.99);
+                chunkMin = Math.min(chunkMin, chunkP99);
+                chunkMax = Math.max(chunkMax, chunkP99);
+            }
+            long noise = Math.min(chunkMax - chunkMin, NOISE_CAP.toNanos());
+            long allowed = (long) (baselineP99 * 1.2) + SLACK.toNanos() + noise;
             log.info("{}: healthy echo p50/p99 without failing clients {}/{} us ({} samples), with {}/{} us ({} samples); "
-                    + "failure windows {}; slowest server send {} us; {} GC pauses and {} JVM hiccups, {} + {} samples "
+                    + "allowed {} us (noise {} us); failure windows {}; slowest server send {} us; {} GC pauses and {} JVM hiccups, {} + {} samples "
                     + "overlapping one left out",
                     transport, percentile(baseline, 0.5) / 1000, baselineP99 / 1000, baseline.size(),
-                    percentile(duringFailure, 0.5) / 1000, failureP99 / 1000, duringFailure.size(), windows,
+                    percentile(duringFailure, 0.5) / 1000, failureP99 / 1000, duringFailure.size(), allowed / 1000, noise / 1000, windows,
                     broadcaster.slowestNanos.get() / 1000, gcPauses.count(), hiccups.count(), baselineSamples.size() - baseline.size(),
                     failureSamples.size() - duringFailure.size());
 
             assertThat(healthy.errors).as("errors seen by healthy clients").isEmpty();
             // GC pauses and moments when the whole JVM stood still (HiccupProbe: a thread that is none of the
             // server's) stop the clients as much as the server, so samples overlapping one are left out of both
-            // phases: this test is about one session delaying another, not about the machine. At most 10% may be
-            // left out, so a failure that made everything stall could not hide behind this.
-            assertThat(baseline.size()).as("baseline samples kept").isGreaterThan(baselineSamples.size() * 9 / 10)
-                    .isGreaterThan(HEALTHY * 40);
-            assertThat(duringFailure.size()).as("samples kept during the failures").isGreaterThan(failureSamples.size() * 9 / 10)
-                    .isGreaterThan(HEALTHY * 40);
-            // p99 within 1.2x of the phases without failing clients, plus 5 ms of absolute slack: on a 2-core
-            // machine that also runs the 240 clients, a scheduler hiccup moves a ~3 ms p99 by a few ms. A session
-            // that really held up others would hold them for its 2 s stall timeout, far beyond this.
-            assertThat(failureP99).as("healthy p99 during the failures (ns)")
-                    .isLessThanOrEqualTo((long) (baselineP99 * 1.2) + Duration.ofMillis(5).toNanos());
+            // phases: this test is about one session delaying another, not about the machine. At most 10 points more
+            // may be left out during the failures than without, so a failure that stalled everything cannot hide.
+            double leftOutBaseline = 1 - (double) baseline.size() / baselineSamples.size();
+            double leftOutFailure = 1 - (double) duringFailure.size() / failureSamples.size();
+            assertThat(leftOutFailure).as("share of samples left out during the failures, against the baseline's")
+                    .isLessThanOrEqualTo(leftOutBaseline + 0.10);
+            assertThat(baseline.size()).as("baseline samples kept").isGreaterThan(HEALTHY * 30);
+            assertThat(duringFailure.size()).as("samples kept during the failures").isGreaterThan(HEALTHY * 30);
+            // p99 within 1.2x of the phases without failing clients, plus 5 ms of absolute slack (on a 2-core machine
+            // that also runs the 240 clients, a scheduler hiccup moves a ~3 ms p99 by a few ms), plus how much p99
+            // moved between halves of the baseline phases in this very run (other work on the machine), at most
+            // 25 ms. A session that really held up others would hold them for its 2 s stall timeout, far beyond
+            // this; a 20 ms wait on the event loop per stalled session already fails it (p99 > 200 ms).
+            assertThat(failureP99).as("healthy p99 during the failures (ns)").isLessThanOrEqualTo(allowed);
             for (FailureWindow window : windows) {
                 assertThat(window.tornDownAfterNanos).as("all failing sessions torn down within " + TEARDOWN_BOUND)
                         .isPositive().isLessThanOrEqualTo(TEARDOWN_BOUND.toNanos());
