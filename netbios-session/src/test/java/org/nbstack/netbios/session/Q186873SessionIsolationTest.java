@@ -56,10 +56,10 @@ class Q186873SessionIsolationTest {
     private static final Duration BROADCAST_PERIOD = Duration.ofMillis(50);
     private static final int BROADCAST_SIZE = 1024;
     private static final Duration WRITE_STALL = Duration.ofSeconds(2);
-    private static final Duration PHASE = Duration.ofSeconds(3);
-    private static final int ROUNDS = 2;
+    private static final Duration PHASE = Duration.ofSeconds(2);
+    private static final int ROUNDS = 3;
     private static final Duration SLACK = Duration.ofMillis(5);
-    private static final Duration NOISE_CAP = Duration.ofMillis(25);
+    private static final Duration NOISE_CAP = Duration.ofMillis(50);
     private static final Duration WARM_UP = Duration.ofSeconds(1);
     /** Bound on tear-down: buffers fill within ~1.5 s at these rates, then the stall timeout, a 0.5 s tick, slack. */
     private static final Duration TEARDOWN_BOUND = Duration.ofSeconds(8);
@@ -157,16 +157,18 @@ class Q186873SessionIsolationTest {
             // p99 within 1.2x of the phases without failing clients, plus 5 ms of absolute slack (on a 2-core machine
             // that also runs the 240 clients, a scheduler hiccup moves a ~3 ms p99 by a few ms), plus how much p99
             // moved between halves of the baseline phases in this very run (other work on the machine), at most
-            // 25 ms. A session that really held up others would hold them for its 2 s stall timeout, far beyond
+            // 50 ms. A session that really held up others would hold them for its 2 s stall timeout, far beyond
             // this; a 20 ms wait on the event loop per stalled session already fails it (p99 > 200 ms).
             assertThat(failureP99).as("healthy p99 during the failures (ns)").isLessThanOrEqualTo(allowed);
             for (FailureWindow window : windows) {
                 assertThat(window.tornDownAfterNanos).as("all failing sessions torn down within " + TEARDOWN_BOUND)
                         .isPositive().isLessThanOrEqualTo(TEARDOWN_BOUND.toNanos());
                 assertThat(window.sawStalledSession).as("status showed the stalled sessions while they failed").isTrue();
-                assertThat(Duration.ofNanos(window.slowestStatusNanos)).as("slowest status query").isLessThan(Duration.ofMillis(250));
+                // A status query or send that waited for a stalled peer would take the 2 s stall timeout or more;
+                // 1 s leaves room for the OS not running the test thread on a busy 2-core machine.
+                assertThat(Duration.ofNanos(window.slowestStatusNanos)).as("slowest status query").isLessThan(Duration.ofSeconds(1));
             }
-            assertThat(Duration.ofNanos(broadcaster.slowestNanos.get())).as("slowest server-initiated send").isLessThan(Duration.ofMillis(250));
+            assertThat(Duration.ofNanos(broadcaster.slowestNanos.get())).as("slowest server-initiated send").isLessThan(Duration.ofSeconds(1));
             int failed = (ROUNDS + 1) * (STOP_READING + FROZEN);
             assertThat(meters.find("netbios.sessions.stalled").counter().count()).isEqualTo(failed);
             assertThat(meters.find("netbios.sessions.closed").tag("reason", "write_stall").counter().count()).isEqualTo(failed);

@@ -148,6 +148,16 @@ class SessionBridgeTest {
         assertThat(session.send(Unpooled.buffer(1).writeByte(1))).isEqualTo(SendResult.SESSION_CLOSED);
     }
 
+    @Test
+    void theMemoryBudgetCoversInboundAndOutboundTogether() {
+        establish(new SessionLimits(8, 1024, 8, 1024, 1024, OverflowPolicy.DROP_NEWEST));
+        channel.pipeline().fireChannelRead(new SessionMessage(Unpooled.buffer(800).writerIndex(800))); // received, not yet taken
+        assertThat(session.send(Unpooled.buffer(300).writerIndex(300))).as("800 + 300 > 1024").isEqualTo(SendResult.DROPPED_QUEUE_FULL);
+        assertThat(session.send(Unpooled.buffer(200).writerIndex(200))).isEqualTo(SendResult.QUEUED);
+        assertThat(session.status().inboundBytes()).isEqualTo(800);
+        assertThat(session.status().outboundBytes()).isEqualTo(200);
+    }
+
     private void receive(String text) {
         channel.pipeline().fireChannelRead(new SessionMessage(Unpooled.copiedBuffer(text, StandardCharsets.US_ASCII)));
     }
