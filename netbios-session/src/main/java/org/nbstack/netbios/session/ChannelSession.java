@@ -131,7 +131,8 @@ public final class ChannelSession implements NetbiosSession {
     @Override
     public Mono<Void> send(Publisher<? extends ByteBuf> messages) {
         return Mono.create(sink -> {
-            OutboundSubscriber subscriber = new OutboundSubscriber(outbound, channel.eventLoop(), settings.maxMessageSize(), sink);
+            OutboundSubscriber subscriber = new OutboundSubscriber(outbound, channel.eventLoop(), settings.maxMessageSize(), sink,
+                    publishers::remove);
             onLoop(() -> {
                 if (state == SessionState.CLOSED) {
                     sink.success(); // not subscribed: a publisher makes no buffers nobody asked for

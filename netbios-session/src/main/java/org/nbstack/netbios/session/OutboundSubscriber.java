@@ -2,6 +2,7 @@ package org.nbstack.netbios.session;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.util.concurrent.EventExecutor;
+import java.util.function.Consumer;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
 import reactor.core.publisher.MonoSink;
@@ -18,6 +19,7 @@ final class OutboundSubscriber implements CoreSubscriber<ByteBuf>, OutboundQueue
     private final EventExecutor loop;
     private final int maxMessageSize;
     private final MonoSink<Void> result;
+    private final Consumer<OutboundSubscriber> onFinish;
 
     private Subscription upstream;
     private ByteBuf parked;
@@ -25,11 +27,13 @@ final class OutboundSubscriber implements CoreSubscriber<ByteBuf>, OutboundQueue
     private boolean done;
     private boolean finished;
 
-    OutboundSubscriber(OutboundQueue queue, EventExecutor loop, int maxMessageSize, MonoSink<Void> result) {
+    OutboundSubscriber(OutboundQueue queue, EventExecutor loop, int maxMessageSize, MonoSink<Void> result,
+            Consumer<OutboundSubscriber> onFinish) {
         this.queue = queue;
         this.loop = loop;
         this.maxMessageSize = maxMessageSize;
         this.result = result;
+        this.onFinish = onFinish;
     }
 
     @Override
@@ -129,6 +133,7 @@ final class OutboundSubscriber implements CoreSubscriber<ByteBuf>, OutboundQueue
         }
         finished = true;
         queue.removeRoomListener(this);
+        onFinish.accept(this);
         if (parked != null) {
             parked.release();
             parked = null;

@@ -1,0 +1,101 @@
+package org.nbstack.netbios.interop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nbstack.netbios.server.Listener;
+import org.nbstack.netbios.server.NetbiosServerSettings;
+
+/** impacket's NetBIOS session client (python3-impacket), a client nobody here wrote, against the server. */
+class ImpacketInteropTest {
+
+    // impacket sends its SESSION REQUEST by itself only when sess_port is 139; on another port the script asks
+    // impacket's own request method to do it, so the request and the answer are still encoded and read by impacket.
+    private static final String SCRIPT = """
+            import sys
+            from impacket import nmb
+            port, called = int(sys.argv[1]), sys.argv[2]
+            try:
+                s = nmb.NetBIOSTCPSession('CLIENT', called, '127.0.0.1', sess_port=port, timeout=10)
+                if port != nmb.NETBIOS_SESSION_PORT:
+                    s._request_session(nmb.TYPE_SERVER, nmb.TYPE_WORKSTATION, 10)
+            except nmb.NetBIOSError as e:
+                print('NEGATIVE', e)
+                sys.exit(3)
+            for size in (5, 70000):
+                data = bytes(i % 251 for i in range(size))
+                s.send_packet(data)
+                got = s.recv_packet(10).get_trailer()
+                if got != data:
+                    print('MISMATCH', size, len(got))
+                    sys.exit(4)
+                print('ECHO', size)
+            s.close()
+            """;
+
+    private static String python;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void needsImpacket() throws Exception {
+        // Debian's python3-impacket lives in the system interpreter; a python3 earlier on the PATH may not see it.
+        for (String candidate : List.of("/usr/bin/python3", "python3")) {
+            try {
+                Process p = new ProcessBuilder(candidate, "-c", "import impacket").redirectErrorStream(true).start();
+                if (p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0) {
+                    python = candidate;
+                    return;
+                }
+            } catch (IOException notThere) {
+                // try the next
+            }
+        }
+        Assumptions.abort("python3 with impacket is not installed (Debian: apt-get install python3-impacket)");
+    }
+
+    @Test
+    void impacketSetsUpASessionAndEchoesSmallAndExtendedLengthMessages() throws Exception {
+        try (RealClientServer server = RealClientServer.onPort(0, NetbiosServerSettings.builder())) {
+            server.listeners.listen(Listener.of(RealClientServer.SERVER, session -> session.inbound()));
+            Result result = run(server.server.localAddress().getPort(), "SERVER");
+            assertThat(result.output).contains("ECHO 5", "ECHO 70000");
+            assertThat(result.exit).as(result.output).isZero();
+            assertThat(server.established()).isEqualTo(1);
+            assertThat(server.meters.find("netbios.bytes.in").counter().count()).isEqualTo(70_005);
+        }
+    }
+
+    @Test
+    void impacketIsRefusedForAnUnknownName() throws Exception {
+        try (RealClientServer server = RealClientServer.onPort(0, NetbiosServerSettings.builder())) {
+            server.listeners.listen(Listener.of(RealClientServer.SERVER, session -> session.inbound()));
+            Result result = run(server.server.localAddress().getPort(), "NOBODY");
+            assertThat(result.exit).as(result.output).isEqualTo(3);
+            assertThat(result.output).contains("NEGATIVE");
+            assertThat(server.negatives(0x82)).isEqualTo(1);
+        }
+    }
+
+    private record Result(int exit, String output) {
+    }
+
+    private Result run(int port, String called) throws Exception {
+        Path script = dir.resolve("nbss_echo.py");
+        Files.writeString(script, SCRIPT);
+        Process process = new ProcessBuilder(python, script.toString(), Integer.toString(port), called)
+                .redirectErrorStream(true).start();
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("impacket finished").isTrue();
+        return new Result(process.exitValue(), new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+    }
+}

@@ -1,0 +1,62 @@
+package org.nbstack.netbios.interop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Properties;
+import jcifs.CIFSContext;
+import jcifs.config.PropertyConfiguration;
+import jcifs.context.BaseContext;
+import jcifs.smb.SmbFile;
+import org.junit.jupiter.api.Test;
+import org.nbstack.netbios.name.NetbiosName;
+import org.nbstack.netbios.server.Listener;
+import org.nbstack.netbios.server.NetbiosServerSettings;
+
+/**
+ * jcifs-ng against the server on 127.0.0.1:139. Given an IP address, jcifs calls {@code *SMBSERVER<20>},
+ * which the server maps to its default name; then it starts SMB negotiation, which ends there (no file
+ * service yet), so the test checks the session service's part through the server's metrics.
+ */
+class JcifsInteropTest {
+
+    @Test
+    void jcifsGetsAPositiveResponseForSmbServer() throws Exception {
+        try (RealClientServer server = RealClientServer.onPort139(NetbiosServerSettings.builder().defaultName(RealClientServer.SERVER))) {
+            server.listeners.listen(Listener.of(RealClientServer.SERVER, server.recordFirstMessageAndClose()));
+            assertThatThrownBy(() -> list(context("JCIFSCLIENT"))).as("no SMB service behind the session").isNotNull();
+            assertThat(server.established()).isGreaterThanOrEqualTo(1);
+            assertThat(server.negatives(0x82)).isZero();
+            assertThat(server.firstMessages).isNotEmpty()
+                    .allSatisfy(head -> assertThat(new String(head, 1, 3, StandardCharsets.US_ASCII)).isEqualTo("SMB"));
+        }
+    }
+
+    @Test
+    void jcifsIsRefusedWith81WhenTheListenIsForAnotherCaller() throws Exception {
+        try (RealClientServer server = RealClientServer.onPort139(NetbiosServerSettings.builder().defaultName(RealClientServer.SERVER))) {
+            server.listeners.listen(Listener.builder(RealClientServer.SERVER).handler(server.recordFirstMessageAndClose())
+                    .allowCallers(NetbiosName.of("SOMEONEELSE", 0)).build());
+            assertThatThrownBy(() -> list(context("JCIFSCLIENT"))).isNotNull();
+            assertThat(server.established()).isZero();
+            assertThat(server.negatives(0x81)).isGreaterThanOrEqualTo(1);
+        }
+    }
+
+    private static void list(CIFSContext context) throws Exception {
+        try (SmbFile root = new SmbFile("smb://127.0.0.1:139/", context)) {
+            root.list();
+        }
+    }
+
+    private static CIFSContext context(String myName) throws Exception {
+        Properties properties = new Properties();
+        properties.setProperty("jcifs.netbios.hostname", myName);
+        properties.setProperty("jcifs.resolveOrder", "DNS"); // no NetBIOS name queries leave the machine
+        properties.setProperty("jcifs.smb.client.connTimeout", "3000");
+        properties.setProperty("jcifs.smb.client.soTimeout", "3000");
+        properties.setProperty("jcifs.smb.client.responseTimeout", "3000");
+        return new BaseContext(new PropertyConfiguration(properties));
+    }
+}

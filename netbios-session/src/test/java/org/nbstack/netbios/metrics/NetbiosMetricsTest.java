@@ -1,0 +1,44 @@
+package org.nbstack.netbios.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** What an operator reading a dashboard relies on: names, units, descriptions and few tag values. */
+class NetbiosMetricsTest {
+
+    @Test
+    void everyMeterIsDottedLowerCaseDescribedAndLowCardinality() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        NetbiosMetrics metrics = new NetbiosMetrics(registry, "server");
+        metrics.bindSessionGauges(() -> 3, () -> new NetbiosMetrics.QueueTotals(1, 10, 2, 20));
+        metrics.sessionEstablished(Duration.ofMillis(5));
+        metrics.negativeResponse("0x82");
+        metrics.retarget();
+        metrics.keepAliveSent();
+        metrics.keepAliveReceived();
+        metrics.messageIn(100);
+        metrics.messageOut(200);
+        metrics.drop("queue_full");
+        metrics.stallDetected();
+        metrics.sessionClosed("write_stall");
+        metrics.protocolError("message_too_large");
+
+        assertThat(registry.getMeters()).hasSizeGreaterThanOrEqualTo(17).allSatisfy(meter -> {
+            Meter.Id id = meter.getId();
+            assertThat(id.getName()).matches("netbios(\\.[a-z]+)+");
+            assertThat(id.getDescription()).as(id.getName()).isNotBlank();
+            assertThat(id.getTags()).extracting(Tag::getKey).isSubsetOf(Set.of("side", "code", "reason", "direction"));
+        });
+        assertThat(registry.find("netbios.bytes.in").counter().getId().getBaseUnit()).isEqualTo("bytes");
+        assertThat(registry.find("netbios.sessions.active").gauge().value()).isEqualTo(3);
+        assertThat(registry.find("netbios.session.queue.depth").tag("direction", "outbound").gauge().value()).isEqualTo(2);
+        assertThat(registry.find("netbios.session.queue.bytes").tag("direction", "inbound").gauge().value()).isEqualTo(10);
+        assertThat(registry.find("netbios.session.setup").timer().count()).isEqualTo(1);
+    }
+}
