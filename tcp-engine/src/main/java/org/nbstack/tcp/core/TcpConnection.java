@@ -1208,15 +1208,16 @@ public final class TcpConnection {
     // TIME_WAIT reuse (seed 000, Q230307)
 
     /**
-     * Whether a SYN for this TIME_WAIT connection's 4-tuple is provably a new incarnation: its timestamp
-     * is newer than the last one seen (RFC 6191 §2), or, without timestamps on both, its sequence number
-     * is beyond the old connection's RCV.NXT (RFC 1122 4.2.2.13).
+     * Whether a SYN for this TIME_WAIT connection's 4-tuple is provably a new incarnation (RFC 6191 §2): its
+     * timestamp is newer than the last one seen; or equal (a peer with a 1 ms clock reconnecting at once,
+     * as Linux does) and its sequence number beyond the old RCV.NXT; or, without timestamps, its sequence
+     * number beyond the old RCV.NXT (RFC 1122 4.2.2.13).
      */
     public boolean acceptsNewIncarnation(TcpSegment syn) {
         if (state != TcpState.TIME_WAIT) {
             return false;
         }
-        if (tsOn && syn.options.hasTimestamps) {
+        if (tsOn && syn.options.hasTimestamps && syn.options.tsVal != tsRecent) {
             return Seq.gt(syn.options.tsVal, tsRecent);
         }
         return Seq.gt(syn.seq, rcvNxt);

@@ -23,6 +23,12 @@ class TcpConnectionTest {
 
     private ConnectionPair established(TcpConfig config) {
         pair = ConnectionPair.of(config).open();
+        pair.dropFilter = (seg, fromClient) -> {
+            if (!fromClient && seg.options.hasTimestamps) {
+                lastTimestampFromServer = seg.options.tsVal;
+            }
+            return false;
+        };
         assertThat(pair.runUntil(() -> pair.client.established && pair.server.established, 5 * SEC)).isTrue();
         return pair;
     }
@@ -349,4 +355,27 @@ class TcpConnectionTest {
         assertThat(pair.server.digest.digest()).isEqualTo(sha256(up));
         assertThat(pair.counters.outOfOrderDropped).as("beyond the bound, out-of-order data is dropped").isPositive();
     }
+
+    @Test
+    void newIncarnationInTimeWaitIsJudgedByTimestampThenBySequenceNumber() {
+        established(TcpConfig.DEFAULT);
+        pair.client.conn.close(pair.now);
+        pair.runUntil(() -> pair.server.peerFin, SEC);
+        pair.server.conn.close(pair.now);
+        pair.runUntil(() -> pair.client.state() == TcpState.TIME_WAIT && pair.server.closed(), SEC);
+        TcpConnection timeWait = pair.client.conn;
+        int rcvNxt = timeWait.rcvNxt();
+        int tsRecent = lastTimestampFromServer;
+        java.util.function.BiFunction<Integer, Integer, org.nbstack.tcp.wire.TcpSegment> syn = (seq, ts) ->
+                new org.nbstack.tcp.wire.TcpSegment(ConnectionPair.SERVER_ADDR, ConnectionPair.CLIENT_ADDR, 139, 40000, seq, 0,
+                        TcpFlags.SYN, 65535, org.nbstack.tcp.wire.TcpOptions.timestamps(ts, 0), null);
+        // RFC 6191 §2: a newer timestamp is enough; an older one is never enough.
+        assertThat(timeWait.acceptsNewIncarnation(syn.apply(rcvNxt - 10, tsRecent + 1))).isTrue();
+        assertThat(timeWait.acceptsNewIncarnation(syn.apply(rcvNxt + 10, tsRecent - 1))).isFalse();
+        // An equal timestamp (a reconnect within the peer's clock tick) falls back to the sequence number.
+        assertThat(timeWait.acceptsNewIncarnation(syn.apply(rcvNxt + 10, tsRecent))).isTrue();
+        assertThat(timeWait.acceptsNewIncarnation(syn.apply(rcvNxt - 10, tsRecent))).isFalse();
+    }
+
+    private int lastTimestampFromServer;
 }
