@@ -1,0 +1,192 @@
+package org.nbstack.config;
+
+import static org.nbstack.config.ConfigReader.path;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/** Reads the merged config into {@link NbstackConfig}, section by section, through a {@link ConfigReader}. */
+final class ConfigParser {
+
+    static final String ROOT = "nbstack";
+    private static final Duration DAY = Duration.ofDays(1);
+    private static final Duration WEEK = Duration.ofDays(7);
+    private static final int MAX_NBSS_LENGTH = 131_071; // 17 bits, RFC 1002 §4.3.1
+    private static final List<String> LEVELS = List.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF");
+
+    private final ConfigReader in;
+
+    ConfigParser(ConfigReader reader) {
+        this.in = reader;
+    }
+
+    NbstackConfig parse() {
+        return new NbstackConfig(listeners(), engine(), netbios(), admin(), logging(),
+                new ShutdownSettings(in.duration(path(ROOT, "shutdown", "grace-period"), Duration.ZERO, Duration.ofMinutes(10))));
+    }
+
+    private List<ListenerConfig> listeners() {
+        List<ListenerConfig> listeners = new ArrayList<>();
+        for (String name : in.childKeys(path(ROOT, "listeners"))) {
+            String base = path(ROOT, "listeners", name);
+            String transport = in.string(base + ".transport").trim().toLowerCase(Locale.ROOT);
+            if (transport.isEmpty()) {
+                in.problem(base + ".transport", in.config().getValue(base + ".transport"), "a transport name: engine, nio or epoll");
+            }
+            listeners.add(new ListenerConfig(name, in.bool(base + ".enabled"), in.bool(base + ".required"), transport,
+                    in.hostPort(base + ".bind"), in.integer(base + ".threads", 1, 256), in.string(base + ".addresses").trim(),
+                    in.string(base + ".link").trim(), in.stringMap(base + ".transport-options")));
+        }
+        return listeners;
+    }
+
+    private EngineSettings engine() {
+        String tcp = path(ROOT, "engine", "tcp");
+        String keepalive = tcp + ".keepalive";
+        int receiveBuffer = (int) in.bytes(tcp + ".receive-buffer", 176, 1L << 30);
+        Duration rtoMin = in.duration(tcp + ".rto-min", Duration.ofMillis(1), Duration.ofMinutes(10));
+        Duration rtoInitial = in.duration(tcp + ".rto-initial", Duration.ofMillis(1), Duration.ofMinutes(10));
+        Duration rtoMax = in.duration(tcp + ".rto-max", Duration.ofMillis(1), Duration.ofMinutes(10));
+        if (rtoMin.compareTo(rtoInitial) > 0 || rtoInitial.compareTo(rtoMax) > 0) {
+            in.problem(tcp + ".rto-initial", in.config().getValue(tcp + ".rto-initial"),
+                    "between rto-min (" + rtoMin.toMillis() + "ms) and rto-max (" + rtoMax.toMillis() + "ms)");
+        }
+        TcpSettings tcpSettings = new TcpSettings(in.integer(tcp + ".mss", 88, 65495), receiveBuffer,
+                (int) in.bytes(tcp + ".send-buffer", 1, 1L << 30), windowScale(tcp + ".window-scale"),
+                in.bool(tcp + ".timestamps"), in.bool(tcp + ".sack"), in.bool(tcp + ".no-delay"),
+                in.integer(tcp + ".initial-cwnd-segments", 1, 1000), rtoInitial, rtoMin, rtoMax,
+                in.duration(tcp + ".delayed-ack", Duration.ZERO, Duration.ofMillis(500)),
+                in.integer(tcp + ".syn-retries", 1, 127), in.integer(tcp + ".syn-ack-retries", 1, 127),
+                in.integer(tcp + ".data-retries", 1, 127), in.integer(tcp + ".orphan-retries", 1, 127),
+                in.duration(tcp + ".time-wait", Duration.ZERO, Duration.ofMinutes(10)),
+                in.duration(tcp + ".fin-wait-2-timeout", Duration.ofSeconds(1), Duration.ofHours(1)),
+                new KeepAliveSettings(in.bool(keepalive + ".enabled"), in.duration(keepalive + ".idle", Duration.ofSeconds(1), WEEK),
+                        in.duration(keepalive + ".interval", Duration.ofSeconds(1), DAY), in.integer(keepalive + ".count", 1, 127)),
+                in.duration(tcp + ".user-timeout", Duration.ZERO, DAY),
+                (int) in.bytes(tcp + ".max-out-of-order", 0, 1L << 30));
+        String engine = path(ROOT, "engine");
+        return new EngineSettings(tcpSettings, in.integer(engine + ".time-wait-limit", 0, 16_777_216),
+                in.integer(engine + ".max-connections", 1, 16_777_216), portRange(engine + ".ephemeral-ports"),
+                in.integer(engine + ".syn-backlog", 1, 1_048_576));
+    }
+
+    private int windowScale(String path) {
+        if (in.config().hasPath(path) && "auto".equalsIgnoreCase(in.string(path).trim())) {
+            return -1;
+        }
+        return in.integer(path, 0, 14);
+    }
+
+    private PortRange portRange(String path) {
+        String text = in.string(path).trim();
+        String[] parts = text.split("-");
+        String allowed = "low-high with 1024 <= low <= high <= 65535, e.g. 32768-60999";
+        try {
+            if (parts.length == 2) {
+                int low = Integer.parseInt(parts[0].trim());
+                int high = Integer.parseInt(parts[1].trim());
+                if (low >= 1024 && low <= high && high <= 65535) {
+                    return new PortRange(low, high);
+                }
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        if (in.config().hasPath(path)) {
+            in.problem(path, in.config().getValue(path), allowed);
+        }
+        return new PortRange(32768, 60999);
+    }
+
+    private NetbiosSettings netbios() {
+        String nb = path(ROOT, "netbios");
+        String s = nb + ".session";
+        long inboundBytes = in.bytes(s + ".inbound-max-bytes", 1, 1L << 30);
+        long outboundBytes = in.bytes(s + ".outbound-max-bytes", 1, 1L << 30);
+        long budget = in.bytes(s + ".memory-budget", 1, 1L << 31);
+        int maxMessage = in.integer(nb + ".max-message-size", 0, MAX_NBSS_LENGTH);
+        if (budget < Math.max(inboundBytes, outboundBytes) && in.config().hasPath(s + ".memory-budget")) {
+            in.problem(s + ".memory-budget", in.config().getValue(s + ".memory-budget"),
+                    "at least the larger of inbound-max-bytes and outbound-max-bytes (" + Math.max(inboundBytes, outboundBytes) + " octets)");
+        }
+        if (Math.min(inboundBytes, outboundBytes) < maxMessage && in.config().hasPath(nb + ".max-message-size")) {
+            in.problem(nb + ".max-message-size", in.config().getValue(nb + ".max-message-size"),
+                    "at most inbound-max-bytes and outbound-max-bytes (" + Math.min(inboundBytes, outboundBytes) + " octets)");
+        }
+        SessionQueueSettings queues = new SessionQueueSettings(in.integer(s + ".inbound-max-messages", 1, 1_000_000), inboundBytes,
+                in.integer(s + ".outbound-max-messages", 1, 1_000_000), outboundBytes, budget,
+                in.enumValue(s + ".overflow-policy", SessionQueueSettings.Overflow.class));
+        String defaultName = in.string(nb + ".default-name").trim();
+        return new NetbiosSettings(in.integer(nb + ".backlog", 1, 65535), in.integer(nb + ".max-sessions", 0, 1_000_000),
+                in.duration(nb + ".session-request-timeout", Duration.ofMillis(1), Duration.ofHours(1)),
+                in.duration(nb + ".keep-alive-interval", Duration.ZERO, DAY),
+                in.duration(nb + ".idle-timeout", Duration.ZERO, WEEK),
+                in.duration(nb + ".write-stall-timeout", Duration.ZERO, DAY), maxMessage,
+                defaultName.isEmpty() ? Optional.empty() : Optional.of(netbiosName(nb + ".default-name", defaultName)),
+                in.bool(nb + ".smbserver-alias"), in.bool(nb + ".tcp-keepalive"),
+                in.duration(nb + ".tcp-user-timeout", Duration.ZERO, DAY),
+                (int) in.bytes(nb + ".send-buffer", 0, 1L << 30), (int) in.bytes(nb + ".receive-buffer", 0, 1L << 30),
+                (int) in.bytes(nb + ".write-buffer-high-water-mark", 1024, 1L << 30), queues, names(nb + ".names"));
+    }
+
+    private List<NameSettings> names(String section) {
+        List<NameSettings> names = new ArrayList<>();
+        for (String key : in.childKeys(section)) {
+            String base = section + "." + path(key);
+            String explicit = in.string(base + ".name").trim();
+            String name = netbiosName(explicit.isEmpty() ? base : base + ".name",
+                    explicit.isEmpty() ? key.toUpperCase(Locale.ROOT) : explicit);
+            String handler = in.string(base + ".handler").trim().toLowerCase(Locale.ROOT);
+            String retarget = in.string(base + ".retarget").trim();
+            Optional<HostPort> retargetTo = Optional.empty();
+            if (!retarget.isEmpty()) {
+                retargetTo = Optional.ofNullable(HostPort.parse(retarget));
+                if (retargetTo.isEmpty()) {
+                    in.problem(base + ".retarget", in.config().getValue(base + ".retarget"), "\"\" or an IPv4 host:port");
+                }
+            }
+            names.add(new NameSettings(key, name, in.integer(base + ".suffix", 0, 255), in.string(base + ".scope").trim(), handler,
+                    in.stringMap(base + ".handler-options"), in.integer(base + ".max-sessions", 0, 1_000_000),
+                    in.stringList(base + ".allowed-callers"), retargetTo));
+        }
+        return names;
+    }
+
+    /** RFC 1001 §14: up to 15 ISO-8859-1 characters (the 16th octet is the suffix). */
+    private String netbiosName(String path, String name) {
+        boolean latin1 = name.chars().allMatch(c -> c <= 0xFF);
+        if (name.isEmpty() || name.length() > 15 || !latin1) {
+            if (in.config().hasPath(path)) {
+                in.problem(path, in.config().getValue(path), "a NetBIOS name of 1..15 ISO-8859-1 characters");
+            } else {
+                in.problem(path, null, "a key of 1..15 characters (a NetBIOS name), or set its 'name'");
+            }
+        }
+        return name;
+    }
+
+    private AdminSettings admin() {
+        String admin = path(ROOT, "admin");
+        return new AdminSettings(in.bool(admin + ".enabled"), in.hostPort(admin + ".bind"), in.integer(admin + ".threads", 1, 16),
+                in.integer(admin + ".backlog", 1, 1024), in.duration(admin + ".query-timeout", Duration.ofMillis(10), Duration.ofMinutes(1)));
+    }
+
+    private LoggingSettings logging() {
+        String logging = path(ROOT, "logging");
+        String level = in.string(logging + ".level").trim().toUpperCase(Locale.ROOT);
+        if (!LEVELS.contains(level) && in.config().hasPath(logging + ".level")) {
+            in.problem(logging + ".level", in.config().getValue(logging + ".level"), "one of " + String.join(", ", LEVELS));
+        }
+        var levels = in.stringMap(logging + ".levels");
+        levels.forEach((logger, value) -> {
+            if (!LEVELS.contains(value.trim().toUpperCase(Locale.ROOT))) {
+                String key = logging + ".levels." + path(logger);
+                in.problem(key, in.config().getValue(logging + ".levels." + path(logger)), "one of " + String.join(", ", LEVELS));
+            }
+        });
+        return new LoggingSettings(in.enumValue(logging + ".format", LoggingSettings.Format.class), level, levels);
+    }
+}
