@@ -70,7 +70,8 @@ public final class NetbiosMetrics {
 
     /** Registers the gauges over live sessions: active count and queue depths. */
     public void bindSessionGauges(Supplier<Number> activeSessions, Supplier<QueueTotals> totals) {
-        Gauge.builder("netbios.sessions.active", activeSessions, s -> s.get().doubleValue())
+        // Gauges hold their state weakly; these suppliers are referenced by nothing else, so keep them strongly.
+        Gauge.builder("netbios.sessions.active", activeSessions, s -> s.get().doubleValue()).strongReference(true)
                 .description("Sessions in the data phase now").tag("side", side).register(registry);
         queueGauge("netbios.session.queue.depth", "inbound", totals, QueueTotals::inboundMessages, null,
                 "Messages received and not yet taken by handlers, all sessions");
@@ -145,7 +146,7 @@ public final class NetbiosMetrics {
 
     private void queueGauge(String name, String direction, Supplier<QueueTotals> totals, Function<QueueTotals, Long> value,
             String unit, String description) {
-        Gauge.builder(name, totals, t -> value.apply(t.get()).doubleValue()).description(description).baseUnit(unit)
+        Gauge.builder(name, totals, t -> value.apply(t.get()).doubleValue()).strongReference(true).description(description).baseUnit(unit)
                 .tags("side", side, "direction", direction).register(registry);
     }
 }
