@@ -1,0 +1,82 @@
+package org.nbstack.server.app;
+
+import java.util.List;
+import java.util.Optional;
+import org.nbstack.config.ListenerConfig;
+import org.nbstack.config.NbstackConfig;
+import org.nbstack.netbios.server.ListenerRegistry;
+import org.nbstack.netbios.server.NetbiosServer;
+import org.nbstack.netbios.server.NetbiosServerException;
+import org.nbstack.netbios.server.NetbiosServerSettings;
+import org.nbstack.server.engine.EngineIntrospection;
+import org.nbstack.server.engine.EngineMeters;
+import org.nbstack.server.engine.EngineSnapshotCache;
+import org.nbstack.server.engine.EngineStackMapping;
+import org.nbstack.server.metrics.ServerMeters;
+import org.nbstack.spi.Transport;
+import org.nbstack.spi.TransportOptions;
+import org.nbstack.spi.TransportUnavailableException;
+import org.nbstack.spi.Transports;
+
+/**
+ * Starts one configured listener: finds its transport, starts a NetBIOS server on it and binds its meters. A
+ * listener that cannot start is skipped with its reason when it is not required, and stops start-up otherwise.
+ */
+final class ListenerStarter {
+
+    static final String ENGINE = "engine";
+
+    private final NbstackConfig config;
+    private final ListenerRegistry names;
+    private final List<String> nameList;
+    private final ServerMeters meters;
+    private final ServerOptions options;
+
+    ListenerStarter(NbstackConfig config, ListenerRegistry names, List<String> nameList, ServerMeters meters, ServerOptions options) {
+        this.config = config;
+        this.names = names;
+        this.nameList = nameList;
+        this.meters = meters;
+        this.options = options;
+    }
+
+    RunningListener start(ListenerConfig listener) {
+        String key = "nbstack.listeners." + listener.name();
+        NetbiosServerSettings settings;
+        try {
+            settings = NetbiosMapping.serverSettings(config.netbios(), listener);
+            if (ENGINE.equals(listener.transport())) {
+                EngineStackMapping.stackConfig(config.engine(), listener.addresses()); // the engine's own checks, before listening
+            }
+        } catch (IllegalArgumentException e) {
+            throw new StartupException(key + ": " + e.getMessage());
+        }
+        Transport transport;
+        try {
+            transport = Transports.named(listener.transport(), TransportOptions.of(listener.allTransportOptions()));
+        } catch (TransportUnavailableException | IllegalArgumentException e) {
+            return skipOrFail(listener, "transport '" + listener.transport() + "' unavailable: " + e.getMessage());
+        }
+        ObservedTransport observed = new ObservedTransport(transport, listener.name());
+        NetbiosServer server;
+        try {
+            server = NetbiosServer.start(observed, settings, names, meters.forListener(listener.name()));
+        } catch (NetbiosServerException | TransportUnavailableException e) {
+            return skipOrFail(listener, e.getMessage());
+        }
+        observed.groups().forEach(meters::bindEventLoops);
+        Optional<EngineIntrospection> engine = options.engines().apply(transport);
+        Optional<EngineMeters> engineMeters = engine.map(e -> new EngineMeters(new EngineSnapshotCache(e, config.admin().queryTimeout())));
+        engineMeters.ifPresent(m -> m.bindTo(meters.forListener(listener.name())));
+        return new RunningListener(listener, Optional.of(server), Optional.of(observed), engine, engineMeters, "", nameList);
+    }
+
+    private RunningListener skipOrFail(ListenerConfig listener, String reason) {
+        String oneLine = reason.replaceAll("\\s*\\R\\s*", " ");
+        if (listener.required()) {
+            throw new StartupException("listener '" + listener.name() + "' cannot start: " + oneLine
+                    + " (set nbstack.listeners." + listener.name() + ".required = false to start without it)");
+        }
+        return RunningListener.skipped(listener, oneLine, nameList);
+    }
+}

@@ -1,0 +1,46 @@
+package org.nbstack.server.engine;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.nbstack.config.EngineSettings;
+import org.nbstack.config.KeepAliveSettings;
+import org.nbstack.config.TcpSettings;
+import org.nbstack.tcp.core.TcpConfig;
+import org.nbstack.tcp.stack.StackConfig;
+import org.nbstack.tcp.wire.Ipv4;
+
+/**
+ * Maps the {@code nbstack.engine} section onto tcp-engine's {@link TcpConfig} and {@link StackConfig}. Building
+ * them at start-up runs the engine's own range checks too, so a combination the engine rejects stops the server
+ * before it listens.
+ */
+public final class EngineStackMapping {
+
+    private EngineStackMapping() {
+    }
+
+    public static TcpConfig tcpConfig(TcpSettings tcp) {
+        KeepAliveSettings keepAlive = tcp.keepAlive();
+        return TcpConfig.builder().mss(tcp.mss()).receiveBuffer(tcp.receiveBuffer()).sendBuffer(tcp.sendBuffer())
+                .windowScale(tcp.windowScale()).timestamps(tcp.timestamps()).sack(tcp.sack()).noDelay(tcp.noDelay())
+                .initialCwndSegments(tcp.initialCwndSegments()).rtoInitial(tcp.rtoInitial()).rtoMin(tcp.rtoMin())
+                .rtoMax(tcp.rtoMax()).delayedAck(tcp.delayedAck()).synRetries(tcp.synRetries()).synAckRetries(tcp.synAckRetries())
+                .dataRetries(tcp.dataRetries()).orphanRetries(tcp.orphanRetries()).timeWait(tcp.timeWait())
+                .finWait2Timeout(tcp.finWait2Timeout()).keepAlive(keepAlive.enabled()).keepAliveIdle(keepAlive.idle())
+                .keepAliveInterval(keepAlive.interval()).keepAliveCount(keepAlive.count()).userTimeout(tcp.userTimeout())
+                .maxOutOfOrderBytes(tcp.maxOutOfOrderBytes()).build();
+    }
+
+    /**
+     * @param addresses the engine's IPv4 addresses, comma-separated (a listener's {@code addresses})
+     * @throws IllegalArgumentException when the engine rejects a value
+     */
+    public static StackConfig stackConfig(EngineSettings engine, String addresses) {
+        List<Integer> parsed = new ArrayList<>();
+        for (String address : (addresses.isBlank() ? "127.0.0.1" : addresses).split(",")) {
+            parsed.add(Ipv4.parse(address.trim()));
+        }
+        return new StackConfig(parsed, tcpConfig(engine.tcp()), engine.timeWaitLimit(), engine.maxConnections(),
+                engine.ephemeralPorts().low(), engine.ephemeralPorts().high(), engine.synBacklog(), null);
+    }
+}

@@ -1,0 +1,55 @@
+package org.nbstack.server.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.ConnectException;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.nbstack.netbios.client.NetbiosClient;
+import org.nbstack.netbios.session.NetbiosSession;
+import org.nbstack.server.testing.Clients;
+import org.nbstack.server.testing.TestServers;
+
+/** SIGTERM's path on the kernel transport: stop accepting, every session ends with a FIN, within the bound. */
+class GracefulShutdownTest {
+
+    @Test
+    void stoppingClosesEverySessionWithAFinAndStopsAccepting() {
+        SimpleMeterRegistry clientMeters = new SimpleMeterRegistry();
+        var started = TestServers.start(TestServers.config());
+        String address = started.kernelAddress();
+        try (NetbiosClient client = Clients.client(clientMeters)) {
+            List<NetbiosSession> sessions = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                sessions.add(Clients.connect(client, address, i % 2 == 0 ? "ECHO" : "DISCARD"));
+            }
+
+            ShutdownReport report = started.server().stop(Duration.ofSeconds(5));
+
+            assertThat(report.closedGracefully()).isEqualTo(8);
+            assertThat(report.aborted()).isZero();
+            assertThat(report.took()).isLessThan(Duration.ofSeconds(5));
+            for (NetbiosSession session : sessions) {
+                session.onClose().block(Duration.ofSeconds(5));
+            }
+            // the client saw an orderly close (FIN), never a reset
+            assertThat(clientMeters.find("netbios.sessions.closed").tag("reason", "peer_closed").counter().count()).isEqualTo(8);
+            assertThat(clientMeters.find("netbios.sessions.closed").tag("reason", "io_error").counter()).isNull();
+            String[] hostPort = address.split(":");
+            assertThatThrownBy(() -> new Socket(hostPort[0], Integer.parseInt(hostPort[1])).close()).isInstanceOf(ConnectException.class);
+        }
+    }
+
+    @Test
+    void stoppingTwiceIsHarmless() {
+        var started = TestServers.start(TestServers.config());
+        started.server().stop(Duration.ofSeconds(1));
+        assertThat(started.server().stop(Duration.ofSeconds(1)).closedGracefully()).isZero();
+        assertThat(started.server().healthy()).isFalse();
+    }
+}

@@ -1,0 +1,37 @@
+package org.nbstack.server.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.nbstack.config.ConfigLoader;
+import org.nbstack.config.NbstackConfig;
+import org.nbstack.tcp.core.TcpConfig;
+import org.nbstack.tcp.stack.StackConfig;
+import org.nbstack.tcp.wire.Ipv4;
+
+class EngineStackMappingTest {
+
+    @Test
+    void theDefaultsAreTheEnginesOwnLinuxLikeDefaults() {
+        NbstackConfig config = ConfigLoader.create().load().config();
+        assertThat(EngineStackMapping.tcpConfig(config.engine().tcp())).isEqualTo(TcpConfig.DEFAULT);
+        StackConfig stack = EngineStackMapping.stackConfig(config.engine(), "10.139.0.1, 10.139.0.3");
+        assertThat(stack.addresses()).containsExactly(Ipv4.parse("10.139.0.1"), Ipv4.parse("10.139.0.3"));
+        assertThat(stack.timeWaitLimit()).isEqualTo(65536);
+        assertThat(stack.ephemeralLow()).isEqualTo(32768);
+    }
+
+    @Test
+    void everyTcpSettingReachesTheEngine() {
+        NbstackConfig config = ConfigLoader.create().overrides(java.util.Map.of("engine.tcp.time-wait", "30s",
+                "engine.tcp.keepalive.enabled", "true", "engine.tcp.window-scale", "7", "engine.tcp.orphan-retries", "3",
+                "engine.time-wait-limit", "16")).load().config();
+        TcpConfig tcp = EngineStackMapping.tcpConfig(config.engine().tcp());
+        assertThat(tcp.timeWaitNanos()).isEqualTo(Duration.ofSeconds(30).toNanos());
+        assertThat(tcp.keepAlive()).isTrue();
+        assertThat(tcp.windowScale()).isEqualTo(7);
+        assertThat(tcp.orphanRetries()).isEqualTo(3);
+        assertThat(EngineStackMapping.stackConfig(config.engine(), "").timeWaitLimit()).isEqualTo(16);
+    }
+}
