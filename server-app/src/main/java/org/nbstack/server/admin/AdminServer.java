@@ -1,0 +1,125 @@
+package org.nbstack.server.admin;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.nbstack.config.AdminSettings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The admin HTTP endpoint on the JDK's own HTTP server: {@code /metrics} (Prometheus text, or OpenMetrics when
+ * the Accept header asks), {@code /healthz}, {@code /status}, {@code /netstat}, {@code /sessions} as JSON, or as
+ * the CLI's tables with {@code ?format=text}.
+ *
+ * <p>Why the JDK server and not Netty: it needs no codec code or extra dependency, and it runs on its own small,
+ * bounded thread pool, so by construction it never shares a thread with a session event loop and keeps
+ * answering while sessions fail or stall (seed 004).
+ */
+public final class AdminServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(AdminServer.class);
+    /** Requests waiting for an admin thread; beyond it a request is answered 503 at once. */
+    private static final int QUEUE = 64;
+
+    private final HttpServer server;
+    private final ThreadPoolExecutor executor;
+
+    private AdminServer(HttpServer server, ThreadPoolExecutor executor) {
+        this.server = server;
+        this.executor = executor;
+    }
+
+    /** @throws IOException when the address cannot be bound */
+    public static AdminServer start(AdminSettings settings, AdminSource source) throws IOException {
+        HttpServer server = HttpServer.create(settings.bind().toSocketAddress(), settings.backlog());
+        AtomicInteger ids = new AtomicInteger();
+        ThreadPoolExecutor executor = new ThreadPoolExecutor(settings.threads(), settings.threads(), 30, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(QUEUE), r -> {
+                    Thread t = new Thread(r, "nbstack-admin-" + ids.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                }, (task, pool) -> {
+                    throw new java.util.concurrent.RejectedExecutionException("admin endpoint busy");
+                });
+        server.setExecutor(executor);
+        server.createContext("/", exchange -> respond(exchange, 404, "text/plain; charset=utf-8",
+                "not found; try /metrics, /healthz, /status, /netstat, /sessions\n"));
+        server.createContext("/metrics", exchange -> {
+            String contentType = org.nbstack.server.metrics.ServerMeters.contentType(exchange.getRequestHeaders().getFirst("Accept"));
+            respond(exchange, 200, contentType, source.scrape(contentType));
+        });
+        server.createContext("/healthz", exchange -> {
+            boolean healthy = source.healthy();
+            respond(exchange, healthy ? 200 : 503, "text/plain; charset=utf-8", healthy ? "ok\n" : "no listener is running\n");
+        });
+        server.createContext("/status", exchange -> {
+            StatusView status = source.status();
+            reply(exchange, AdminViews.json(status), AdminViews.text(status));
+        });
+        server.createContext("/sessions", exchange -> {
+            var sessions = source.sessions();
+            reply(exchange, AdminViews.sessionsJson(sessions), AdminViews.sessionsText(sessions));
+        });
+        server.createContext("/netstat", exchange -> {
+            NetstatView netstat = source.netstat(settings.queryTimeout());
+            reply(exchange, AdminViews.netstatJson(netstat), AdminViews.netstatText(netstat));
+        });
+        server.start();
+        log.info("admin endpoint on http://{}/", address(server.getAddress()));
+        return new AdminServer(server, executor);
+    }
+
+    public InetSocketAddress address() {
+        return server.getAddress();
+    }
+
+    /** Stops at once: an in-flight request gets at most one second to finish. */
+    @Override
+    public void close() {
+        server.stop(1);
+        executor.shutdownNow();
+    }
+
+    private static void reply(HttpExchange exchange, String json, String text) throws IOException {
+        String query = exchange.getRequestURI().getRawQuery();
+        if (query != null && query.contains("format=text")) {
+            respond(exchange, 200, "text/plain; charset=utf-8", text);
+        } else {
+            respond(exchange, 200, "application/json", json);
+        }
+    }
+
+    private static void respond(HttpExchange exchange, int status, String contentType, String body) throws IOException {
+        try (exchange) {
+            if (!"GET".equals(exchange.getRequestMethod()) && !"HEAD".equals(exchange.getRequestMethod())) {
+                exchange.sendResponseHeaders(405, -1);
+                return;
+            }
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", contentType);
+            exchange.getResponseHeaders().set("Cache-Control", "no-store");
+            boolean head = "HEAD".equals(exchange.getRequestMethod());
+            exchange.sendResponseHeaders(status, head ? -1 : bytes.length);
+            if (!head) {
+                try (OutputStream out = exchange.getResponseBody()) {
+                    out.write(bytes);
+                }
+            }
+        } catch (RuntimeException e) {
+            log.warn("admin request {} failed", exchange.getRequestURI(), e);
+            throw e;
+        }
+    }
+
+    static String address(InetSocketAddress address) {
+        return address.getHostString() + ":" + address.getPort();
+    }
+}

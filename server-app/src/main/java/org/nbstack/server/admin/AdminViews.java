@@ -1,0 +1,158 @@
+package org.nbstack.server.admin;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.nbstack.netbios.session.SessionStatus;
+import org.nbstack.tcp.stack.ConnectionInfo;
+
+/** The admin views as JSON (for tools and dashboards) and as the tables the CLI prints. */
+public final class AdminViews {
+
+    private AdminViews() {
+    }
+
+    // ---------------------------------------------------------------------------------------------- status
+
+    public static String json(StatusView status) {
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("version", status.version());
+        root.put("pid", status.pid());
+        root.put("uptime_seconds", seconds(status.uptime()));
+        List<Object> listeners = new ArrayList<>();
+        for (ListenerView l : status.listeners()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", l.name());
+            m.put("transport", l.transport());
+            m.put("address", l.address());
+            m.put("link", l.link());
+            m.put("state", l.state());
+            m.put("reason", l.reason());
+            m.put("names", l.names());
+            listeners.add(m);
+        }
+        root.put("listeners", listeners);
+        root.put("active_sessions", status.activeSessions());
+        root.put("max_sessions", status.maxSessions());
+        root.put("engine_running", status.engineRunning());
+        root.put("engine", status.engine());
+        return Json.write(root) + "\n";
+    }
+
+    public static String text(StatusView status) {
+        StringBuilder out = new StringBuilder();
+        out.append(String.format(Locale.ROOT, "nbstack %s, pid %d, up %s%n", status.version(), status.pid(), human(status.uptime())));
+        for (ListenerView l : status.listeners()) {
+            out.append(String.format(Locale.ROOT, "listener %-10s %-8s %-21s %-8s %s%n", l.name(), l.transport(), l.address(),
+                    l.state(), l.state().equals("running") ? "names " + String.join(",", l.names())
+                            + (l.link().isEmpty() ? "" : "  link " + l.link()) : l.reason()));
+        }
+        out.append(String.format(Locale.ROOT, "sessions %d active (limit %s)%n", status.activeSessions(),
+                status.maxSessions() == 0 ? "none" : Integer.toString(status.maxSessions())));
+        out.append("engine   ").append(status.engineRunning() ? "running: " : "not running: ").append(status.engine()).append('\n');
+        return out.toString();
+    }
+
+    // -------------------------------------------------------------------------------------------- sessions
+
+    public static String sessionsJson(List<SessionRow> rows) {
+        List<Object> sessions = new ArrayList<>();
+        for (SessionRow row : rows) {
+            SessionStatus s = row.status();
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("id", s.id());
+            m.put("listener", row.listener());
+            m.put("called", s.calledName().toString());
+            m.put("calling", s.callingName().toString());
+            m.put("remote", address(s.remoteAddress()));
+            m.put("state", s.state().name());
+            m.put("age_seconds", seconds(s.age()));
+            m.put("idle_seconds", seconds(s.idle()));
+            m.put("inbound_messages", s.inboundMessages());
+            m.put("inbound_bytes", s.inboundBytes());
+            m.put("outbound_messages", s.outboundMessages());
+            m.put("outbound_bytes", s.outboundBytes());
+            m.put("since_outbound_progress_seconds", seconds(s.sinceOutboundProgress()));
+            sessions.add(m);
+        }
+        return Json.write(Map.of("sessions", sessions)) + "\n";
+    }
+
+    public static String sessionsText(List<SessionRow> rows) {
+        StringBuilder out = new StringBuilder(String.format(Locale.ROOT, "%-6s %-8s %-18s %-18s %-22s %8s %8s %6s %8s %6s %8s %s%n",
+                "ID", "LISTENER", "CALLED", "CALLING", "REMOTE", "AGE", "IDLE", "IN-Q", "IN-B", "OUT-Q", "OUT-B", "STATE"));
+        for (SessionRow row : rows) {
+            SessionStatus s = row.status();
+            out.append(String.format(Locale.ROOT, "%-6d %-8s %-18s %-18s %-22s %8s %8s %6d %8d %6d %8d %s%n", s.id(), row.listener(),
+                    s.calledName(), s.callingName(), address(s.remoteAddress()), human(s.age()), human(s.idle()),
+                    s.inboundMessages(), s.inboundBytes(), s.outboundMessages(), s.outboundBytes(), s.state()));
+        }
+        out.append(rows.size()).append(rows.size() == 1 ? " session\n" : " sessions\n");
+        return out.toString();
+    }
+
+    // --------------------------------------------------------------------------------------------- netstat
+
+    public static String netstatJson(NetstatView view) {
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("engine_running", view.engineRunning());
+        root.put("message", view.message());
+        List<Object> rows = new ArrayList<>();
+        for (ConnectionInfo c : view.connections()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("proto", "tcp");
+            m.put("local", c.local());
+            m.put("remote", c.remote());
+            m.put("state", c.state().netstatName());
+            m.put("send_q", c.sendQueue());
+            m.put("recv_q", c.receiveQueue());
+            m.put("timer", c.timer().netstat());
+            rows.add(m);
+        }
+        root.put("connections", rows);
+        return Json.write(root) + "\n";
+    }
+
+    /** Like {@code netstat -ano}: Proto, Recv-Q, Send-Q, Local Address, Foreign Address, State, Timer. */
+    public static String netstatText(NetstatView view) {
+        if (!view.engineRunning()) {
+            return view.message() + "\n";
+        }
+        StringBuilder out = new StringBuilder(String.format(Locale.ROOT, "%-5s %6s %6s %-22s %-22s %-12s %s%n",
+                "Proto", "Recv-Q", "Send-Q", "Local Address", "Foreign Address", "State", "Timer"));
+        for (ConnectionInfo c : view.connections()) {
+            out.append(String.format(Locale.ROOT, "%-5s %6d %6d %-22s %-22s %-12s %s%n", "tcp", c.receiveQueue(), c.sendQueue(),
+                    c.local(), c.remote(), c.state().netstatName(), c.timer().netstat()));
+        }
+        return out.toString();
+    }
+
+    // ------------------------------------------------------------------------------------------------ util
+
+    static double seconds(Duration d) {
+        return Math.round(d.toNanos() / 1e6) / 1e3;
+    }
+
+    /** {@code 850ms}, {@code 12.3s}, {@code 4m05s}, {@code 2h03m}. */
+    static String human(Duration d) {
+        long ms = d.toMillis();
+        if (ms < 1000) {
+            return ms + "ms";
+        }
+        if (ms < 60_000) {
+            return String.format(Locale.ROOT, "%.1fs", ms / 1000.0);
+        }
+        if (ms < 3_600_000) {
+            return String.format(Locale.ROOT, "%dm%02ds", ms / 60_000, (ms / 1000) % 60);
+        }
+        return String.format(Locale.ROOT, "%dh%02dm", ms / 3_600_000, (ms / 60_000) % 60);
+    }
+
+    private static String address(Object socketAddress) {
+        String text = String.valueOf(socketAddress);
+        return text.startsWith("/") ? text.substring(1) : text;
+    }
+}

@@ -1,0 +1,80 @@
+package org.nbstack.server.metrics;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.netty4.NettyAllocatorMetrics;
+import io.micrometer.core.instrument.binder.netty4.NettyEventExecutorMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.UnpooledByteBufAllocator;
+import io.netty.channel.EventLoopGroup;
+import java.util.Locale;
+
+/**
+ * The server's one Prometheus registry with the JVM, process and Netty allocator meters, and a per-listener
+ * view of it that tags everything a listener's NetBIOS server and engine register with {@code listener=<name>},
+ * so two listeners' gauges never collide.
+ */
+public final class ServerMeters implements AutoCloseable {
+
+    private static final String OPENMETRICS = "application/openmetrics-text";
+    private static final String OPENMETRICS_CONTENT_TYPE = "application/openmetrics-text; version=1.0.0; charset=utf-8";
+    private static final String TEXT_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final JvmGcMetrics gc = new JvmGcMetrics();
+
+    public ServerMeters() {
+        new ClassLoaderMetrics().bindTo(registry);
+        new JvmMemoryMetrics().bindTo(registry);
+        gc.bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        new FileDescriptorMetrics().bindTo(registry);
+        new NettyAllocatorMetrics(PooledByteBufAllocator.DEFAULT).bindTo(registry);
+        new NettyAllocatorMetrics(UnpooledByteBufAllocator.DEFAULT).bindTo(registry);
+    }
+
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    /** A registry whose meters land in this one tagged {@code listener=<name>}. */
+    public MeterRegistry forListener(String listener) {
+        CompositeMeterRegistry view = new CompositeMeterRegistry();
+        view.config().commonTags("listener", listener);
+        view.add(registry);
+        return view;
+    }
+
+    /** Netty's event executor meters (pending tasks) for a listener's event loops. */
+    public void bindEventLoops(EventLoopGroup group) {
+        new NettyEventExecutorMetrics(group).bindTo(registry);
+    }
+
+    /** The content type to answer a scrape with: OpenMetrics when the Accept header asks for it. */
+    public static String contentType(String acceptHeader) {
+        return acceptHeader != null && acceptHeader.toLowerCase(Locale.ROOT).contains(OPENMETRICS)
+                ? OPENMETRICS_CONTENT_TYPE : TEXT_CONTENT_TYPE;
+    }
+
+    /** The exposition in {@code contentType} (from {@link #contentType}). */
+    public String scrape(String contentType) {
+        return registry.scrape(contentType);
+    }
+
+    @Override
+    public void close() {
+        gc.close();
+        registry.close();
+    }
+}
