@@ -1,0 +1,233 @@
+package org.nbstack.server.cli;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.nbstack.config.ListenerConfig;
+import org.nbstack.config.LoggingSettings;
+import org.nbstack.config.NbstackConfig;
+import org.nbstack.netbios.client.NetbiosClient;
+import org.nbstack.netbios.client.NetbiosClientSettings;
+import org.nbstack.netbios.client.NetbiosSessionException;
+import org.nbstack.netbios.name.NetbiosName;
+import org.nbstack.netbios.session.NetbiosSession;
+import org.nbstack.server.logging.LoggingSetup;
+import org.nbstack.spi.Transport;
+import org.nbstack.spi.TransportOptions;
+import org.nbstack.spi.TransportUnavailableException;
+import org.nbstack.spi.Transports;
+import org.reactivestreams.Subscription;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import reactor.core.publisher.BaseSubscriber;
+
+/**
+ * {@code nbstack ping NAME}: sets up a NetBIOS session to NAME, sends {@code --count} messages one at a time and
+ * times each echo. Exit 0 when every echo came back intact, 1 otherwise.
+ */
+@Command(name = "ping", mixinStandardHelpOptions = true,
+        description = "Set up a NetBIOS session to NAME (e.g. ECHO, ECHO<20>, *SMBSERVER) and time echo round trips.")
+final class PingCommand implements Callable<Integer> {
+
+    static final String CLIENT_ENGINE_ADDRESS = "10.139.0.2";
+    static final String CLIENT_ENGINE_LINK = "udp://127.0.0.1:11391?peer.10.139.0.1=127.0.0.1:11390";
+    private static final Pattern NAME_WITH_SUFFIX = Pattern.compile("(.{1,15})<([0-9A-Fa-f]{2})>");
+
+    private final Cli cli;
+
+    @Mixin
+    ConfigOptions config;
+
+    @Parameters(index = "0", paramLabel = "NAME", description = "the called NetBIOS name; suffix <20> unless given")
+    String name;
+
+    @Option(names = "--transport", description = "nio, epoll or engine (default: the first kernel listener's transport in the configuration)")
+    String transport;
+
+    @Option(names = "--address", paramLabel = "HOST:PORT", description = "the server (default: that listener's address)")
+    String address;
+
+    @Option(names = {"-c", "--count"}, description = "echo round trips (default ${DEFAULT-VALUE})", defaultValue = "5")
+    int count;
+
+    @Option(names = {"-s", "--size"}, description = "octets per message, 1..131071 (default ${DEFAULT-VALUE})", defaultValue = "64")
+    int size;
+
+    @Option(names = {"-i", "--interval"}, description = "pause between round trips (default ${DEFAULT-VALUE})", defaultValue = "PT0.2S",
+            converter = DurationConverter.class)
+    Duration interval;
+
+    @Option(names = {"-W", "--timeout"}, description = "wait this long for the session and for each echo (default ${DEFAULT-VALUE})",
+            defaultValue = "PT5S", converter = DurationConverter.class)
+    Duration timeout;
+
+    @Option(names = "--calling", description = "the calling name (default ${DEFAULT-VALUE})", defaultValue = "NBSTACK-PING")
+    String calling;
+
+    @Option(names = "--engine-address", description = "engine transport only: the client engine's own IPv4 address (default "
+            + CLIENT_ENGINE_ADDRESS + ")")
+    String engineAddress = CLIENT_ENGINE_ADDRESS;
+
+    @Option(names = "--link", description = "engine transport only: the client engine's link (default " + CLIENT_ENGINE_LINK + ")")
+    String link = CLIENT_ENGINE_LINK;
+
+    PingCommand(Cli cli) {
+        this.cli = cli;
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+        NbstackConfig loaded = config.load(cli.environment()).config();
+        LoggingSetup.apply(new LoggingSettings(loaded.logging().format(), "WARN", Map.of()));
+        if (count < 1 || count > 1_000_000 || size < 1 || size > 131_071) {
+            cli.err().println("nbstack ping: --count must be 1..1000000 and --size 1..131071");
+            return Main.USAGE;
+        }
+        NetbiosName called;
+        InetSocketAddress server;
+        Transport chosen;
+        try {
+            called = parseName(name);
+            Optional<ListenerConfig> listener = defaultListener(loaded, transport);
+            String transportName = transport != null ? transport : listener.map(ListenerConfig::transport).orElse("nio");
+            String target = address != null ? address : listener.map(l -> l.bind().toString()).orElse("127.0.0.1:1139");
+            server = socketAddress(target);
+            chosen = Transports.named(transportName, "engine".equals(transportName)
+                    ? TransportOptions.of(Map.of("addresses", engineAddress, "link", link, "threads", "1")) : TransportOptions.empty());
+        } catch (IllegalArgumentException | TransportUnavailableException e) {
+            cli.err().println("nbstack ping: " + e.getMessage());
+            return Main.USAGE;
+        }
+        NetbiosClientSettings settings = NetbiosClientSettings.DEFAULT.withResponseTimeout(timeout);
+        try (NetbiosClient client = NetbiosClient.create(chosen, settings, null)) {
+            return ping(client, server, called, chosen.name());
+        }
+    }
+
+    private int ping(NetbiosClient client, InetSocketAddress server, NetbiosName called, String transportName) throws InterruptedException {
+        String target = called + " (" + server.getHostString() + ":" + server.getPort() + ")";
+        NetbiosSession session;
+        try {
+            session = client.connect(server, called, NetbiosName.of(calling, NetbiosName.WORKSTATION_SUFFIX))
+                    .block(timeout.plusSeconds(1));
+        } catch (NetbiosSessionException e) {
+            cli.err().println("nbstack ping: " + e.getMessage());
+            return Main.FAILED;
+        } catch (IllegalStateException e) {
+            cli.err().println("nbstack ping: no session with " + target + " within " + timeout.toMillis() + " ms");
+            return Main.FAILED;
+        }
+        cli.out().printf("NBSS PING %s over %s: %d octets per message%n", target, transportName, size);
+        Replies replies = new Replies();
+        session.inbound().subscribe(replies);
+        PingStatistics stats = new PingStatistics();
+        try {
+            for (int seq = 1; seq <= count; seq++) {
+                byte[] payload = new byte[size];
+                ThreadLocalRandom.current().nextBytes(payload);
+                long start = System.nanoTime();
+                stats.sent();
+                session.send(Unpooled.wrappedBuffer(payload));
+                ByteBuf reply = replies.next(timeout);
+                if (reply == null) {
+                    cli.out().printf("no echo for seq=%d within %d ms%n", seq, timeout.toMillis());
+                    break;
+                }
+                long rtt = System.nanoTime() - start;
+                try {
+                    if (!ByteBufUtil.equals(reply, Unpooled.wrappedBuffer(payload))) {
+                        cli.out().printf("seq=%d came back different (%d octets); is %s an echo service?%n", seq, reply.readableBytes(), called);
+                        break;
+                    }
+                } finally {
+                    reply.release();
+                }
+                stats.received(rtt);
+                cli.out().printf(Locale.ROOT, "%d octets from %s: seq=%d time=%.3f ms%n", size, target, seq, PingStatistics.ms(rtt));
+                if (seq < count && !interval.isZero()) {
+                    Thread.sleep(interval.toMillis());
+                }
+            }
+        } finally {
+            session.close();
+            session.onClose().block(Duration.ofSeconds(2));
+            replies.releaseRest();
+        }
+        cli.out().print(stats.summary(target));
+        return stats.receivedCount() == count ? Main.OK : Main.FAILED;
+    }
+
+    /** Replies, one requested at a time so that the session's own inbound queue bounds what is held. */
+    private static final class Replies extends BaseSubscriber<ByteBuf> {
+        private final BlockingQueue<ByteBuf> queue = new ArrayBlockingQueue<>(4);
+
+        @Override
+        protected void hookOnSubscribe(Subscription subscription) {
+            request(1);
+        }
+
+        @Override
+        protected void hookOnNext(ByteBuf value) {
+            if (!queue.offer(value)) {
+                value.release();
+            }
+        }
+
+        ByteBuf next(Duration timeout) throws InterruptedException {
+            ByteBuf reply = queue.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            if (reply != null) {
+                request(1);
+            }
+            return reply;
+        }
+
+        void releaseRest() {
+            dispose();
+            ByteBuf left;
+            while ((left = queue.poll()) != null) {
+                left.release();
+            }
+        }
+    }
+
+    /** The listener ping aims at by default: of the transport asked for, else the first enabled non-engine one. */
+    private static Optional<ListenerConfig> defaultListener(NbstackConfig config, String transport) {
+        return config.enabledListeners().stream()
+                .filter(l -> transport == null ? !"engine".equals(l.transport()) : transport.equals(l.transport()))
+                .findFirst();
+    }
+
+    static NetbiosName parseName(String text) {
+        Matcher m = NAME_WITH_SUFFIX.matcher(text);
+        if (m.matches()) {
+            return NetbiosName.of(m.group(1).toUpperCase(Locale.ROOT), Integer.parseInt(m.group(2), 16));
+        }
+        return NetbiosName.server(text.toUpperCase(Locale.ROOT));
+    }
+
+    private static InetSocketAddress socketAddress(String text) {
+        int colon = text.lastIndexOf(':');
+        if (colon <= 0) {
+            throw new IllegalArgumentException("--address must be HOST:PORT, got '" + text + "'");
+        }
+        try {
+            return new InetSocketAddress(text.substring(0, colon), Integer.parseInt(text.substring(colon + 1)));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--address must be HOST:PORT with a port 0..65535, got '" + text + "'");
+        }
+    }
+}

@@ -1,0 +1,19 @@
+package org.nbstack.server.cli;
+
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+
+/** {@code nbstack sessions}: every NetBIOS session of the running server. */
+@Command(name = "sessions", mixinStandardHelpOptions = true,
+        description = "List the NetBIOS sessions: called and calling names, remote address, age, idle time, queue depths, state.")
+final class SessionsCommand extends AdminQuery implements Callable<Integer> {
+
+    SessionsCommand(Cli cli) {
+        super(cli);
+    }
+
+    @Override
+    public Integer call() {
+        return show("/sessions");
+    }
+}
