@@ -1,0 +1,59 @@
+package org.nbstack.server.e2e;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** Runs the checkout's {@code bin/nbstack} as a process, over the distribution the package phase built. */
+final class Launcher {
+
+    record Result(int status, String out, String err) {
+    }
+
+    private final Path repo = Path.of(System.getProperty("nbstack.repo", "..")).toAbsolutePath().normalize();
+    private final Path work;
+
+    Launcher(Path work) {
+        this.work = work;
+    }
+
+    Path script() {
+        return repo.resolve("bin/nbstack");
+    }
+
+    /** Starts {@code bin/nbstack args}; its standard output and error go to files in the work directory. */
+    Process start(String name, String... args) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(script().toString());
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(repo.toFile())
+                .redirectOutput(work.resolve(name + ".out").toFile()).redirectError(work.resolve(name + ".err").toFile());
+        Map<String, String> env = builder.environment();
+        env.keySet().removeIf(key -> key.startsWith("NBSTACK_"));
+        env.put("NBSTACK_NO_BUILD", "1"); // the package phase built it; a test never runs Maven inside Maven
+        return builder.start();
+    }
+
+    /** Runs {@code bin/nbstack args} to its end (bounded). */
+    Result run(String name, String... args) throws IOException, InterruptedException {
+        Process process = start(name, args);
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("bin/nbstack " + String.join(" ", args) + " did not finish within 60 s");
+        }
+        return new Result(process.exitValue(), out(name), err(name));
+    }
+
+    String out(String name) throws IOException {
+        return Files.readString(work.resolve(name + ".out"), StandardCharsets.UTF_8);
+    }
+
+    String err(String name) throws IOException {
+        return Files.readString(work.resolve(name + ".err"), StandardCharsets.UTF_8);
+    }
+}
