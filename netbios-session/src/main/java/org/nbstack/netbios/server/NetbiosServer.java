@@ -100,7 +100,7 @@ public final class NetbiosServer implements AutoCloseable {
             Channel channel = bootstrap.bind(settings.bindAddress()).syncUninterruptibly().channel();
             log.info("NetBIOS session service listening on {} ({} transport)", channel.localAddress(), transport.name());
             return new NetbiosServer(transport, group, channel, listeners, context);
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // bind() failures arrive as a checked BindException, rethrown unchecked by Netty
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             String hint = settings.bindAddress().getPort() < 1024
                     ? " (ports below 1024 need root or CAP_NET_BIND_SERVICE; or choose another port)" : "";
