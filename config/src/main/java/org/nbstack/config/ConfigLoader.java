@@ -190,25 +190,19 @@ public final class ConfigLoader {
     }
 
     private static void rejectUnknownKeys(Config merged, ConfigReader reader) {
-        List<Map.Entry<String, ConfigValue>> unknown = new ArrayList<>();
-        for (Map.Entry<String, ConfigValue> entry : new TreeSet<>(merged.entrySet().stream().map(Map.Entry::getKey).toList())
-                .stream().map(key -> Map.entry(key, merged.getValue(key))).toList()) {
-            if (!reader.isKnown(entry.getKey())) {
-                unknown.add(entry);
-            }
-        }
+        List<String> unknown = merged.entrySet().stream().map(Map.Entry::getKey).filter(key -> !reader.isKnown(key)).sorted().toList();
         if (unknown.isEmpty()) {
             return;
         }
-        Map.Entry<String, ConfigValue> first = unknown.getFirst();
+        String first = unknown.getFirst();
         Set<String> valid = new LinkedHashSet<>();
         for (String key : reader.keysRead()) {
             if (isLeaf(merged, key) || key.startsWith(LISTENER_DEFAULTS) || key.startsWith(NAME_DEFAULTS)) {
                 valid.add(key);
             }
         }
-        Optional<String> suggestion = EditDistance.nearest(first.getKey(), valid);
-        String message = "unknown configuration key '" + first.getKey() + "' (from " + Origins.describe(first.getValue().origin()) + ")"
+        Optional<String> suggestion = EditDistance.nearest(first, valid);
+        String message = "unknown configuration key '" + first + "' (from " + Origins.describe(merged.getValue(first).origin()) + ")"
                 + suggestion.map(s -> "; did you mean '" + s + "'?").orElse("; nbstack --print-config lists the valid keys");
         if (unknown.size() > 1) {
             message += " (and " + (unknown.size() - 1) + " more unknown key(s))";

@@ -50,31 +50,43 @@ public final class AdminServer implements AutoCloseable {
                     throw new java.util.concurrent.RejectedExecutionException("admin endpoint busy");
                 });
         server.setExecutor(executor);
-        server.createContext("/", exchange -> respond(exchange, 404, "text/plain; charset=utf-8",
+        context(server, "/", exchange -> respond(exchange, 404, "text/plain; charset=utf-8",
                 "not found; try /metrics, /healthz, /status, /netstat, /sessions\n"));
-        server.createContext("/metrics", exchange -> {
+        context(server, "/metrics", exchange -> {
             String contentType = org.nbstack.server.metrics.ServerMeters.contentType(exchange.getRequestHeaders().getFirst("Accept"));
             respond(exchange, 200, contentType, source.scrape(contentType));
         });
-        server.createContext("/healthz", exchange -> {
+        context(server, "/healthz", exchange -> {
             boolean healthy = source.healthy();
             respond(exchange, healthy ? 200 : 503, "text/plain; charset=utf-8", healthy ? "ok\n" : "no listener is running\n");
         });
-        server.createContext("/status", exchange -> {
+        context(server, "/status", exchange -> {
             StatusView status = source.status();
             reply(exchange, AdminViews.json(status), AdminViews.text(status));
         });
-        server.createContext("/sessions", exchange -> {
+        context(server, "/sessions", exchange -> {
             var sessions = source.sessions();
             reply(exchange, AdminViews.sessionsJson(sessions), AdminViews.sessionsText(sessions));
         });
-        server.createContext("/netstat", exchange -> {
+        context(server, "/netstat", exchange -> {
             NetstatView netstat = source.netstat(settings.queryTimeout());
             reply(exchange, AdminViews.netstatJson(netstat), AdminViews.netstatText(netstat));
         });
         server.start();
         log.info("admin endpoint on http://{}/", address(server.getAddress()));
         return new AdminServer(server, executor);
+    }
+
+    /** A handler that answers 500 with the error, instead of dropping the connection, when building the answer fails. */
+    private static void context(HttpServer server, String path, com.sun.net.httpserver.HttpHandler handler) {
+        server.createContext(path, exchange -> {
+            try {
+                handler.handle(exchange);
+            } catch (RuntimeException e) {
+                log.warn("admin request {} failed", exchange.getRequestURI(), e);
+                respond(exchange, 500, "text/plain; charset=utf-8", "internal error: " + e + "\n");
+            }
+        });
     }
 
     public InetSocketAddress address() {
@@ -113,9 +125,6 @@ public final class AdminServer implements AutoCloseable {
                     out.write(bytes);
                 }
             }
-        } catch (RuntimeException e) {
-            log.warn("admin request {} failed", exchange.getRequestURI(), e);
-            throw e;
         }
     }
 

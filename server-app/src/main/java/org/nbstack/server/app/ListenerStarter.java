@@ -6,7 +6,6 @@ import org.nbstack.config.ListenerConfig;
 import org.nbstack.config.NbstackConfig;
 import org.nbstack.netbios.server.ListenerRegistry;
 import org.nbstack.netbios.server.NetbiosServer;
-import org.nbstack.netbios.server.NetbiosServerException;
 import org.nbstack.netbios.server.NetbiosServerSettings;
 import org.nbstack.server.engine.EngineIntrospection;
 import org.nbstack.server.engine.EngineMeters;
@@ -61,8 +60,8 @@ final class ListenerStarter {
         NetbiosServer server;
         try {
             server = NetbiosServer.start(observed, settings, names, meters.forListener(listener.name()));
-        } catch (NetbiosServerException | TransportUnavailableException e) {
-            return skipOrFail(listener, e.getMessage());
+        } catch (Exception e) { // NetbiosServerException, TransportUnavailableException, or Netty's unchecked-rethrown I/O errors
+            return skipOrFail(listener, e.getMessage() == null ? e.toString() : e.getMessage());
         }
         observed.groups().forEach(meters::bindEventLoops);
         Optional<EngineIntrospection> engine = options.engines().apply(transport);

@@ -9,7 +9,6 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.nbstack.config.ListenerConfig;
-import org.nbstack.config.NameSettings;
 import org.nbstack.config.NbstackConfig;
 import org.nbstack.netbios.server.ListenerRegistry;
 import org.nbstack.netbios.session.SessionStatus;
@@ -66,17 +65,16 @@ public final class NbstackServer implements AdminSource, AutoCloseable {
                 .map(n -> n.name().toUpperCase(java.util.Locale.ROOT) + String.format("<%02X>", n.suffix())).sorted().toList();
         ListenerStarter starter = new ListenerStarter(config, names, nameList, meters, options);
         List<RunningListener> started = new ArrayList<>();
-        NbstackServer server = new NbstackServer(config, started, meters);
         try {
             for (ListenerConfig listener : config.enabledListeners()) {
                 RunningListener result = starter.start(listener);
                 started.add(result);
                 options.out().println(line(result));
             }
-            server = new NbstackServer(config, started, meters);
             if (started.stream().noneMatch(RunningListener::running)) {
                 throw new StartupException("no listener is running; enable one under nbstack.listeners");
             }
+            NbstackServer server = new NbstackServer(config, started, meters);
             if (config.admin().enabled()) {
                 server.admin = startAdmin(config, server);
                 options.out().println("admin:     http://" + address(server.admin.address())
@@ -84,7 +82,8 @@ public final class NbstackServer implements AdminSource, AutoCloseable {
             }
             return server;
         } catch (RuntimeException e) {
-            server.close();
+            GracefulShutdown.stop(started, Duration.ZERO); // what did start must not outlive the failed start
+            meters.close();
             throw e;
         }
     }
@@ -223,10 +222,5 @@ public final class NbstackServer implements AdminSource, AutoCloseable {
 
     private static String address(InetSocketAddress address) {
         return address.getHostString() + ":" + address.getPort();
-    }
-
-    /** The configured NetBIOS names, for callers that list them. */
-    public List<NameSettings> names() {
-        return config.netbios().names();
     }
 }
