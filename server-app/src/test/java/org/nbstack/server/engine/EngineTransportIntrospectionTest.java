@@ -39,6 +39,71 @@ class EngineTransportIntrospectionTest {
         }
     }
 
+    /** The README's engine mode: the server's engine and ping's engine exchange packets as UDP datagrams on loopback. */
+    @Test
+    void pingReachesTheEngineListenerOverTheUdpLink() throws Exception {
+        assumeEngine();
+        int serverUdp = freeUdpPort();
+        int clientUdp = freeUdpPort();
+        var config = TestServers.config("listeners.engine.enabled=true", "listeners.engine.required=true",
+                "listeners.engine.link=udp://127.0.0.1:" + serverUdp + "?peer.10.139.0.2=127.0.0.1:" + clientUdp);
+        try (var server = TestServers.start(config)) {
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            int status = org.nbstack.server.cli.Main.run(new String[] {"ping", "ECHO", "--transport", "engine", "--address", "10.139.0.1:139",
+                    "--engine-address", "10.139.0.2", "--link", "udp://127.0.0.1:" + clientUdp + "?peer.10.139.0.1=127.0.0.1:" + serverUdp,
+                    "--count", "3", "--interval", "0ms"}, new java.io.PrintStream(out, true), System.err, java.util.Map.of());
+            assertThat(status).as(out.toString()).isZero();
+            assertThat(out.toString()).contains("3 sent, 3 received, 0% lost");
+        }
+    }
+
+    /** SIGTERM's path on the engine: every connection FINs and none is left in FIN_WAIT/CLOSING/LAST_ACK. */
+    @Test
+    void gracefulStopLeavesNoEngineConnectionClosing() throws Exception {
+        assumeEngine();
+        var config = TestServers.config("listeners.engine.enabled=true", "listeners.engine.required=true",
+                "listeners.engine.link=mem://nbstack-shutdown-test");
+        var started = TestServers.start(config);
+        var clientMeters = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        var clientTransport = Transports.named("engine", org.nbstack.spi.TransportOptions.of(java.util.Map.of(
+                "addresses", "10.139.0.2", "link", "mem://nbstack-shutdown-test")));
+        try (var client = org.nbstack.netbios.client.NetbiosClient.create(clientTransport,
+                org.nbstack.netbios.client.NetbiosClientSettings.DEFAULT, clientMeters)) {
+            java.util.List<org.nbstack.netbios.session.NetbiosSession> sessions = new java.util.ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                sessions.add(client.connect(new java.net.InetSocketAddress("10.139.0.1", 139),
+                        org.nbstack.netbios.name.NetbiosName.server("ECHO"),
+                        org.nbstack.netbios.name.NetbiosName.of("TESTER", 0)).block(Duration.ofSeconds(10)));
+            }
+            EngineIntrospection engine = EngineTransportIntrospection.of(clientTransport).orElseThrow();
+
+            var report = started.server().stop(Duration.ofSeconds(10));
+
+            assertThat(report.closedGracefully()).isEqualTo(4);
+            assertThat(report.aborted()).isZero();
+            for (var session : sessions) {
+                session.onClose().block(Duration.ofSeconds(10));
+            }
+            assertThat(clientMeters.find("netbios.sessions.closed").tag("reason", "peer_closed").counter().count()).isEqualTo(4);
+            // the server waited for its side before it stopped; the client's side follows within a round trip
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            int closing;
+            do {
+                var states = engine.snapshot().toCompletableFuture().get(2, java.util.concurrent.TimeUnit.SECONDS).states();
+                closing = states.get(org.nbstack.tcp.core.TcpState.FIN_WAIT_1) + states.get(org.nbstack.tcp.core.TcpState.FIN_WAIT_2)
+                        + states.get(org.nbstack.tcp.core.TcpState.CLOSING) + states.get(org.nbstack.tcp.core.TcpState.LAST_ACK);
+                Thread.sleep(50);
+            } while (closing > 0 && System.nanoTime() < deadline);
+            assertThat(closing).isZero();
+        }
+    }
+
+    private static int freeUdpPort() throws Exception {
+        try (java.net.DatagramSocket socket = new java.net.DatagramSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
     @Test
     void theDefaultEngineOptionsAreTheOnesTheReadmeDocuments() {
         var engine = TestServers.config("listeners.engine.enabled=true").listeners().getFirst();
