@@ -109,6 +109,15 @@ class CliCommandsTest {
     }
 
     @Test
+    void nbstackConfigNamesTheFileWhenNoConfigOptionIsGiven() throws Exception {
+        Path file = dir.resolve("from-env.conf");
+        Files.writeString(file, "nbstack.admin.threads = 4\n");
+        Result r = run(Map.of("NBSTACK_CONFIG", file.toString()), "--print-config");
+        assertThat(r.status()).isZero();
+        assertThat(r.out()).contains("nbstack.admin.threads = 4  # " + file + ":1");
+    }
+
+    @Test
     void aConfigurationErrorIsOneLineAndExitTwo() {
         Result r = run("serve", "--set", "netbios.max-sesions=3");
         assertThat(r.status()).isEqualTo(2);
