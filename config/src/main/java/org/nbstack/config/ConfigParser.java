@@ -69,7 +69,9 @@ final class ConfigParser {
                 (int) in.bytes(tcp + ".max-out-of-order", 0, 1L << 30));
         String engine = path(ROOT, "engine");
         return new EngineSettings(tcpSettings, in.integer(engine + ".time-wait-limit", 0, 16_777_216),
-                in.integer(engine + ".max-connections", 1, 16_777_216), portRange(engine + ".ephemeral-ports"),
+                in.integer(engine + ".max-connections", 1, 16_777_216), in.integer(engine + ".max-connections-per-source", 0, 16_777_216),
+                in.bytes(engine + ".memory-limit", 1, 1L << 40), in.integer(engine + ".challenge-acks-per-second", 0, 1_000_000),
+                in.enumValue(engine + ".syn-cookies", EngineSettings.SynCookies.class), portRange(engine + ".ephemeral-ports"),
                 in.integer(engine + ".syn-backlog", 1, 1_048_576));
     }
 

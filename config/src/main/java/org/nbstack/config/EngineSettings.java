@@ -3,10 +3,25 @@ package org.nbstack.config;
 /**
  * The userspace engine's stack settings; server-app maps them onto tcp-engine's {@code StackConfig}.
  *
- * @param timeWaitLimit  connections in TIME_WAIT at once; beyond it the closing connection skips TIME_WAIT (counted)
- * @param maxConnections connections of any state
- * @param ephemeralPorts ports the engine picks for its own connections
- * @param synBacklog     half-open connections per listener
+ * @param timeWaitLimit           connections in TIME_WAIT at once; beyond it the closing connection skips TIME_WAIT (counted)
+ * @param maxConnections          connections of any state
+ * @param maxConnectionsPerSource connections from one remote address; 0 = no limit
+ * @param memoryLimit             octets all send and reassembly queues may hold together
+ * @param challengeAcksPerSecond  RFC 5961 challenge ACKs per second
+ * @param synCookies              when SYN cookies (RFC 4987) answer SYNs instead of SYN_RECEIVED state
+ * @param ephemeralPorts          ports the engine picks for its own connections
+ * @param synBacklog              half-open connections per listener
  */
-public record EngineSettings(TcpSettings tcp, int timeWaitLimit, int maxConnections, PortRange ephemeralPorts, int synBacklog) {
+public record EngineSettings(TcpSettings tcp, int timeWaitLimit, int maxConnections, int maxConnectionsPerSource, long memoryLimit,
+        int challengeAcksPerSecond, SynCookies synCookies, PortRange ephemeralPorts, int synBacklog) {
+
+    /** When SYN cookies replace SYN_RECEIVED state. */
+    public enum SynCookies {
+        /** Never: a full SYN queue drops SYNs. */
+        OFF,
+        /** While a listener's SYN queue is full (Linux's default). */
+        AUTO,
+        /** Always. */
+        ON
+    }
 }

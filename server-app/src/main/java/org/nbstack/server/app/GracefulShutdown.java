@@ -10,7 +10,7 @@ import java.util.concurrent.TimeUnit;
 import org.nbstack.netbios.server.NetbiosServer;
 import org.nbstack.netbios.session.SessionStatus;
 import org.nbstack.server.engine.EngineIntrospection;
-import org.nbstack.server.engine.EngineSnapshot;
+import org.nbstack.tcp.stack.ConnectionInfo;
 import org.nbstack.tcp.core.TcpState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -77,8 +77,8 @@ final class GracefulShutdown {
     private static void awaitConnectionsClosed(EngineIntrospection engine, long deadline) {
         while (System.nanoTime() < deadline) {
             try {
-                EngineSnapshot snapshot = engine.snapshot().toCompletableFuture().get(remaining(deadline).toMillis(), TimeUnit.MILLISECONDS);
-                if (snapshot.connections().stream().noneMatch(c -> CLOSING_STATES.contains(c.state()))) {
+                List<ConnectionInfo> rows = engine.netstat().toCompletableFuture().get(remaining(deadline).toMillis(), TimeUnit.MILLISECONDS);
+                if (rows.stream().noneMatch(c -> CLOSING_STATES.contains(c.state()))) {
                     return;
                 }
                 Thread.sleep(50);

@@ -8,11 +8,10 @@ import org.nbstack.netbios.server.ListenerRegistry;
 import org.nbstack.netbios.server.NetbiosServer;
 import org.nbstack.netbios.server.NetbiosServerSettings;
 import org.nbstack.server.engine.EngineIntrospection;
-import org.nbstack.server.engine.EngineMeters;
-import org.nbstack.server.engine.EngineSnapshotCache;
 import org.nbstack.server.engine.EngineStackMapping;
 import org.nbstack.server.metrics.ServerMeters;
 import org.nbstack.spi.Transport;
+import org.nbstack.tcp.stack.StackMetrics;
 import org.nbstack.spi.TransportOptions;
 import org.nbstack.spi.TransportUnavailableException;
 import org.nbstack.spi.Transports;
@@ -65,7 +64,7 @@ final class ListenerStarter {
         }
         observed.groups().forEach(meters::bindEventLoops);
         Optional<EngineIntrospection> engine = options.engines().apply(transport);
-        Optional<EngineMeters> engineMeters = engine.map(e -> new EngineMeters(new EngineSnapshotCache(e, config.admin().queryTimeout())));
+        Optional<StackMetrics> engineMeters = engine.map(e -> new StackMetrics(e::stacks));
         engineMeters.ifPresent(m -> m.bindTo(meters.forListener(listener.name())));
         return new RunningListener(listener, Optional.of(server), Optional.of(observed), engine, engineMeters, "", nameList);
     }

@@ -19,7 +19,6 @@ import org.nbstack.server.admin.NetstatView;
 import org.nbstack.server.admin.SessionRow;
 import org.nbstack.server.admin.StatusView;
 import org.nbstack.server.engine.EngineIntrospection;
-import org.nbstack.server.engine.EngineSnapshot;
 import org.nbstack.server.handlers.SessionHandlers;
 import org.nbstack.server.metrics.ServerMeters;
 import org.slf4j.Logger;
@@ -167,8 +166,8 @@ public final class NbstackServer implements AdminSource, AutoCloseable {
         }
         EngineIntrospection engine = engineListener.get().engine().orElseThrow();
         try {
-            EngineSnapshot snapshot = engine.snapshot().toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            return new NetstatView(true, engine.description(), snapshot.connections());
+            return new NetstatView(true, engine.description(),
+                    engine.netstat().toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new NetstatView(true, "interrupted while asking the engine", List.of());

@@ -40,7 +40,12 @@ public final class EngineStackMapping {
         for (String address : (addresses.isBlank() ? "127.0.0.1" : addresses).split(",")) {
             parsed.add(Ipv4.parse(address.trim()));
         }
-        return new StackConfig(parsed, tcpConfig(engine.tcp()), engine.timeWaitLimit(), engine.maxConnections(),
-                engine.ephemeralPorts().low(), engine.ephemeralPorts().high(), engine.synBacklog(), null);
+        return StackConfig.builder(parsed.stream().mapToInt(Integer::intValue).toArray()).tcp(tcpConfig(engine.tcp()))
+                .timeWaitLimit(engine.timeWaitLimit()).maxConnections(engine.maxConnections())
+                .maxConnectionsPerSource(engine.maxConnectionsPerSource()).memoryLimit(engine.memoryLimit())
+                .challengeAcksPerSecond(engine.challengeAcksPerSecond())
+                .synCookies(StackConfig.SynCookies.valueOf(engine.synCookies().name()))
+                .ephemeralRange(engine.ephemeralPorts().low(), engine.ephemeralPorts().high())
+                .defaultSynBacklog(engine.synBacklog()).build();
     }
 }

@@ -8,11 +8,10 @@ import org.nbstack.spi.Transport;
  *
  * <p>Until the engine transport ({@code org.nbstack.tcp.netty.EngineTransport}) is part of this build, no
  * transport has an engine to introspect and this answers empty: {@code nbstack netstat} then says the engine is
- * not running, and the engine meters are not registered. Wiring it is this method only: for an
- * {@code EngineTransport}, return an {@link EngineIntrospection} whose {@code snapshot()} runs
- * {@link EngineSnapshot#of(org.nbstack.tcp.stack.TcpStack)} on every shard's event loop and completes with
- * {@link EngineSnapshot#merge(java.util.List)} of the results. {@code EngineTransportIntrospectionTest} checks it
- * as soon as the {@code engine} transport is available.
+ * not running, and no engine meters are registered. Wiring it is this method only: for an
+ * {@code EngineTransport}, return an {@link EngineIntrospection} whose {@code stacks()} are its engine's shards
+ * and whose {@code netstat()} runs {@code TcpStack.netstat()} on every shard's event loop and completes with all
+ * the rows. {@code EngineTransportIntrospectionTest} checks it as soon as the {@code engine} transport is available.
  */
 public final class EngineTransportIntrospection {
 

@@ -17,21 +17,22 @@ class EngineStackMappingTest {
         NbstackConfig config = ConfigLoader.create().load().config();
         assertThat(EngineStackMapping.tcpConfig(config.engine().tcp())).isEqualTo(TcpConfig.DEFAULT);
         StackConfig stack = EngineStackMapping.stackConfig(config.engine(), "10.139.0.1, 10.139.0.3");
-        assertThat(stack.addresses()).containsExactly(Ipv4.parse("10.139.0.1"), Ipv4.parse("10.139.0.3"));
-        assertThat(stack.timeWaitLimit()).isEqualTo(65536);
-        assertThat(stack.ephemeralLow()).isEqualTo(32768);
+        assertThat(stack).isEqualTo(StackConfig.builder(Ipv4.parse("10.139.0.1"), Ipv4.parse("10.139.0.3")).build());
     }
 
     @Test
     void everyTcpSettingReachesTheEngine() {
         NbstackConfig config = ConfigLoader.create().overrides(java.util.Map.of("engine.tcp.time-wait", "30s",
                 "engine.tcp.keepalive.enabled", "true", "engine.tcp.window-scale", "7", "engine.tcp.orphan-retries", "3",
-                "engine.time-wait-limit", "16")).load().config();
+                "engine.time-wait-limit", "16", "engine.syn-cookies", "off", "engine.memory-limit", "64MiB")).load().config();
         TcpConfig tcp = EngineStackMapping.tcpConfig(config.engine().tcp());
         assertThat(tcp.timeWaitNanos()).isEqualTo(Duration.ofSeconds(30).toNanos());
         assertThat(tcp.keepAlive()).isTrue();
         assertThat(tcp.windowScale()).isEqualTo(7);
         assertThat(tcp.orphanRetries()).isEqualTo(3);
-        assertThat(EngineStackMapping.stackConfig(config.engine(), "").timeWaitLimit()).isEqualTo(16);
+        StackConfig stack = EngineStackMapping.stackConfig(config.engine(), "");
+        assertThat(stack.timeWaitLimit()).isEqualTo(16);
+        assertThat(stack.synCookies()).isEqualTo(StackConfig.SynCookies.OFF);
+        assertThat(stack.memoryLimit()).isEqualTo(64L << 20);
     }
 }

@@ -89,9 +89,10 @@ class EngineTransportIntrospectionTest {
             long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
             int closing;
             do {
-                var states = engine.snapshot().toCompletableFuture().get(2, java.util.concurrent.TimeUnit.SECONDS).states();
-                closing = states.get(org.nbstack.tcp.core.TcpState.FIN_WAIT_1) + states.get(org.nbstack.tcp.core.TcpState.FIN_WAIT_2)
-                        + states.get(org.nbstack.tcp.core.TcpState.CLOSING) + states.get(org.nbstack.tcp.core.TcpState.LAST_ACK);
+                var closingStates = java.util.EnumSet.of(org.nbstack.tcp.core.TcpState.FIN_WAIT_1, org.nbstack.tcp.core.TcpState.FIN_WAIT_2,
+                        org.nbstack.tcp.core.TcpState.CLOSING, org.nbstack.tcp.core.TcpState.LAST_ACK);
+                closing = (int) engine.netstat().toCompletableFuture().get(2, java.util.concurrent.TimeUnit.SECONDS).stream()
+                        .filter(c -> closingStates.contains(c.state())).count();
                 Thread.sleep(50);
             } while (closing > 0 && System.nanoTime() < deadline);
             assertThat(closing).isZero();

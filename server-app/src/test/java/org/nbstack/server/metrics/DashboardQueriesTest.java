@@ -9,7 +9,7 @@ class DashboardQueriesTest {
     @Test
     void findsMetricNamesButNotFunctionsLabelsOrRanges() {
         assertThat(DashboardQueries.metricNames(
-                "sum by (state) (rate(engine_tcp_connections{listener=~\"$listener\",state=\"LISTEN\"}[$__rate_interval])) / sum(x_total)"))
-                .containsExactly("engine_tcp_connections", "x_total");
+                "sum by (state) (rate(tcp_connections{listener=~\"$listener\",state=\"LISTEN\"}[$__rate_interval])) / sum(x_total)"))
+                .containsExactly("tcp_connections", "x_total");
     }
 }

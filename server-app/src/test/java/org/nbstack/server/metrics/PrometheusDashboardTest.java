@@ -64,7 +64,7 @@ class PrometheusDashboardTest {
                 awaitReady(api, process);
                 assertThat(awaitValue(api, "netbios_sessions_established_total{listener=\"kernel\",side=\"server\"}"))
                         .isGreaterThanOrEqualTo(1);
-                assertThat(awaitValue(api, "engine_tcp_connections{state=\"LISTEN\"}")).isEqualTo(1);
+                assertThat(awaitValue(api, "tcp_timewait_limit{listener=\"kernel\"}")).isEqualTo(128);
 
                 String exposition = Http.get("http://" + server.adminAddress() + "/metrics", "text/plain").body();
                 Set<String> exposed = DashboardQueries.exposedNames(exposition);
