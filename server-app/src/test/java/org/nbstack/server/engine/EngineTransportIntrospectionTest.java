@@ -48,6 +48,7 @@ class EngineTransportIntrospectionTest {
         var config = TestServers.config("listeners.engine.enabled=true", "listeners.engine.required=true",
                 "listeners.engine.link=udp://127.0.0.1:" + serverUdp + "?peer.10.139.0.2=127.0.0.1:" + clientUdp);
         try (var server = TestServers.start(config)) {
+            assertThat(server.output()).contains("listening: engine transport=engine link=udp://127.0.0.1:" + serverUdp);
             java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
             int status = org.nbstack.server.cli.Main.run(new String[] {"ping", "ECHO", "--transport", "engine", "--address", "10.139.0.1:139",
                     "--engine-address", "10.139.0.2", "--link", "udp://127.0.0.1:" + clientUdp + "?peer.10.139.0.1=127.0.0.1:" + serverUdp,
