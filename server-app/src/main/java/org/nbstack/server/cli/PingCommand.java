@@ -67,12 +67,12 @@ final class PingCommand implements Callable<Integer> {
     @Option(names = {"-s", "--size"}, description = "octets per message, 1..131071 (default ${DEFAULT-VALUE})", defaultValue = "64")
     int size;
 
-    @Option(names = {"-i", "--interval"}, description = "pause between round trips (default ${DEFAULT-VALUE})", defaultValue = "PT0.2S",
+    @Option(names = {"-i", "--interval"}, description = "pause between round trips (default ${DEFAULT-VALUE})", defaultValue = "200ms",
             converter = DurationConverter.class)
     Duration interval;
 
     @Option(names = {"-W", "--timeout"}, description = "wait this long for the session and for each echo (default ${DEFAULT-VALUE})",
-            defaultValue = "PT5S", converter = DurationConverter.class)
+            defaultValue = "5s", converter = DurationConverter.class)
     Duration timeout;
 
     @Option(names = "--calling", description = "the calling name (default ${DEFAULT-VALUE})", defaultValue = "NBSTACK-PING")
