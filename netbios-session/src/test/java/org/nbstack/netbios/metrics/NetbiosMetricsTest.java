@@ -6,7 +6,9 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /** What an operator reading a dashboard relies on: names, units, descriptions and few tag values. */
@@ -40,5 +42,20 @@ class NetbiosMetricsTest {
         assertThat(registry.find("netbios.session.queue.depth").tag("direction", "outbound").gauge().value()).isEqualTo(2);
         assertThat(registry.find("netbios.session.queue.bytes").tag("direction", "inbound").gauge().value()).isEqualTo(10);
         assertThat(registry.find("netbios.session.setup").timer().count()).isEqualTo(1);
+    }
+
+    @Test
+    void gaugesKeepReadingAfterGarbageCollection() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        NetbiosMetrics metrics = new NetbiosMetrics(registry, "server");
+        // Capturing method references that nothing but the registry holds, as a server's are.
+        AtomicInteger sessions = new AtomicInteger(3);
+        NetbiosMetrics.QueueTotals totals = new NetbiosMetrics.QueueTotals(1, 10, 2, 20);
+        metrics.bindSessionGauges(sessions::get, List.of(totals)::getFirst);
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+        }
+        assertThat(registry.find("netbios.sessions.active").gauge().value()).isEqualTo(3);
+        assertThat(registry.find("netbios.session.queue.depth").tag("direction", "outbound").gauge().value()).isEqualTo(2);
     }
 }
