@@ -34,11 +34,13 @@ public final class NetbiosMetrics {
     private final Counter bytesIn;
     private final Counter bytesOut;
     private final Counter stalled;
+    private final Counter requestsTimedOut;
     private final Timer setupTime;
     private final Map<String, Counter> negatives = new ConcurrentHashMap<>();
     private final Map<String, Counter> drops = new ConcurrentHashMap<>();
     private final Map<String, Counter> closes = new ConcurrentHashMap<>();
     private final Map<String, Counter> protocolErrors = new ConcurrentHashMap<>();
+    private final Map<String, Counter> rejections = new ConcurrentHashMap<>();
 
     /**
      * @param side {@code "server"} or {@code "client"}, a tag on every meter so both can share one registry
@@ -55,6 +57,8 @@ public final class NetbiosMetrics {
         bytesIn = counter("netbios.bytes.in", "SESSION MESSAGE payload received", "bytes");
         bytesOut = counter("netbios.bytes.out", "SESSION MESSAGE payload written to the transport", "bytes");
         stalled = counter("netbios.sessions.stalled", "Sessions whose queued data made no progress for the write-stall timeout", null);
+        requestsTimedOut = counter("netbios.requests.timedout",
+                "Connections reset because no SESSION REQUEST arrived within the session request timeout", null);
         setupTime = Timer.builder("netbios.session.setup").description("Time from connection to the session being established")
                 .tag("side", side).register(registry);
     }
@@ -81,6 +85,13 @@ public final class NetbiosMetrics {
                 "Payload received and not yet taken by handlers, all sessions");
         queueGauge("netbios.session.queue.bytes", "outbound", totals, QueueTotals::outboundBytes, "bytes",
                 "Payload accepted for sending and not yet handed to the transport, all sessions");
+    }
+
+    /** Registers the gauge over connections accepted and still waiting for their SESSION REQUEST. */
+    public void bindPendingGauge(Supplier<Number> pendingConnections) {
+        Gauge.builder("netbios.connections.pending", pendingConnections, s -> s.get().doubleValue()).strongReference(true)
+                .description("Connections accepted and still waiting for their SESSION REQUEST to be answered")
+                .tag("side", side).register(registry);
     }
 
     public void sessionEstablished(Duration setup) {
@@ -129,6 +140,15 @@ public final class NetbiosMetrics {
     /** @param reason a {@code CloseReason} tag such as {@code write_stall} */
     public void sessionClosed(String reason) {
         cached(closes, reason, "netbios.sessions.closed", "Sessions ended, by reason (write_stall, keepalive_failed and idle are aborts)").increment();
+    }
+
+    public void requestTimedOut() {
+        requestsTimedOut.increment();
+    }
+
+    /** @param reason why a new connection was closed on arrival, e.g. {@code pending_full} */
+    public void connectionRejected(String reason) {
+        cached(rejections, reason, "netbios.connections.rejected", "Connections closed on arrival, by reason").increment();
     }
 
     public void protocolError(String reason) {

@@ -21,14 +21,18 @@ import org.nbstack.netbios.codec.SessionRequest;
 import org.nbstack.netbios.session.ChannelSession;
 import org.nbstack.netbios.session.CloseReason;
 import org.nbstack.netbios.session.SessionHandler;
+import org.nbstack.netbios.session.TcpReset;
 import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A new connection until its SESSION REQUEST is answered (RFC 1002 §5.2.1.2). It must arrive within the
- * session request timeout; anything else first is a protocol error. Every answer but POSITIVE is followed by
- * closing the connection. On POSITIVE the channel becomes a {@link ChannelSession} and the handler starts.
+ * session request timeout, else the connection is reset; anything else first is a protocol error. Every answer
+ * but POSITIVE is followed by closing the connection. On POSITIVE the channel becomes a {@link ChannelSession}
+ * and the handler starts. Until it is answered the connection holds one of the server's pending-connection
+ * places; a connection that finds none free is reset at once, so a flood of silent connections costs a bounded
+ * number of channels and timers.
  */
 final class EstablishmentHandler extends ChannelInboundHandlerAdapter {
 
@@ -39,6 +43,7 @@ final class EstablishmentHandler extends ChannelInboundHandlerAdapter {
     private final long acceptedNanos = System.nanoTime();
     private ScheduledFuture<?> requestTimeout;
     private boolean answered;
+    private boolean holdsPendingPlace;
 
     EstablishmentHandler(ServerContext server) {
         this.server = server;
@@ -46,13 +51,22 @@ final class EstablishmentHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
+        if (!server.pendingConnections().tryAcquire()) {
+            answered = true;
+            server.metrics().connectionRejected("pending_full");
+            server.pendingFullLog().warn("{} connections are waiting for their SESSION REQUEST (max-pending-connections); "
+                    + "resetting the new connection from {}", server.settings().maxPendingConnections(), ctx.channel().remoteAddress());
+            TcpReset.close(ctx.channel());
+            return;
+        }
+        holdsPendingPlace = true;
         Duration timeout = server.settings().sessionRequestTimeout();
         requestTimeout = ctx.executor().schedule(() -> {
             if (!answered) {
-                answered = true;
-                log.debug("{}: no SESSION REQUEST within {}, closing", ctx.channel().remoteAddress(), timeout);
-                server.metrics().sessionClosed(CloseReason.REQUEST_TIMEOUT.tag());
-                ctx.close();
+                settle();
+                log.debug("{}: no SESSION REQUEST within {}, resetting", ctx.channel().remoteAddress(), timeout);
+                server.metrics().requestTimedOut();
+                TcpReset.close(ctx.channel());
             }
         }, timeout.toNanos(), TimeUnit.NANOSECONDS);
         ctx.read();
@@ -70,7 +84,7 @@ final class EstablishmentHandler extends ChannelInboundHandlerAdapter {
         } else {
             ReferenceCountUtil.release(msg);
             String what = msg instanceof NbssPacket packet ? packet.type().toString() : msg.getClass().getSimpleName();
-            answered = true;
+            settle();
             protocolError(ctx, new NbssProtocolException(NbssProtocolException.Reason.UNEXPECTED_PACKET,
                     "a " + what + " before the SESSION REQUEST"));
             ctx.close();
@@ -90,11 +104,11 @@ final class EstablishmentHandler extends ChannelInboundHandlerAdapter {
         if (answered) {
             ctx.close();
         } else if (cause instanceof NbssProtocolException error) {
-            answered = true;
+            settle();
             protocolError(ctx, error);
             refuse(ctx, NegativeCode.UNSPECIFIED_ERROR); // a malformed request gets 0x8F
         } else {
-            answered = true;
+            settle();
             log.debug("{}: connection failed before its session was established: {}", ctx.channel().remoteAddress(), cause.toString());
             ctx.close();
         }
@@ -102,16 +116,24 @@ final class EstablishmentHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        settle();
+        ctx.fireChannelInactive();
+    }
+
+    /** The connection is answered or gone: it stops waiting, so its timer and its pending place are freed. Idempotent. */
+    private void settle() {
         answered = true;
         if (requestTimeout != null) {
             requestTimeout.cancel(false);
         }
-        ctx.fireChannelInactive();
+        if (holdsPendingPlace) {
+            holdsPendingPlace = false;
+            server.pendingConnections().release();
+        }
     }
 
     private void answer(ChannelHandlerContext ctx, SessionRequest request) {
-        answered = true;
-        requestTimeout.cancel(false);
+        settle();
         switch (server.establishment().decide(request)) {
             case SessionEstablishment.Refuse refuse -> {
                 log.debug("{}: {} -> {} refused: {}", ctx.channel().remoteAddress(), request.callingName(),

@@ -9,6 +9,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -36,6 +37,8 @@ public final class NetbiosServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(NetbiosServer.class);
     private static final NbssFrameEncoder ENCODER = new NbssFrameEncoder();
+    /** At most one line per this while connections are reset for max-pending-connections: a flood must not flood the log. */
+    private static final Duration PENDING_FULL_LOG_INTERVAL = Duration.ofSeconds(10);
 
     private final Transport transport;
     private final EventLoopGroup group;
@@ -66,9 +69,11 @@ public final class NetbiosServer implements AutoCloseable {
         NetbiosMetrics metrics = new NetbiosMetrics(meters, "server");
         SessionRegistry sessions = new SessionRegistry();
         metrics.bindSessionGauges(sessions::size, sessions::queueTotals);
+        SessionPermits pendingConnections = new SessionPermits(settings.maxPendingConnections());
+        metrics.bindPendingGauge(pendingConnections::used);
         ServerContext context = new ServerContext(settings, settings.sessionSettings(),
                 new SessionEstablishment(listeners, new SessionPermits(settings.maxSessions()), settings), sessions, metrics,
-                new AtomicLong());
+                new AtomicLong(), pendingConnections, new RateLimitedLog(log, PENDING_FULL_LOG_INTERVAL.toNanos()));
         EventLoopGroup group = transport.newEventLoopGroup(settings.eventLoopThreads());
         try {
             ServerBootstrap bootstrap = new ServerBootstrap().group(group).channelFactory(transport.serverChannelFactory())
@@ -123,6 +128,11 @@ public final class NetbiosServer implements AutoCloseable {
 
     public NetbiosServerSettings settings() {
         return context.settings();
+    }
+
+    /** Connections accepted and still waiting for their SESSION REQUEST to be answered, at most max-pending-connections. */
+    public int pendingConnections() {
+        return context.pendingConnections().used();
     }
 
     /** A snapshot of every established session. Never waits for a session, so it answers while sessions fail. */

@@ -20,6 +20,8 @@ import org.nbstack.spi.TransportOptions;
  * @param bindAddress             where to listen; port 139 is the RFC 1002 port
  * @param eventLoopThreads        I/O threads
  * @param backlog                 pending connections the listening socket keeps
+ * @param maxPendingConnections   accepted connections still waiting for their SESSION REQUEST to be answered; when
+ *                                that many wait, a new connection is reset at once (counted, logged at a bounded rate)
  * @param maxSessions             established sessions at once, all names together; 0 = no limit
  * @param sessionRequestTimeout   a new connection must send its SESSION REQUEST within this
  * @param keepAliveInterval       send a KEEP ALIVE after this long without sending; 0 = off
@@ -36,8 +38,8 @@ import org.nbstack.spi.TransportOptions;
  * @param writeBufferHighWaterMark octets the transport may hold for a session before it stops taking more
  */
 public record NetbiosServerSettings(String transport, TransportOptions transportOptions, InetSocketAddress bindAddress,
-        int eventLoopThreads, int backlog, int maxSessions, Duration sessionRequestTimeout, Duration keepAliveInterval,
-        Duration idleTimeout, Duration writeStallTimeout, int maxMessageSize, SessionLimits sessionLimits,
+        int eventLoopThreads, int backlog, int maxPendingConnections, int maxSessions, Duration sessionRequestTimeout,
+        Duration keepAliveInterval, Duration idleTimeout, Duration writeStallTimeout, int maxMessageSize, SessionLimits sessionLimits,
         Optional<NetbiosName> defaultName, boolean smbServerAlias, boolean tcpKeepAlive, Duration tcpUserTimeout,
         int sendBufferSize, int receiveBufferSize, int writeBufferHighWaterMark) {
 
@@ -52,6 +54,7 @@ public record NetbiosServerSettings(String transport, TransportOptions transport
         Objects.requireNonNull(defaultName, "default-name");
         require(eventLoopThreads >= 1, "event-loop-threads", eventLoopThreads, "must be at least 1");
         require(backlog >= 1, "backlog", backlog, "must be at least 1");
+        require(maxPendingConnections >= 1, "max-pending-connections", maxPendingConnections, "must be at least 1");
         require(maxSessions >= 0, "max-sessions", maxSessions, "must be 0 (no limit) or positive");
         require(sessionRequestTimeout != null && sessionRequestTimeout.compareTo(Duration.ZERO) > 0,
                 "session-request-timeout", sessionRequestTimeout, "must be positive");
@@ -98,6 +101,7 @@ public record NetbiosServerSettings(String transport, TransportOptions transport
         private InetSocketAddress bindAddress = new InetSocketAddress("0.0.0.0", NBSS_PORT);
         private int eventLoopThreads = Runtime.getRuntime().availableProcessors();
         private int backlog = 128;
+        private int maxPendingConnections = 256;
         private int maxSessions = 1024;
         private Duration sessionRequestTimeout = Duration.ofSeconds(30);
         private Duration keepAliveInterval = Duration.ofSeconds(60);
@@ -122,6 +126,7 @@ public record NetbiosServerSettings(String transport, TransportOptions transport
             bindAddress = s.bindAddress;
             eventLoopThreads = s.eventLoopThreads;
             backlog = s.backlog;
+            maxPendingConnections = s.maxPendingConnections;
             maxSessions = s.maxSessions;
             sessionRequestTimeout = s.sessionRequestTimeout;
             keepAliveInterval = s.keepAliveInterval;
@@ -144,6 +149,7 @@ public record NetbiosServerSettings(String transport, TransportOptions transport
         public Builder bindAddress(String host, int port) { bindAddress = new InetSocketAddress(host, port); return this; }
         public Builder eventLoopThreads(int threads) { eventLoopThreads = threads; return this; }
         public Builder backlog(int value) { backlog = value; return this; }
+        public Builder maxPendingConnections(int value) { maxPendingConnections = value; return this; }
         public Builder maxSessions(int value) { maxSessions = value; return this; }
         public Builder sessionRequestTimeout(Duration value) { sessionRequestTimeout = value; return this; }
         public Builder keepAliveInterval(Duration value) { keepAliveInterval = value; return this; }
@@ -161,8 +167,8 @@ public record NetbiosServerSettings(String transport, TransportOptions transport
 
         /** @throws IllegalArgumentException naming the first setting that is wrong */
         public NetbiosServerSettings build() {
-            return new NetbiosServerSettings(transport, transportOptions, bindAddress, eventLoopThreads, backlog, maxSessions,
-                    sessionRequestTimeout, keepAliveInterval, idleTimeout, writeStallTimeout, maxMessageSize, sessionLimits,
+            return new NetbiosServerSettings(transport, transportOptions, bindAddress, eventLoopThreads, backlog,
+                    maxPendingConnections, maxSessions, sessionRequestTimeout, keepAliveInterval, idleTimeout, writeStallTimeout, maxMessageSize, sessionLimits,
                     defaultName, smbServerAlias, tcpKeepAlive, tcpUserTimeout, sendBufferSize, receiveBufferSize,
                     writeBufferHighWaterMark);
         }

@@ -5,9 +5,15 @@ import org.nbstack.netbios.metrics.NetbiosMetrics;
 import org.nbstack.netbios.session.SessionRegistry;
 import org.nbstack.netbios.session.SessionSettings;
 
-/** What every connection of one server shares: read-only settings and lock-free registries. */
+/**
+ * What every connection of one server shares: read-only settings, lock-free registries and counts.
+ *
+ * @param pendingConnections connections accepted and still waiting for their SESSION REQUEST to be answered
+ * @param pendingFullLog     the warning that a new connection was reset because too many were pending
+ */
 record ServerContext(NetbiosServerSettings settings, SessionSettings sessionSettings, SessionEstablishment establishment,
-        SessionRegistry sessions, NetbiosMetrics metrics, AtomicLong sessionIds) {
+        SessionRegistry sessions, NetbiosMetrics metrics, AtomicLong sessionIds, SessionPermits pendingConnections,
+        RateLimitedLog pendingFullLog) {
 
     long nextSessionId() {
         return sessionIds.incrementAndGet();

@@ -2,7 +2,7 @@ package org.nbstack.netbios.server;
 
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** A lock-free count of sessions against a limit; 0 means no limit. */
+/** A lock-free count of sessions (or connections waiting for their SESSION REQUEST) against a limit; 0 means no limit. */
 final class SessionPermits {
 
     private final int limit;

@@ -2,7 +2,6 @@ package org.nbstack.netbios.session;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.SocketAddress;
@@ -186,12 +185,7 @@ public final class ChannelSession implements NetbiosSession {
             reason(reason);
             state = SessionState.CLOSING;
             outbound.close();
-            try {
-                channel.config().setOption(ChannelOption.SO_LINGER, 0); // close with RST: the kernel drops its send buffer too
-            } catch (RuntimeException unsupported) {
-                log.debug("session {}: transport cannot reset on close", id, unsupported);
-            }
-            channel.close();
+            TcpReset.close(channel);
         });
     }
 

@@ -22,8 +22,6 @@ public enum CloseReason {
     PROTOCOL_ERROR,
     /** The connection failed (reset, timeout reported by TCP, ...). */
     IO_ERROR,
-    /** No SESSION REQUEST arrived within the session request timeout (no session was established). */
-    REQUEST_TIMEOUT,
     /** The server is stopping. */
     SHUTDOWN;
 

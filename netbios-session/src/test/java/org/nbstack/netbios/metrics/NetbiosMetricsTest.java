@@ -30,8 +30,11 @@ class NetbiosMetricsTest {
         metrics.stallDetected();
         metrics.sessionClosed("write_stall");
         metrics.protocolError("message_too_large");
+        metrics.bindPendingGauge(() -> 7);
+        metrics.requestTimedOut();
+        metrics.connectionRejected("pending_full");
 
-        assertThat(registry.getMeters()).hasSizeGreaterThanOrEqualTo(17).allSatisfy(meter -> {
+        assertThat(registry.getMeters()).hasSizeGreaterThanOrEqualTo(20).allSatisfy(meter -> {
             Meter.Id id = meter.getId();
             assertThat(id.getName()).matches("netbios(\\.[a-z]+)+");
             assertThat(id.getDescription()).as(id.getName()).isNotBlank();
@@ -42,6 +45,9 @@ class NetbiosMetricsTest {
         assertThat(registry.find("netbios.session.queue.depth").tag("direction", "outbound").gauge().value()).isEqualTo(2);
         assertThat(registry.find("netbios.session.queue.bytes").tag("direction", "inbound").gauge().value()).isEqualTo(10);
         assertThat(registry.find("netbios.session.setup").timer().count()).isEqualTo(1);
+        assertThat(registry.find("netbios.connections.pending").gauge().value()).isEqualTo(7);
+        assertThat(registry.find("netbios.requests.timedout").counter().count()).isEqualTo(1);
+        assertThat(registry.find("netbios.connections.rejected").tag("reason", "pending_full").counter().count()).isEqualTo(1);
     }
 
     @Test
@@ -50,12 +56,15 @@ class NetbiosMetricsTest {
         NetbiosMetrics metrics = new NetbiosMetrics(registry, "server");
         // Capturing method references that nothing but the registry holds, as a server's are.
         AtomicInteger sessions = new AtomicInteger(3);
+        AtomicInteger pending = new AtomicInteger(7);
         NetbiosMetrics.QueueTotals totals = new NetbiosMetrics.QueueTotals(1, 10, 2, 20);
         metrics.bindSessionGauges(sessions::get, List.of(totals)::getFirst);
+        metrics.bindPendingGauge(pending::get);
         for (int i = 0; i < 3; i++) {
             System.gc();
         }
         assertThat(registry.find("netbios.sessions.active").gauge().value()).isEqualTo(3);
         assertThat(registry.find("netbios.session.queue.depth").tag("direction", "outbound").gauge().value()).isEqualTo(2);
+        assertThat(registry.find("netbios.connections.pending").gauge().value()).isEqualTo(7);
     }
 }

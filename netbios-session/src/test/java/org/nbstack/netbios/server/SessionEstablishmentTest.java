@@ -170,7 +170,8 @@ class SessionEstablishmentTest {
             assertThat(client.closedByPeerWithin(Duration.ofSeconds(5))).isTrue();
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(200), Duration.ofSeconds(3));
         }
-        assertThat(count(meters, "netbios.sessions.closed", "reason", "request_timeout")).isEqualTo(1);
+        assertThat(count(meters, "netbios.requests.timedout")).isEqualTo(1);
+        assertThat(server.pendingConnections()).isZero();
     }
 
     @Test
@@ -239,8 +240,11 @@ class SessionEstablishmentTest {
                 .hasMessageContaining("'max-message-size'").hasMessageContaining("131072");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> NetbiosServerSettings.builder().keepAliveInterval(Duration.ofSeconds(-1)).build())
                 .hasMessageContaining("'keep-alive-interval' must be 0 (off) or positive");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> NetbiosServerSettings.builder().maxPendingConnections(0).build())
+                .hasMessageContaining("'max-pending-connections' must be at least 1");
         NetbiosServerSettings defaults = NetbiosServerSettings.builder().build();
         assertThat(defaults.sessionRequestTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(defaults.maxPendingConnections()).isEqualTo(256);
         assertThat(defaults.keepAliveInterval()).isEqualTo(Duration.ofSeconds(60));
         assertThat(defaults.smbServerAlias()).isTrue();
         assertThat(defaults.maxMessageSize()).isEqualTo(NbssFrames.MAX_LENGTH);
