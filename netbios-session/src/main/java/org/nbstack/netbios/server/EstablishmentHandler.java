@@ -150,10 +150,12 @@ final class EstablishmentHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void establish(ChannelHandlerContext ctx, SessionRequest request, SessionEstablishment.Accept accept) {
-        ctx.writeAndFlush(PositiveResponse.INSTANCE); // written before anything the handler sends
         ChannelSession session = ChannelSession.establish(server.nextSessionId(), ctx.channel(), NAME, accept.calledName(),
                 request.callingName(), server.sessionSettings(), server.metrics(), server.sessions(),
                 Duration.ofNanos(System.nanoTime() - acceptedNanos), () -> server.establishment().release(accept));
+        // Only now, with the session registered, may the caller hear POSITIVE: a status query it prompts must find
+        // the session. From the pipeline's tail (this handler has just been replaced), before anything the handler sends.
+        ctx.channel().writeAndFlush(PositiveResponse.INSTANCE);
         SessionHandler handler = accept.listener().handler().orElseThrow();
         Publisher<? extends ByteBuf> outbound;
         try {

@@ -72,6 +72,21 @@ class SessionEstablishmentTest {
     }
 
     @Test
+    void aSessionIsListedBeforeItsCallerHearsPositive() throws IOException {
+        listeners.listen(Listener.of(SERVER, ECHO));
+        InetSocketAddress address = start();
+        // A race, so tried many times: a caller that checks the status view as soon as it is accepted finds itself.
+        for (int i = 0; i < 200; i++) {
+            NetbiosName caller = NetbiosName.of("CALLER" + i, 0);
+            try (RawNbssClient client = RawNbssClient.connect(address)) {
+                assertThat(client.requestSession(SERVER, caller)).isEqualTo(0x82);
+                assertThat(server.sessions()).as("status right after POSITIVE, attempt " + i)
+                        .anySatisfy(s -> assertThat(s.callingName()).isEqualTo(caller));
+            }
+        }
+    }
+
+    @Test
     void anUnknownCalledNameGetsNegative82AndTheConnectionCloses() throws IOException {
         listeners.listen(Listener.of(SERVER, ECHO));
         assertRefused(start(), NetbiosName.server("ELSEWHERE"), CLIENT, 0x82);
