@@ -24,7 +24,8 @@ import org.nbstack.spi.TransportOptions;
  *                                that many wait, a new connection is reset at once (counted, logged at a bounded rate)
  * @param maxSessions             established sessions at once, all names together; 0 = no limit
  * @param sessionRequestTimeout   a new connection must send its SESSION REQUEST within this
- * @param keepAliveInterval       send a KEEP ALIVE after this long without sending; 0 = off
+ * @param keepAliveInterval       send a KEEP ALIVE after this long without sending, abort if it cannot be written
+ *                                within one more interval; 0 = off
  * @param idleTimeout             close a session without SESSION MESSAGEs for this long; 0 = off
  * @param writeStallTimeout       abort a session whose queued data makes no progress for this long; 0 = off
  * @param maxMessageSize          largest SESSION MESSAGE accepted or sent, up to 131,071

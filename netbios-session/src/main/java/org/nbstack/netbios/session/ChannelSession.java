@@ -267,6 +267,13 @@ public final class ChannelSession implements NetbiosSession {
             return;
         }
         long keepAlive = timeouts.keepAliveInterval().toNanos();
+        if (keepAlive > 0 && outbound.keepAliveWaitingNanos(now) >= keepAlive) {
+            // TCP took nothing, not even the 4 octets of a KEEP ALIVE, for a whole interval: the peer is gone or
+            // frozen. This holds with the write-stall timeout off, and ends a graceful close that waits on such a peer.
+            log.info("{}: a KEEP ALIVE could not be written for {}, aborting", this, timeouts.keepAliveInterval());
+            abort(CloseReason.KEEPALIVE_FAILED);
+            return;
+        }
         if (keepAlive > 0 && now - outbound.lastWriteNanos() >= keepAlive) {
             outbound.keepAlive(() -> abort(CloseReason.KEEPALIVE_FAILED));
         }

@@ -12,7 +12,7 @@ public enum CloseReason {
     LOCAL_ABORT,
     /** Queued data made no progress for the write-stall timeout: the peer stopped reading or vanished. */
     WRITE_STALL,
-    /** A KEEP ALIVE could not be written. */
+    /** A KEEP ALIVE could not be written, or waited a whole keep-alive interval for the peer to take it. */
     KEEPALIVE_FAILED,
     /** No SESSION MESSAGE either way for the idle session timeout. */
     IDLE,

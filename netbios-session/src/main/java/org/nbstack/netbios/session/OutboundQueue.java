@@ -44,6 +44,7 @@ final class OutboundQueue {
 
     private volatile boolean closed;
     private volatile boolean keepAlivePending;
+    private long keepAliveQueuedNanos;
     private volatile long lastProgressNanos = System.nanoTime();
     private volatile long lastWriteNanos = System.nanoTime();
     private volatile long lastMessageNanos = System.nanoTime();
@@ -176,6 +177,7 @@ final class OutboundQueue {
             return;
         }
         keepAlivePending = true;
+        keepAliveQueuedNanos = System.nanoTime();
         if (messages.get() == 0) {
             lastProgressNanos = System.nanoTime();
         }
@@ -190,6 +192,11 @@ final class OutboundQueue {
                 onFailure.run();
             }
         });
+    }
+
+    /** How long the KEEP ALIVE on its way has waited to be accepted by TCP; 0 when none is. Event loop only. */
+    long keepAliveWaitingNanos(long now) {
+        return keepAlivePending ? now - keepAliveQueuedNanos : 0;
     }
 
     /** Runs {@code task} once every accepted message has been written (at once if none is waiting). Event loop only. */

@@ -6,7 +6,8 @@ import java.util.Objects;
 /**
  * The timers of an established session; {@link Duration#ZERO} turns one off.
  *
- * @param keepAliveInterval send a KEEP ALIVE after this long without sending anything (RFC 1002 §4.3.7)
+ * @param keepAliveInterval send a KEEP ALIVE after this long without sending anything (RFC 1002 §4.3.7); abort the
+ *                          session when TCP has not taken that KEEP ALIVE one more interval later
  * @param idleTimeout       close after this long without a SESSION MESSAGE in either direction
  * @param writeStallTimeout abort when queued data has made no progress for this long
  */
