@@ -63,6 +63,9 @@ public record NetbiosServerSettings(String transport, TransportOptions transport
         notNegative("idle-timeout", idleTimeout);
         notNegative("write-stall-timeout", writeStallTimeout);
         notNegative("tcp-user-timeout", tcpUserTimeout);
+        // The socket option is a count of milliseconds in a C int.
+        require(tcpUserTimeout.isZero() || tcpUserTimeout.toMillis() >= 1 && tcpUserTimeout.toMillis() <= Integer.MAX_VALUE,
+                "tcp-user-timeout", tcpUserTimeout, "must be 0 (system default) or 1 ms .. " + Integer.MAX_VALUE + " ms");
         require(maxMessageSize >= 0 && maxMessageSize <= NbssFrames.MAX_LENGTH, "max-message-size", maxMessageSize,
                 "must be 0..131071 (17 bits, RFC 1002 §4.3.1)");
         require(sendBufferSize >= 0, "send-buffer-size", sendBufferSize, "must be 0 (system default) or positive");

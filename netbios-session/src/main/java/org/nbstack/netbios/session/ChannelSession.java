@@ -287,6 +287,11 @@ public final class ChannelSession implements NetbiosSession {
         }
     }
 
+    /** The channel under this session, so tests can read back the socket options the server set. */
+    Channel channel() {
+        return channel;
+    }
+
     @Override
     public String toString() {
         return "session " + id + " " + callingName + " -> " + calledName + " from " + remoteAddress;

@@ -257,6 +257,10 @@ class SessionEstablishmentTest {
                 .hasMessageContaining("'keep-alive-interval' must be 0 (off) or positive");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> NetbiosServerSettings.builder().maxPendingConnections(0).build())
                 .hasMessageContaining("'max-pending-connections' must be at least 1");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> NetbiosServerSettings.builder().tcpUserTimeout(Duration.ofDays(30)).build())
+                .hasMessageContaining("'tcp-user-timeout' must be 0 (system default) or 1 ms .. 2147483647 ms");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> NetbiosServerSettings.builder().tcpUserTimeout(Duration.ofNanos(500)).build())
+                .hasMessageContaining("'tcp-user-timeout'");
         NetbiosServerSettings defaults = NetbiosServerSettings.builder().build();
         assertThat(defaults.sessionRequestTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(defaults.maxPendingConnections()).isEqualTo(256);
