@@ -124,6 +124,7 @@ final class ConfigParser {
         String defaultName = in.string(nb + ".default-name").trim();
         return new NetbiosSettings(in.integer(nb + ".backlog", 1, 65535), in.integer(nb + ".max-sessions", 0, 1_000_000),
                 in.duration(nb + ".session-request-timeout", Duration.ofMillis(1), Duration.ofHours(1)),
+                in.integer(nb + ".max-pending-connections", 1, 1_000_000),
                 in.duration(nb + ".keep-alive-interval", Duration.ZERO, DAY),
                 in.duration(nb + ".idle-timeout", Duration.ZERO, WEEK),
                 in.duration(nb + ".write-stall-timeout", Duration.ZERO, DAY), maxMessage,

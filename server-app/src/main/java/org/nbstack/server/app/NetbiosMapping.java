@@ -36,7 +36,8 @@ public final class NetbiosMapping {
                 .transportOptions(TransportOptions.of(listener.allTransportOptions()))
                 .bindAddress(listener.bind().toSocketAddress()).eventLoopThreads(listener.threads())
                 .backlog(netbios.backlog()).maxSessions(netbios.maxSessions())
-                .sessionRequestTimeout(netbios.sessionRequestTimeout()).keepAliveInterval(netbios.keepAliveInterval())
+                .sessionRequestTimeout(netbios.sessionRequestTimeout()).maxPendingConnections(netbios.maxPendingConnections())
+                .keepAliveInterval(netbios.keepAliveInterval())
                 .idleTimeout(netbios.idleTimeout()).writeStallTimeout(netbios.writeStallTimeout())
                 .maxMessageSize(netbios.maxMessageSize())
                 .sessionLimits(new SessionLimits(q.inboundMaxMessages(), q.inboundMaxBytes(), q.outboundMaxMessages(),
