@@ -11,13 +11,13 @@ final class CloseReasons {
     private CloseReasons() {
     }
 
-    /** The failure of a connect attempt that ended with {@code reason}. */
+    /** The failure of a connect attempt that ended with {@code reason}; Netty appends the remote address. */
     static IOException connectFailure(CloseReason reason, SocketAddress remote) {
         return switch (reason) {
-            case REFUSED -> new ConnectException("Connection refused: " + remote);
-            case CONNECT_TIMEOUT -> new ConnectTimeoutException("connection timed out: " + remote
-                    + " (no answer to SYN after all retries)");
-            default -> new ConnectException(reason.message() + ": " + remote);
+            case REFUSED -> new ConnectException("Connection refused");
+            case CONNECT_TIMEOUT -> new ConnectTimeoutException("connection timed out (no answer to SYN after all"
+                    + " retries)");
+            default -> new ConnectException(reason.message());
         };
     }
 

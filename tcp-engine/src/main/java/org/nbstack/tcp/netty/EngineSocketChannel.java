@@ -275,6 +275,10 @@ public final class EngineSocketChannel extends AbstractChannel implements Socket
     }
 
     private void shutdownInput0(ChannelPromise promise) {
+        if (!open) {
+            promise.setFailure(new ClosedChannelException());
+            return;
+        }
         if (!inputShutdown) {
             inputShutdown = true;
             discardReceived(); // like SHUT_RD on Linux: what arrives is acknowledged and thrown away
@@ -398,6 +402,9 @@ public final class EngineSocketChannel extends AbstractChannel implements Socket
 
     @Override
     protected void doShutdownOutput() throws Exception {
+        if (!open) {
+            throw new ClosedChannelException();
+        }
         outputShutdown = true;
         StackConnection c = connection;
         if (c != null && c.state() != TcpState.CLOSED) {
@@ -634,7 +641,6 @@ public final class EngineSocketChannel extends AbstractChannel implements Socket
         }
         pipeline.fireChannelReadComplete();
         if (close && isOpen()) {
-            readRequested = false;
             inputClosed(pipeline);
         }
     }
@@ -751,7 +757,8 @@ public final class EngineSocketChannel extends AbstractChannel implements Socket
     private final class EngineUnsafe extends AbstractUnsafe {
         @Override
         public void connect(SocketAddress remoteAddress, SocketAddress localAddress, ChannelPromise promise) {
-            if (!promise.setUncancellable() || !ensureOpen(promise)) {
+            // Not made uncancellable: the handshake is non-blocking, so cancelling it closes the channel (as NIO).
+            if (promise.isDone() || !ensureOpen(promise)) {
                 return;
             }
             try {
@@ -797,8 +804,9 @@ public final class EngineSocketChannel extends AbstractChannel implements Socket
             }
             boolean wasActive = isActive();
             active = true;
+            boolean nowActive = isActive(); // before the promise: its listeners may close the channel
             boolean promiseSet = promise.trySuccess();
-            if (!wasActive && isActive()) {
+            if (!wasActive && nowActive) {
                 pipeline().fireChannelActive();
             }
             if (!promiseSet) {
