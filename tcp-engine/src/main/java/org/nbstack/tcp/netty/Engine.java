@@ -120,6 +120,27 @@ public final class Engine implements AutoCloseable {
         return n;
     }
 
+    /**
+     * A one-line summary of every shard's TCP counters (retransmissions, timeouts, out-of-order), for logs
+     * and diagnostics; read racily from the shards' threads.
+     */
+    public String tcpSummary() {
+        long sent = 0, retransmitted = 0, timeouts = 0, fast = 0, dupAcks = 0, ooo = 0, oooDropped = 0;
+        for (Shard s : shardList) {
+            org.nbstack.tcp.core.TcpCounters c = s.stack.tcpCounters();
+            sent += c.segmentsSent;
+            retransmitted += c.retransmittedSegments;
+            timeouts += c.retransmitTimeouts;
+            fast += c.fastRetransmits;
+            dupAcks += c.duplicateAcks;
+            ooo += c.outOfOrderSegments;
+            oooDropped += c.outOfOrderDropped;
+        }
+        return "segments sent " + sent + ", retransmitted " + retransmitted + ", RTOs " + timeouts
+                + ", fast retransmits " + fast + ", dup ACKs " + dupAcks + ", out-of-order " + ooo
+                + " (dropped " + oooDropped + "), inbound queue drops " + inboundDrops();
+    }
+
     // ------------------------------------------------------------------------------------------------
     // Shards
 

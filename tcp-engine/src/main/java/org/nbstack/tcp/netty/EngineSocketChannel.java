@@ -484,12 +484,11 @@ public final class EngineSocketChannel extends AbstractChannel implements Socket
                 }
             }
         }
+        // Before flushing: over loopback the flush may be acknowledged (onSendSpace) before it returns.
+        writeBlocked = !in.isEmpty();
         if (wrote) {
             c.flush();
             shard.armTimer();
-        }
-        if (!in.isEmpty()) {
-            writeBlocked = true; // resumed by onSendSpace
         }
     }
 
@@ -737,6 +736,10 @@ public final class EngineSocketChannel extends AbstractChannel implements Socket
         @Override
         public void onClosed(TcpConnection c, CloseReason reason) {
             closeReason = reason;
+            if (shard.isClosed()) {
+                received.forEach(ByteBuf::release); // the loop is gone: nobody will read this
+                received.clear();
+            }
             if (boundPort != 0) {
                 engine.ports().release(boundPort, shard); // the 4-tuple left TIME_WAIT (or never reached it)
             }

@@ -105,7 +105,7 @@ final class Shard {
 
     /** Queues {@code w} to be processed on this loop after the current stack call. */
     void submit(ShardWork w) {
-        if (w.queued) {
+        if (w.queued || closed) {
             return;
         }
         w.queued = true;
