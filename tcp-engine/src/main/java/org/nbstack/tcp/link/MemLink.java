@@ -51,9 +51,10 @@ class MemLink implements PacketLink {
             drop(packet);
             return;
         }
-        counters.sent(length);
-        if (!medium.forward(packet)) {
-            drop(packet);
+        if (medium.forward(packet)) {
+            counters.sent(length);
+        } else {
+            drop(packet); // no engine on the switch owns the destination
         }
     }
 

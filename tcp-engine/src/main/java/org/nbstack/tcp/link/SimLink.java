@@ -126,11 +126,8 @@ final class SimLink extends MemLink {
     }
 
     private void deliver(ByteBuf packet, long delayNanos) {
-        counters.sent(packet.readableBytes());
         if (delayNanos <= 0) {
-            if (!medium.forward(packet)) {
-                drop(packet);
-            }
+            forward(packet);
             return;
         }
         Delivery d = new Delivery(packet);
@@ -150,7 +147,10 @@ final class SimLink extends MemLink {
     }
 
     private void forward(ByteBuf packet) {
-        if (isClosed() || !medium.forward(packet)) {
+        int length = packet.readableBytes();
+        if (!isClosed() && medium.forward(packet)) {
+            counters.sent(length);
+        } else {
             drop(packet);
         }
     }

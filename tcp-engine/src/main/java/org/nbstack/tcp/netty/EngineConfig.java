@@ -49,6 +49,11 @@ public record EngineConfig(List<Inet4Address> addresses, URI link) {
                         + "' is not an IPv4 address; write e.g. 127.0.0.1,10.0.0.1", e);
             }
         }
-        return new EngineConfig(addresses, PacketLinks.parse(options.getOrDefault(LINK, DEFAULT_LINK)));
+        URI link = PacketLinks.parse(options.getOrDefault(LINK, DEFAULT_LINK));
+        if (!PacketLinks.providers().containsKey(link.getScheme().toLowerCase(java.util.Locale.ROOT))) {
+            throw new IllegalArgumentException("engine option '" + LINK + "' = '" + link + "': unknown link scheme '"
+                    + link.getScheme() + "'; known: " + String.join(", ", PacketLinks.providers().keySet()));
+        }
+        return new EngineConfig(addresses, link);
     }
 }

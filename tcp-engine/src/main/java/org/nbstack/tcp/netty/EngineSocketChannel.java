@@ -111,6 +111,11 @@ public final class EngineSocketChannel extends AbstractChannel implements Socket
         return engine;
     }
 
+    /** The engine connection, or null before connect; touch it only on the channel's event loop. */
+    StackConnection stackConnection() {
+        return connection;
+    }
+
     // ------------------------------------------------------------------------------------------------
     // Channel surface
 
