@@ -1323,7 +1323,18 @@ public final class TcpConnection {
             ackNow = false;
             return;
         }
-        transmitControl(now, sndNxt, TcpFlags.ACK);
+        transmitControl(now, acceptableSeq(), TcpFlags.ACK);
+    }
+
+    /**
+     * The sequence number of a pure ACK: SND.MAX capped at the peer's window edge (Linux tcp_acceptable_seq).
+     * Not a SND.NXT rewound by a retransmission timeout, which may lie below the peer's RCV.NXT; not beyond the
+     * right edge, which a peer whose window closed would drop; either way the ACK would be unacceptable
+     * (RFC 9293 §3.10.7.4) and both ends could wait on each other's acknowledgments forever.
+     */
+    private int acceptableSeq() {
+        int windowEnd = sndUna + sndWnd;
+        return Seq.le(sndMax, windowEnd) ? sndMax : windowEnd;
     }
 
     private void sendReset(long now) {
