@@ -16,6 +16,7 @@ import org.nbstack.spi.link.PacketLink;
 import org.nbstack.spi.link.PacketLinks;
 import org.nbstack.spi.link.PacketReceiver;
 import org.nbstack.tcp.core.TcpConfig;
+import org.nbstack.tcp.stack.ConnectionInfo;
 import org.nbstack.tcp.stack.StackConfig;
 import org.nbstack.tcp.wire.Ipv4;
 import org.nbstack.tcp.wire.PacketCodec;
@@ -139,6 +140,30 @@ public final class Engine implements AutoCloseable {
         return "segments sent " + sent + ", retransmitted " + retransmitted + ", RTOs " + timeouts
                 + ", fast retransmits " + fast + ", dup ACKs " + dupAcks + ", out-of-order " + ooo
                 + " (dropped " + oooDropped + "), inbound queue drops " + inboundDrops();
+    }
+
+    /**
+     * The engine's netstat: every listener and connection of every shard. Each shard is asked on its own
+     * loop; this waits up to a second per shard, so call it from an admin thread, not an event loop.
+     */
+    public List<ConnectionInfo> netstat() {
+        List<ConnectionInfo> rows = new ArrayList<>();
+        for (Shard s : shardList) {
+            if (s.loop.inEventLoop()) {
+                rows.addAll(s.stack.netstat());
+                continue;
+            }
+            try {
+                rows.addAll(s.loop.submit(s.stack::netstat).get(1, java.util.concurrent.TimeUnit.SECONDS));
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException
+                    | java.util.concurrent.RejectedExecutionException e) {
+                log.debug("netstat: shard on {} did not answer", s.loop, e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        return rows;
     }
 
     // ------------------------------------------------------------------------------------------------
