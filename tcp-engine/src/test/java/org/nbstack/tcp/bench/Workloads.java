@@ -76,6 +76,11 @@ final class Workloads {
             flood(ctx);
         }
 
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close(); // the writes still queued when the run closes the channel fail; nothing to report
+        }
+
         private void flood(ChannelHandlerContext ctx) {
             while (!stop && ctx.channel().isWritable()) {
                 ctx.writeAndFlush(ctx.alloc().directBuffer(size).writeZero(size), ctx.voidPromise());
