@@ -33,8 +33,9 @@ import org.slf4j.LoggerFactory;
  * connecting channel's shard, where the stack hands segments over internally; the accepted channel is
  * registered on that shard's loop. Packets from the link are routed by destination port through the
  * {@link PortTable}: to the shard that owns an active open's port, or for a listening port by a hash of
- * the remote address and port ({@link ListenerRoute}). Only control operations (new shard, bind, unbind)
- * take the engine's lock; the per-packet path takes none.
+ * the remote address and port over the shards of the server channel's event loop group
+ * ({@link ListenerRoute}). Only control operations (new shard, bind, unbind) take the engine's lock; the
+ * per-packet path takes none.
  */
 public final class Engine implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Engine.class);
@@ -233,16 +234,16 @@ public final class Engine implements AutoCloseable {
     /**
      * Installs {@code server}'s listener on {@code port} (0 for a free one) in every shard; returns the port.
      * The shard of the calling loop gets it at once; the others through their task queues, ahead of any
-     * connect submitted to them later.
+     * connect submitted to them later. Connections from the link are spread over {@code routeShards}.
      */
-    int listen(EngineServerSocketChannel server, Shard own, int address, int port, int backlog) throws BindException {
+    int listen(EngineServerSocketChannel server, Shard[] routeShards, int address, int port, int backlog)
+            throws BindException {
         ListenerSpec spec;
         Shard[] targets;
         synchronized (this) {
             if (closed) {
                 throw new BindException("engine " + config + " is closed");
             }
-            Shard[] routeShards = shardList.length == 0 ? new Shard[] {own} : shardList.clone();
             ListenerRoute route = new ListenerRoute(server, routeShards);
             int p = port;
             if (p == 0) {

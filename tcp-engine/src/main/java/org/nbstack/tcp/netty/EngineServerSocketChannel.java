@@ -5,10 +5,13 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoop;
 import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.socket.ServerSocketChannel;
+import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.internal.PlatformDependent;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -103,7 +106,19 @@ public final class EngineServerSocketChannel extends AbstractServerChannel imple
             throw new BindException("Cannot assign requested address: " + requested + " is not an address of "
                     + engine);
         }
-        int port = engine.listen(this, shard, address, requested.getPort(), config.getBacklog());
+        // Connections from the link spread over the shards of this channel's group (with ServerBootstrap.group(g),
+        // the loops its children run on); loopback connections stay in the connecting channel's shard.
+        List<Shard> routeShards = new ArrayList<>();
+        for (EventExecutor e : eventLoop().parent()) {
+            if (e instanceof EventLoop loop) {
+                routeShards.add(engine.shard(loop));
+            }
+        }
+        if (routeShards.isEmpty()) {
+            routeShards.add(shard);
+        }
+        int port = engine.listen(this, routeShards.toArray(Shard[]::new), address, requested.getPort(),
+                config.getBacklog());
         localAddress = Addresses.of(address, port);
         bound = true;
     }

@@ -2,7 +2,7 @@ package org.nbstack.tcp.netty;
 
 /**
  * How packets from the link for a listening port find their shard: by a hash of the remote address and
- * port over the shards that existed when the port was bound. The array never changes, so every segment
+ * port over the shards of the server channel's event loop group. The array never changes, so every segment
  * of one connection lands on the shard that took its SYN. Loopback connections never use it: they stay
  * in the connecting channel's shard, which holds a copy of every listener.
  */
