@@ -194,9 +194,11 @@ public final class TcpConnection {
      */
     public void reconfigure(long now, TcpConfig newConfig) {
         boolean keepAliveWasOn = config.keepAlive();
+        // Like Linux's TCP_KEEPIDLE, a new idle time restarts a running keepalive timer with it.
+        boolean idleChanged = config.keepAliveIdleNanos() != newConfig.keepAliveIdleNanos();
         config = newConfig;
         if (newConfig.keepAlive() && (state == TcpState.ESTABLISHED || state == TcpState.CLOSE_WAIT)
-                && (!keepAliveWasOn || keepAliveDeadline == NEVER)) {
+                && (!keepAliveWasOn || keepAliveDeadline == NEVER || idleChanged)) {
             armKeepAlive(now);
         } else if (!newConfig.keepAlive()) {
             keepAliveDeadline = NEVER;
