@@ -2,6 +2,7 @@ package org.nbstack.tcp.netty;
 
 import io.netty.channel.AbstractServerChannel;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.EventLoop;
 import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.socket.ServerSocketChannel;
@@ -89,8 +90,9 @@ public final class EngineServerSocketChannel extends AbstractServerChannel imple
     }
 
     @Override
-    protected void doRegister() {
+    protected void doRegister(ChannelPromise promise) {
         shard = engine.shard(eventLoop());
+        promise.setSuccess();
     }
 
     @Override
@@ -188,6 +190,7 @@ public final class EngineServerSocketChannel extends AbstractServerChannel imple
 
     // ------------------------------------------------------------------------------------------------
 
+    @SuppressWarnings("deprecation") // RecvByteBufAllocator.Handle: what Netty 4.2's own channels still read with
     private void drainAccepted() {
         drainScheduled.set(false);
         if (!open) {

@@ -298,17 +298,19 @@ public final class EngineSocketChannel extends AbstractChannel implements Socket
     // AbstractChannel hooks
 
     @Override
-    protected void doRegister() throws Exception {
+    protected void doRegister(ChannelPromise promise) {
         if (shard == null) {
             shard = engine.shard(eventLoop());
         } else if (shard.loop != eventLoop()) {
-            throw new IllegalStateException("accepted engine channel registered on " + eventLoop()
-                    + " but its connection lives on " + shard.loop);
+            promise.setFailure(new IllegalStateException("accepted engine channel registered on " + eventLoop()
+                    + " but its connection lives on " + shard.loop));
+            return;
         }
         if (connection != null) {
             reconfigure();
             shard.submit(handler); // deliver what arrived before registration
         }
+        promise.setSuccess();
     }
 
     @Override
@@ -604,6 +606,7 @@ public final class EngineSocketChannel extends AbstractChannel implements Socket
     }
 
     /** One read pass, like NIO's {@code NioByteUnsafe.read()}, with received segments in place of the socket. */
+    @SuppressWarnings("deprecation") // RecvByteBufAllocator.Handle: what Netty 4.2's own channels still read with
     private void readPass() {
         boolean eof = peerFin || inputShutdown;
         if (received.isEmpty() && !eof) {

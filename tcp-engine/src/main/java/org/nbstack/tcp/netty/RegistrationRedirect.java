@@ -30,6 +30,7 @@ final class RegistrationRedirect implements Channel.Unsafe {
     }
 
     @Override
+    @SuppressWarnings("deprecation") // the Channel.Unsafe signature
     public RecvByteBufAllocator.Handle recvBufAllocHandle() {
         return delegate.recvBufAllocHandle();
     }

@@ -67,6 +67,10 @@ final class Shard {
             packet.release();
             return;
         }
+        if (closed) {
+            releaseInbound(); // raced with close(): nobody drains this queue any more
+            return;
+        }
         if (drainScheduled.compareAndSet(false, true)) {
             try {
                 loop.execute(drainTask);
@@ -93,7 +97,8 @@ final class Shard {
         afterStackCall();
     }
 
-    private void releaseInbound() {
+    /** Only once the shard is closed, possibly from several threads: the lock serializes the queue's consumers. */
+    private synchronized void releaseInbound() {
         ByteBuf packet;
         while ((packet = inbound.poll()) != null) {
             packet.release();

@@ -12,12 +12,12 @@ import java.net.InetSocketAddress;
  */
 record BenchTarget(String name, EventLoopGroup serverGroup, EventLoopGroup clientGroup,
         ChannelFactory<? extends ServerChannel> serverChannels, ChannelFactory<? extends Channel> clientChannels,
-        InetSocketAddress bindAddress, AutoCloseable resources) implements AutoCloseable {
+        InetSocketAddress bindAddress, Runnable resources) implements AutoCloseable {
 
     @Override
-    public void close() throws Exception {
-        serverGroup.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).sync();
-        clientGroup.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).sync();
-        resources.close();
+    public void close() {
+        serverGroup.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+        clientGroup.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+        resources.run();
     }
 }

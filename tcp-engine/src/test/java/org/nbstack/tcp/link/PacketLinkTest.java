@@ -60,6 +60,7 @@ class PacketLinkTest {
     }
 
     @Test
+    @SuppressWarnings("try") // the first link only has to be open
     void twoEnginesCannotShareAnAddressOnOneSwitch() throws Exception {
         try (PacketLink a = PacketLinks.open(URI.create("mem://unit-dup"), context("10.9.1.1", received))) {
             assertThatThrownBy(() -> PacketLinks.open(URI.create("mem://unit-dup"), context("10.9.1.1", received)))
@@ -68,6 +69,7 @@ class PacketLinkTest {
     }
 
     @Test
+    @SuppressWarnings("try") // the receiving link only has to be open
     void simDropsDuplicatesAndDelaysAsConfigured() throws Exception {
         try (PacketLink a = PacketLinks.open(URI.create("sim://unit-sim?loss=0.3&dup=0.3&delay=1ms&seed=5"),
                 context("10.9.2.1", received));
@@ -88,6 +90,7 @@ class PacketLinkTest {
     }
 
     @Test
+    @SuppressWarnings("try") // the receiving link only has to be open
     void simDropsWhatExceedsItsMtu() throws Exception {
         try (PacketLink a = PacketLinks.open(URI.create("sim://unit-mtu?mtu=1500"), context("10.9.3.1", received));
                 PacketLink b = PacketLinks.open(URI.create("sim://unit-mtu"), context("10.9.3.2", received))) {
@@ -100,6 +103,7 @@ class PacketLinkTest {
     }
 
     @Test
+    @SuppressWarnings("try") // the receiving link only has to be open
     void closingASimLinkReleasesPacketsStillInFlight() throws Exception {
         PacketLink a = PacketLinks.open(URI.create("sim://unit-close?delay=10s"), context("10.9.4.1", received));
         try (PacketLink b = PacketLinks.open(URI.create("sim://unit-close"), context("10.9.4.2", received))) {

@@ -30,9 +30,9 @@ final class EnginePair implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
-        clientGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
-        serverGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+    public void close() {
+        clientGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        serverGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         client.close();
         server.close();
     }

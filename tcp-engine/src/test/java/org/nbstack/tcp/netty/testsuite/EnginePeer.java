@@ -117,8 +117,8 @@ final class EnginePeer {
         }
 
         @Override
-        public void close() throws InterruptedException {
-            channel.close().sync();
+        public void close() {
+            channel.close().syncUninterruptibly();
         }
     }
 }
