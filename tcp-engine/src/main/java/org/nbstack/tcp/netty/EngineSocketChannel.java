@@ -28,6 +28,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.AlreadyConnectedException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ConnectionPendingException;
+import java.nio.channels.NotYetConnectedException;
 import java.nio.channels.WritableByteChannel;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
@@ -284,6 +285,10 @@ public final class EngineSocketChannel extends AbstractChannel implements Socket
             promise.setFailure(new ClosedChannelException());
             return;
         }
+        if (!active) {
+            promise.setFailure(new NotYetConnectedException()); // as a kernel socket's shutdown(SHUT_RD)
+            return;
+        }
         if (!inputShutdown) {
             inputShutdown = true;
             discardReceived(); // like SHUT_RD on Linux: what arrives is acknowledged and thrown away
@@ -411,6 +416,9 @@ public final class EngineSocketChannel extends AbstractChannel implements Socket
     protected void doShutdownOutput() throws Exception {
         if (!open) {
             throw new ClosedChannelException();
+        }
+        if (!active) {
+            throw new NotYetConnectedException();
         }
         outputShutdown = true;
         StackConnection c = connection;
