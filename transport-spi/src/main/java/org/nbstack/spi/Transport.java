@@ -8,7 +8,7 @@ import io.netty.channel.ServerChannel;
 import java.util.Optional;
 
 /**
- * A Netty transport chosen by name ("nio", "epoll", later "engine"). Everything a server or client
+ * A Netty transport chosen by name ("nio", "epoll", "engine"). Everything a server or client
  * needs to bootstrap channels without knowing which transport it runs on.
  *
  * <p>Obtain one through {@link Transports#named(String)}; implement one through {@link TransportProvider}.

@@ -242,10 +242,12 @@ public final class TcpConnection {
      */
     public void reconfigure(long now, TcpConfig newConfig) {
         boolean keepAliveWasOn = config.keepAlive();
+        // Like Linux's TCP_KEEPIDLE, a new idle time restarts a running keepalive timer with it.
+        boolean idleChanged = config.keepAliveIdleNanos() != newConfig.keepAliveIdleNanos();
         config = newConfig;
         if (newConfig.keepAlive() && (state == TcpState.ESTABLISHED || state == TcpState.CLOSE_WAIT
                 || state == TcpState.FIN_WAIT_2)
-                && (!keepAliveWasOn || keepAliveDeadline == NEVER)) {
+                && (!keepAliveWasOn || keepAliveDeadline == NEVER || idleChanged)) {
             armKeepAlive(now);
         } else if (!newConfig.keepAlive()) {
             keepAliveDeadline = NEVER;
@@ -1399,9 +1401,18 @@ public final class TcpConnection {
             ackNow = false;
             return;
         }
-        // While retransmitting after a timeout SND.NXT lags behind what the peer has seen; a pure ACK
-        // carries the highest sequence number sent, as BSD does, so the peer finds it acceptable.
-        transmitControl(now, sndMax, TcpFlags.ACK);
+        transmitControl(now, acceptableSeq(), TcpFlags.ACK);
+    }
+
+    /**
+     * The sequence number of a pure ACK: SND.MAX capped at the peer's window edge (Linux tcp_acceptable_seq).
+     * Not a SND.NXT rewound by a retransmission timeout, which may lie below the peer's RCV.NXT; not beyond the
+     * right edge, which a peer whose window closed would drop; either way the ACK would be unacceptable
+     * (RFC 9293 §3.10.7.4) and both ends could wait on each other's acknowledgments forever.
+     */
+    private int acceptableSeq() {
+        int windowEnd = sndUna + sndWnd;
+        return Seq.le(sndMax, windowEnd) ? sndMax : windowEnd;
     }
 
     private void sendReset(long now) {

@@ -1,0 +1,341 @@
+package org.nbstack.tcp.netty;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.EventLoop;
+import java.net.BindException;
+import java.net.Inet4Address;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.nbstack.spi.link.LinkContext;
+import org.nbstack.spi.link.PacketLink;
+import org.nbstack.spi.link.PacketLinks;
+import org.nbstack.spi.link.PacketReceiver;
+import org.nbstack.tcp.core.TcpConfig;
+import org.nbstack.tcp.stack.ConnectionInfo;
+import org.nbstack.tcp.stack.StackConfig;
+import org.nbstack.tcp.wire.Ipv4;
+import org.nbstack.tcp.wire.PacketCodec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One TCP/IP engine: a set of IPv4 addresses on one {@link PacketLink}, with one {@link Shard} per event
+ * loop that runs engine channels.
+ *
+ * <p>How shards share the addresses: every shard's stack owns all of the engine's addresses. An active
+ * open lives in the shard of the channel's own loop, on an engine-wide unique local port. Every listener
+ * is installed in every shard, so a loopback connection (127.0.0.1 to itself) has both ends in the
+ * connecting channel's shard, where the stack hands segments over internally; the accepted channel is
+ * registered on that shard's loop. Packets from the link are routed by destination port through the
+ * {@link PortTable}: to the shard that owns an active open's port, or for a listening port by a hash of
+ * the remote address and port over the shards of the server channel's event loop group
+ * ({@link ListenerRoute}). Only control operations (new shard, bind, unbind) take the engine's lock; the
+ * per-packet path takes none.
+ */
+public final class Engine implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Engine.class);
+    private static final Map<EngineConfig, Engine> SHARED = new ConcurrentHashMap<>();
+    private static final int IPV4_HEADER_BYTES = PacketCodec.IPV4_HEADER_LENGTH;
+
+    private final EngineConfig config;
+    private final boolean shared;
+    private final PortTable ports = new PortTable();
+    private final ConcurrentHashMap<EventLoop, Shard> shards = new ConcurrentHashMap<>();
+    private final Map<EngineServerSocketChannel, ListenerSpec> listeners = new LinkedHashMap<>();
+    private final ByteBufAllocator allocator = ByteBufAllocator.DEFAULT;
+    private final PacketReceiver inbound = this::receiveFromLink;
+    private volatile Shard[] shardList = new Shard[0];
+    private volatile PacketLink link;
+    private StackConfig stackConfig;
+    private boolean closed;
+
+    private record ListenerSpec(ListenerRoute route, int address, int port, int backlog) {
+    }
+
+    private Engine(EngineConfig config, boolean shared) {
+        this.config = config;
+        this.shared = shared;
+    }
+
+    /** The engine of these settings, shared by every transport and channel that names them. */
+    public static Engine shared(EngineConfig config) {
+        return SHARED.computeIfAbsent(config, c -> new Engine(c, true));
+    }
+
+    /** The engine of the defaults: 127.0.0.1 on {@code mem://default}. */
+    public static Engine defaultEngine() {
+        return shared(EngineConfig.defaults());
+    }
+
+    /** A private engine (tests, benchmarks); close it when done. */
+    public static Engine create(EngineConfig config) {
+        return new Engine(config, false);
+    }
+
+    public EngineConfig config() {
+        return config;
+    }
+
+    /** The link, once the first channel has registered; null before. */
+    public PacketLink link() {
+        return link;
+    }
+
+    ByteBufAllocator allocator() {
+        return allocator;
+    }
+
+    PortTable ports() {
+        return ports;
+    }
+
+    TcpConfig defaultTcpConfig() {
+        synchronized (this) {
+            return stackConfig != null ? stackConfig.tcp() : TcpConfig.DEFAULT;
+        }
+    }
+
+    boolean ownsAddress(int address) {
+        for (Inet4Address a : config.addresses()) {
+            if (Ipv4.of(a) == address) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    int firstAddress() {
+        return Ipv4.of(config.addresses().get(0));
+    }
+
+    /** Packets and drops of every shard's inbound queue, for metrics. */
+    public long inboundDrops() {
+        long n = 0;
+        for (Shard s : shardList) {
+            n += s.inboundDrops();
+        }
+        return n;
+    }
+
+    /**
+     * A one-line summary of every shard's TCP counters (retransmissions, timeouts, out-of-order), for logs
+     * and diagnostics; read racily from the shards' threads.
+     */
+    public String tcpSummary() {
+        long sent = 0, retransmitted = 0, timeouts = 0, fast = 0, dupAcks = 0, ooo = 0, oooDropped = 0;
+        for (Shard s : shardList) {
+            org.nbstack.tcp.core.TcpCounters c = s.stack.tcpCounters();
+            sent += c.segmentsSent;
+            retransmitted += c.retransmittedSegments;
+            timeouts += c.retransmitTimeouts;
+            fast += c.fastRetransmits;
+            dupAcks += c.duplicateAcks;
+            ooo += c.outOfOrderSegments;
+            oooDropped += c.outOfOrderDropped;
+        }
+        return "segments sent " + sent + ", retransmitted " + retransmitted + ", RTOs " + timeouts
+                + ", fast retransmits " + fast + ", dup ACKs " + dupAcks + ", out-of-order " + ooo
+                + " (dropped " + oooDropped + "), inbound queue drops " + inboundDrops();
+    }
+
+    /**
+     * The engine's netstat: every listener and connection of every shard. Each shard is asked on its own
+     * loop; this waits up to a second per shard, so call it from an admin thread, not an event loop.
+     */
+    public List<ConnectionInfo> netstat() {
+        List<ConnectionInfo> rows = new ArrayList<>();
+        for (Shard s : shardList) {
+            if (s.loop.inEventLoop()) {
+                rows.addAll(s.stack.netstat());
+                continue;
+            }
+            try {
+                rows.addAll(s.loop.submit(s.stack::netstat).get(1, java.util.concurrent.TimeUnit.SECONDS));
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException
+                    | java.util.concurrent.RejectedExecutionException e) {
+                log.debug("netstat: shard on {} did not answer", s.loop, e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        return rows;
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Shards
+
+    /** The shard of {@code loop}, created on first use. */
+    Shard shard(EventLoop loop) {
+        Shard s = shards.get(loop);
+        if (s != null) {
+            return s;
+        }
+        List<ListenerSpec> toInstall;
+        synchronized (this) {
+            if (closed) {
+                throw new IllegalStateException("engine " + config + " is closed");
+            }
+            s = shards.get(loop);
+            if (s != null) {
+                return s;
+            }
+            openLink(loop);
+            s = new Shard(this, loop, stackConfig);
+            shards.put(loop, s);
+            Shard[] next = Arrays.copyOf(shardList, shardList.length + 1);
+            next[shardList.length] = s;
+            shardList = next;
+            toInstall = new ArrayList<>(listeners.values());
+        }
+        Shard created = s;
+        runOn(loop, () -> toInstall.forEach(l -> created.addListener(l.route, l.address, l.port, l.backlog)));
+        loop.terminationFuture().addListener(f -> removeShard(created));
+        return s;
+    }
+
+    private void openLink(EventLoop loop) {
+        if (link != null) {
+            return;
+        }
+        PacketLink opened = PacketLinks.open(config.link(),
+                new LinkContext(config.addresses(), inbound, allocator, loop.parent()));
+        int mss = Math.max(88, Math.min(65495, opened.mtu() - IPV4_HEADER_BYTES - PacketCodec.TCP_HEADER_LENGTH));
+        int[] addresses = config.addresses().stream().mapToInt(Ipv4::of).toArray();
+        stackConfig = StackConfig.of(addresses).withTcp(TcpConfig.DEFAULT.toBuilder().mss(mss).build());
+        link = opened;
+        log.debug("engine {} opened link {} (MTU {}, MSS {})", config.addresses(), opened.uri(), opened.mtu(), mss);
+    }
+
+    private void removeShard(Shard s) {
+        synchronized (this) {
+            shards.remove(s.loop, s);
+            shardList = Arrays.stream(shardList).filter(x -> x != s).toArray(Shard[]::new);
+        }
+        s.close(); // the loop has terminated: nobody else touches the stack now
+    }
+
+    static void runOn(EventLoop loop, Runnable task) {
+        if (loop.inEventLoop()) {
+            task.run();
+        } else {
+            loop.execute(task);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Listening
+
+    /**
+     * Installs {@code server}'s listener on {@code port} (0 for a free one) in every shard; returns the port.
+     * The shard of the calling loop gets it at once; the others through their task queues, ahead of any
+     * connect submitted to them later. Connections from the link are spread over {@code routeShards}.
+     */
+    int listen(EngineServerSocketChannel server, Shard[] routeShards, int address, int port, int backlog)
+            throws BindException {
+        ListenerSpec spec;
+        Shard[] targets;
+        synchronized (this) {
+            if (closed) {
+                throw new BindException("engine " + config + " is closed");
+            }
+            ListenerRoute route = new ListenerRoute(server, routeShards);
+            int p = port;
+            if (p == 0) {
+                p = ports.claimEphemeral(route);
+                if (p < 0) {
+                    throw new BindException("no free port left on engine " + config.addresses());
+                }
+            } else if (!ports.claim(p, route)) {
+                throw new BindException("Address already in use: port " + p + " on engine " + config.addresses());
+            }
+            spec = new ListenerSpec(route, address, p, backlog);
+            listeners.put(server, spec);
+            targets = shardList.clone();
+        }
+        for (Shard s : targets) {
+            runOn(s.loop, () -> s.addListener(spec.route, spec.address, spec.port, spec.backlog));
+        }
+        return spec.port;
+    }
+
+    void unlisten(EngineServerSocketChannel server) {
+        ListenerSpec spec;
+        Shard[] targets;
+        synchronized (this) {
+            spec = listeners.remove(server);
+            targets = shardList.clone();
+        }
+        if (spec == null) {
+            return;
+        }
+        for (Shard s : targets) {
+            runOn(s.loop, () -> s.removeListener(server));
+        }
+        ports.release(spec.port, spec.route);
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Packets
+
+    void sendToLink(ByteBuf packet) {
+        PacketLink l = link;
+        if (l == null) {
+            packet.release();
+            return;
+        }
+        l.send(packet);
+    }
+
+    /** From the link, on its thread: to the shard that owns the destination port (RFC 791 / 9293 headers). */
+    private void receiveFromLink(ByteBuf packet) {
+        Shard target = null;
+        int base = packet.readerIndex();
+        if (packet.readableBytes() >= IPV4_HEADER_BYTES + 4) {
+            int headerLength = (packet.getByte(base) & 0xf) * 4;
+            if (packet.readableBytes() >= headerLength + 4) {
+                int srcAddr = packet.getInt(base + 12);
+                int ports4 = packet.getInt(base + headerLength);
+                Object owner = ports.owner(ports4 & 0xffff);
+                if (owner instanceof Shard s) {
+                    target = s;
+                } else if (owner instanceof ListenerRoute route) {
+                    target = route.shardFor(srcAddr, ports4 >>> 16);
+                }
+            }
+        }
+        if (target == null) {
+            Shard[] all = shardList; // no owner: any shard answers with RST or counts the drop
+            if (all.length == 0) {
+                packet.release();
+                return;
+            }
+            target = all[0];
+        }
+        target.enqueue(packet);
+    }
+
+    @Override
+    public void close() {
+        synchronized (this) {
+            closed = true;
+        }
+        if (shared) {
+            SHARED.remove(config, this);
+        }
+        PacketLink l = link;
+        if (l != null) {
+            l.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "engine " + config.addresses() + " on " + config.link();
+    }
+}

@@ -1,0 +1,71 @@
+package org.nbstack.tcp.netty;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFactory;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.util.Optional;
+import org.nbstack.spi.Availability;
+import org.nbstack.spi.Transport;
+
+/**
+ * The {@code engine} transport: Netty channels over nbstack's own TCP/IP engine. Its event loops are
+ * ordinary Netty 4.2 I/O loops (engine channels register no IoHandle, so any such loop runs them);
+ * channels made here belong to this transport's {@link Engine}.
+ */
+public final class EngineTransport implements Transport {
+    public static final String NAME = "engine";
+
+    private final Engine engine;
+
+    public EngineTransport(Engine engine) {
+        this.engine = engine;
+    }
+
+    public Engine engine() {
+        return engine;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public Availability availability() {
+        return Availability.available(); // pure Java, no privileges
+    }
+
+    @Override
+    public EventLoopGroup newEventLoopGroup(int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("event loop thread count must be >= 1, got " + threads);
+        }
+        return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("nbstack-engine", true),
+                NioIoHandler.newFactory());
+    }
+
+    @Override
+    public ChannelFactory<? extends ServerChannel> serverChannelFactory() {
+        return () -> new EngineServerSocketChannel(engine);
+    }
+
+    @Override
+    public ChannelFactory<? extends Channel> channelFactory() {
+        return () -> new EngineSocketChannel(engine);
+    }
+
+    @Override
+    public Optional<ChannelOption<Integer>> tcpUserTimeoutOption() {
+        return Optional.of(EngineChannelOption.TCP_USER_TIMEOUT);
+    }
+
+    @Override
+    public String toString() {
+        return "engine transport (" + engine + ")";
+    }
+}

@@ -1,0 +1,223 @@
+package org.nbstack.tcp.netty;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.netty.util.internal.PlatformDependent;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
+import org.nbstack.tcp.stack.StackConfig;
+import org.nbstack.tcp.stack.TcpStack;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One engine shard: the {@link TcpStack} of one event loop, driven only from that loop. Packets from the
+ * link arrive through a bounded MPSC queue drained by one {@code execute()} per batch; the stack's timers
+ * run from one scheduled task, moved only when the stack's next deadline moves earlier. After every call
+ * into the stack the shard processes the {@link ShardWork} the call produced (channel events, accepted
+ * connections), so no channel handler ever runs inside the TCP state machine.
+ */
+final class Shard {
+    private static final Logger log = LoggerFactory.getLogger(Shard.class);
+    /** Packets a shard buffers from the link before it drops (like a NIC ring); TCP recovers from drops. */
+    static final int INBOUND_CAPACITY = 8192;
+    /** Packets one drain task processes before it yields the loop to other tasks. */
+    private static final int DRAIN_BUDGET = 1024;
+
+    final Engine engine;
+    final EventLoop loop;
+    final TcpStack stack;
+    private final Queue<ByteBuf> inbound = PlatformDependent.newFixedMpscQueue(INBOUND_CAPACITY);
+    private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    private final Runnable drainTask = this::drainInbound;
+    private final Runnable timerTask = this::runTimers;
+    private final Runnable passTask = this::runScheduledPass;
+    private final ArrayDeque<ShardWork> work = new ArrayDeque<>();
+    private final Map<EngineServerSocketChannel, ShardListener> listeners = new HashMap<>();
+    private final LongAdder inboundDrops = new LongAdder();
+    private boolean inPass;
+    private boolean passScheduled;
+    private long timerDeadline = Long.MAX_VALUE;
+    private ScheduledFuture<?> timerFuture;
+    private volatile boolean closed;
+
+    Shard(Engine engine, EventLoop loop, StackConfig config) {
+        this.engine = engine;
+        this.loop = loop;
+        this.stack = new TcpStack(config, engine::sendToLink, engine.allocator(), System::nanoTime);
+    }
+
+    long inboundDrops() {
+        return inboundDrops.sum();
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Packets from the link (any thread)
+
+    void enqueue(ByteBuf packet) {
+        if (closed || !inbound.offer(packet)) {
+            inboundDrops.increment();
+            packet.release();
+            return;
+        }
+        if (closed) {
+            releaseInbound(); // raced with close(): nobody drains this queue any more
+            return;
+        }
+        if (drainScheduled.compareAndSet(false, true)) {
+            try {
+                loop.execute(drainTask);
+            } catch (RejectedExecutionException e) {
+                releaseInbound(); // the loop is gone; so is the shard
+            }
+        }
+    }
+
+    private void drainInbound() {
+        drainScheduled.set(false);
+        if (closed) {
+            releaseInbound();
+            return;
+        }
+        ByteBuf packet;
+        int budget = DRAIN_BUDGET;
+        while (budget-- > 0 && (packet = inbound.poll()) != null) {
+            stack.receive(packet);
+        }
+        if (!inbound.isEmpty() && drainScheduled.compareAndSet(false, true)) {
+            loop.execute(drainTask);
+        }
+        afterStackCall();
+    }
+
+    /** Only once the shard is closed, possibly from several threads: the lock serializes the queue's consumers. */
+    private synchronized void releaseInbound() {
+        ByteBuf packet;
+        while ((packet = inbound.poll()) != null) {
+            packet.release();
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Work produced by stack calls (loop thread only)
+
+    /** Queues {@code w} to be processed on this loop after the current stack call. */
+    void submit(ShardWork w) {
+        if (w.queued || closed) {
+            return;
+        }
+        w.queued = true;
+        work.add(w);
+        if (!inPass && !passScheduled) {
+            // Never run channel handlers from inside the caller (a user write, a stack event): the
+            // pass runs as its own task, as NIO delivers reads from its own select loop iteration.
+            passScheduled = true;
+            loop.execute(passTask);
+        }
+    }
+
+    private void runScheduledPass() {
+        passScheduled = false;
+        afterStackCall();
+    }
+
+    /** After the stack ran: deliver what it produced, then make sure its next deadline has a timer. */
+    void afterStackCall() {
+        if (!inPass) {
+            inPass = true;
+            try {
+                ShardWork w;
+                while ((w = work.poll()) != null) {
+                    w.queued = false;
+                    try {
+                        w.process();
+                    } catch (RuntimeException e) {
+                        log.warn("engine shard: processing {} failed", w, e);
+                    }
+                }
+            } finally {
+                inPass = false;
+            }
+        }
+        armTimer();
+    }
+
+    /** Schedules the stack's timer task if its next deadline is earlier than the one scheduled. */
+    void armTimer() {
+        long deadline = stack.nextDeadline();
+        if (deadline >= timerDeadline || closed) {
+            return;
+        }
+        if (timerFuture != null) {
+            timerFuture.cancel(false);
+        }
+        timerDeadline = deadline;
+        long delay = Math.max(0, deadline - System.nanoTime());
+        timerFuture = loop.schedule(timerTask, delay, TimeUnit.NANOSECONDS);
+    }
+
+    private void runTimers() {
+        timerDeadline = Long.MAX_VALUE;
+        timerFuture = null;
+        if (closed) {
+            return;
+        }
+        stack.runTimers();
+        afterStackCall();
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Listeners (loop thread only)
+
+    void addListener(ListenerRoute route, int address, int port, int backlog) {
+        if (closed || listeners.containsKey(route.server)) {
+            return;
+        }
+        ShardListener l = new ShardListener(this, route.server);
+        l.attach(stack.listen(address, port, backlog, l));
+        listeners.put(route.server, l);
+    }
+
+    void removeListener(EngineServerSocketChannel server) {
+        ShardListener l = listeners.remove(server);
+        if (l != null) {
+            l.close();
+            afterStackCall();
+        }
+    }
+
+    /** Gives every listener of {@code server} on this shard another chance to hand over connections. */
+    void resumeAccepting(EngineServerSocketChannel server) {
+        ShardListener l = listeners.get(server);
+        if (l != null) {
+            submit(l);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    /** The loop terminated: release everything the stack and the queue still hold. */
+    void close() {
+        closed = true;
+        stack.close();
+        releaseInbound();
+        listeners.clear();
+        work.clear();
+    }
+
+    @Override
+    public String toString() {
+        return "engine shard on " + loop;
+    }
+}

@@ -1,0 +1,137 @@
+package org.nbstack.tcp.link;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.UnpooledByteBufAllocator;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.URI;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.nbstack.spi.link.LinkContext;
+import org.nbstack.spi.link.PacketLink;
+import org.nbstack.spi.link.PacketLinks;
+
+/** mem and sim links: opened by URI scheme, delivered by destination address, faults counted, errors explained. */
+class PacketLinkTest {
+    private final EventLoopGroup loops = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    private final List<ByteBuf> received = new CopyOnWriteArrayList<>();
+
+    @AfterEach
+    void tearDown() throws InterruptedException {
+        received.forEach(ByteBuf::release);
+        loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+    }
+
+    private LinkContext context(String address, List<ByteBuf> sink) throws Exception {
+        return new LinkContext(List.of((Inet4Address) InetAddress.getByName(address)), sink::add,
+                UnpooledByteBufAllocator.DEFAULT, loops);
+    }
+
+    /** A minimal IPv4 header (20 bytes) from {@code src} to {@code dst}, padded to {@code length}. */
+    private static ByteBuf packet(int src, int dst, int length) {
+        ByteBuf p = UnpooledByteBufAllocator.DEFAULT.buffer(length);
+        p.writeInt(0x45 << 24 | length).writeInt(0).writeInt(64 << 24 | 6 << 16).writeInt(src).writeInt(dst);
+        return p.writeZero(length - 20);
+    }
+
+    @Test
+    void memDeliversByDestinationAddressAndCountsWhatItCannot() throws Exception {
+        List<ByteBuf> toA = new CopyOnWriteArrayList<>();
+        try (PacketLink a = PacketLinks.open(URI.create("mem://unit-switch"), context("10.9.0.1", toA));
+                PacketLink b = PacketLinks.open(URI.create("mem://unit-switch"), context("10.9.0.2", received))) {
+            a.send(packet(0x0a090001, 0x0a090002, 100));
+            a.send(packet(0x0a090001, 0x0a0900ff, 100)); // nobody has 10.9.0.255
+            assertThat(received).hasSize(1);
+            assertThat(a.counters().packetsOut()).isEqualTo(1);
+            assertThat(a.counters().drops()).isEqualTo(1);
+            assertThat(b.counters().packetsIn()).isEqualTo(1);
+            assertThat(b.counters().bytesIn()).isEqualTo(100);
+            assertThat(toA).isEmpty();
+        }
+    }
+
+    @Test
+    @SuppressWarnings("try") // the first link only has to be open
+    void twoEnginesCannotShareAnAddressOnOneSwitch() throws Exception {
+        try (PacketLink a = PacketLinks.open(URI.create("mem://unit-dup"), context("10.9.1.1", received))) {
+            assertThatThrownBy(() -> PacketLinks.open(URI.create("mem://unit-dup"), context("10.9.1.1", received)))
+                    .hasMessageContaining("10.9.1.1 is already on switch");
+        }
+    }
+
+    @Test
+    @SuppressWarnings("try") // the receiving link only has to be open
+    void simDropsDuplicatesAndDelaysAsConfigured() throws Exception {
+        try (PacketLink a = PacketLinks.open(URI.create("sim://unit-sim?loss=0.3&dup=0.3&delay=1ms&seed=5"),
+                context("10.9.2.1", received));
+                PacketLink b = PacketLinks.open(URI.create("sim://unit-sim"), context("10.9.2.2", received))) {
+            for (int i = 0; i < 200; i++) {
+                a.send(packet(0x0a090201, 0x0a090202, 60));
+            }
+            SimLinkStats stats = SimLinkStats.of(a);
+            long expected = 200 - stats.lost() + stats.duplicated();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (received.size() < expected && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertThat(stats.lost()).isBetween(30L, 90L);
+            assertThat(stats.duplicated()).isPositive();
+            assertThat(received).hasSize((int) expected);
+        }
+    }
+
+    @Test
+    @SuppressWarnings("try") // the receiving link only has to be open
+    void simDropsWhatExceedsItsMtu() throws Exception {
+        try (PacketLink a = PacketLinks.open(URI.create("sim://unit-mtu?mtu=1500"), context("10.9.3.1", received));
+                PacketLink b = PacketLinks.open(URI.create("sim://unit-mtu"), context("10.9.3.2", received))) {
+            assertThat(a.mtu()).isEqualTo(1500);
+            a.send(packet(0x0a090301, 0x0a090302, 1501));
+            a.send(packet(0x0a090301, 0x0a090302, 1500));
+            assertThat(received).hasSize(1);
+            assertThat(SimLinkStats.of(a).overMtu()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    @SuppressWarnings("try") // the receiving link only has to be open
+    void closingASimLinkReleasesPacketsStillInFlight() throws Exception {
+        PacketLink a = PacketLinks.open(URI.create("sim://unit-close?delay=10s"), context("10.9.4.1", received));
+        try (PacketLink b = PacketLinks.open(URI.create("sim://unit-close"), context("10.9.4.2", received))) {
+            ByteBuf p = packet(0x0a090401, 0x0a090402, 60);
+            p.retain();
+            a.send(p);
+            a.close();
+            assertThat(p.refCnt()).isEqualTo(1); // only our extra reference is left
+            p.release();
+            assertThat(received).isEmpty();
+        }
+    }
+
+    @Test
+    void badUrisSayWhatIsWrong() throws Exception {
+        LinkContext c = context("10.9.5.1", received);
+        assertThatThrownBy(() -> PacketLinks.open(URI.create("carrier-pigeon://x"), c))
+                .hasMessageContaining("unknown scheme 'carrier-pigeon'").hasMessageContaining("mem")
+                .hasMessageContaining("sim");
+        assertThatThrownBy(() -> PacketLinks.open(URI.create("mem:net1"), c)).hasMessageContaining("names no switch");
+        assertThatThrownBy(() -> PacketLinks.open(URI.create("sim://n?loss=2"), c))
+                .hasMessageContaining("loss=2 is not a probability");
+        assertThatThrownBy(() -> PacketLinks.open(URI.create("sim://n?delay=fast"), c))
+                .hasMessageContaining("delay=fast is not a duration");
+        assertThatThrownBy(() -> PacketLinks.open(URI.create("sim://n?lossy=0.1"), c))
+                .hasMessageContaining("unknown parameter 'lossy'");
+        assertThatThrownBy(() -> PacketLinks.open(URI.create("mem://n?mtu=20"), c))
+                .hasMessageContaining("mtu=20 is not an integer in 68..65535");
+        assertThatThrownBy(() -> PacketLinks.parse("no-scheme")).hasMessageContaining("has no scheme");
+    }
+}

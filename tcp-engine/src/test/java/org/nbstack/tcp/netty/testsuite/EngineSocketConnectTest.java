@@ -1,0 +1,16 @@
+package org.nbstack.tcp.netty.testsuite;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.testsuite.transport.TestsuitePermutation;
+import io.netty.testsuite.transport.socket.SocketConnectTest;
+import java.util.List;
+
+/** Netty's {@link SocketConnectTest} on the engine transport. */
+public class EngineSocketConnectTest extends SocketConnectTest {
+
+    @Override
+    protected List<TestsuitePermutation.BootstrapComboFactory<ServerBootstrap, Bootstrap>> newFactories() {
+        return EngineSocketTestPermutation.INSTANCE.socket();
+    }
+}

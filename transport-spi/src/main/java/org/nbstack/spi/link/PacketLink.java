@@ -1,0 +1,32 @@
+package org.nbstack.spi.link;
+
+import io.netty.buffer.ByteBuf;
+import java.net.URI;
+
+/**
+ * The engine's packet device: sends IPv4 packets and hands received ones to the {@link PacketReceiver}
+ * given at {@link PacketLinkProvider#open open}. Implementations: {@code mem} and {@code sim} (in-JVM),
+ * later {@code udp} and {@code tun}.
+ *
+ * <p>{@link #send} may be called from any thread, concurrently; it never blocks. A link that cannot take a
+ * packet (queue full, no route, closed) drops it, releases it and counts it in {@link #counters()}: TCP
+ * recovers from a drop, not from a stalled sender.
+ */
+public interface PacketLink extends AutoCloseable {
+
+    /** The URI the link was opened from. */
+    URI uri();
+
+    /** Largest IPv4 packet (header included) the link carries; bigger ones are dropped. */
+    int mtu();
+
+    /** Sends one IPv4 packet (its readable bytes); ownership of {@code packet} passes to the link. */
+    void send(ByteBuf packet);
+
+    /** Packets and bytes in and out, and drops; read racily by metrics. */
+    LinkCounters counters();
+
+    /** Detaches from the medium and releases every packet the link still holds. Idempotent. */
+    @Override
+    void close();
+}
