@@ -18,7 +18,13 @@ final class InboundReader extends BaseSubscriber<ByteBuf> {
 
     @Override
     protected void hookOnSubscribe(Subscription subscription) {
-        // No demand until a request is sent.
+        // The session hands out its subscription on its event loop, possibly after a first request was made: a demand
+        // asked for before it arrived would be lost, so it is asked for now. Otherwise no demand until a request.
+        if (draining) {
+            requestUnbounded();
+        } else if (pending.get() != null) {
+            request(1);
+        }
     }
 
     /** Waits for the echo {@code expectation} describes; fails it at once if the session has ended. */
@@ -26,7 +32,7 @@ final class InboundReader extends BaseSubscriber<ByteBuf> {
         pending.set(expectation);
         if (ended) {
             failPending("the session had ended");
-        } else {
+        } else if (upstream() != null) {
             request(1);
         }
     }
@@ -39,7 +45,9 @@ final class InboundReader extends BaseSubscriber<ByteBuf> {
     /** Reads and releases everything from now on. */
     void drain() {
         draining = true;
-        requestUnbounded();
+        if (upstream() != null) {
+            requestUnbounded();
+        }
     }
 
     @Override
