@@ -11,7 +11,7 @@ import java.util.Properties;
 /**
  * What one run of a simulation on one target measured, the unit of a comparison.
  *
- * @param requestsPerSecond successful requests of every kind per second of load
+ * @param requestsPerSecond successful main requests per second, over the span in which they were made
  * @param p50Micros         latency percentiles of the simulation's main request, in microseconds
  * @param errors            failed requests of every kind
  * @param serverCpuCores    CPU the server used, in cores (CPU seconds per second of load)
@@ -26,7 +26,7 @@ public record RunSummary(String simulation, String target, String mainRequest, d
         String prefix = candidate.simulation + " " + candidate.target + " vs " + baseline.target + ": ";
         String request = candidate.mainRequest;
         return List.of(
-                new BenchFigure(prefix + "requests/s", candidate.requestsPerSecond, "1/s", baseline.requestsPerSecond),
+                new BenchFigure(prefix + request + " requests/s", candidate.requestsPerSecond, "1/s", baseline.requestsPerSecond),
                 new BenchFigure(prefix + request + " p50", candidate.p50Micros, "us", baseline.p50Micros),
                 new BenchFigure(prefix + request + " p99", candidate.p99Micros, "us", baseline.p99Micros),
                 new BenchFigure(prefix + request + " p99.9", candidate.p999Micros, "us", baseline.p999Micros),

@@ -22,7 +22,7 @@ class BenchFigureTest {
         assertThat(lines).first().isEqualTo("[");
         assertThat(lines).last().isEqualTo("]");
         assertThat(String.join("\n", lines)).contains(
-                "{\"name\": \"steady-echo engine-udp vs nio: requests/s\", \"value\": 1800, \"unit\": \"1/s\", \"baseline\": 2000, \"ratio\": 0.9000}",
+                "{\"name\": \"steady-echo engine-udp vs nio: echo requests/s\", \"value\": 1800, \"unit\": \"1/s\", \"baseline\": 2000, \"ratio\": 0.9000}",
                 "{\"name\": \"steady-echo engine-udp vs nio: echo p99\", \"value\": 900, \"unit\": \"us\", \"baseline\": 600, \"ratio\": 1.5000}",
                 "\"name\": \"steady-echo engine-udp vs nio: echo p99.9\"",
                 "{\"name\": \"steady-echo engine-udp vs nio: errors\", \"value\": 0, \"unit\": \"requests\", \"baseline\": 0, \"ratio\": 1}",

@@ -27,7 +27,7 @@ public final class ReconnectStormSimulation extends NbssSimulation {
     private final int users = Knobs.integer("sessions", 100, 20);
     private final int reconnects = Knobs.integer("reconnects", 20, 10);
     private final Duration ramp = Knobs.duration("ramp", Duration.ofSeconds(5), Duration.ofSeconds(2));
-    private final int reconnectP99Millis = Knobs.integer("reconnectP99Millis", 200, 200);
+    private final int reconnectP99Millis = Knobs.integer("reconnectP99Millis", 200, 250);
 
     public ReconnectStormSimulation() {
         super(ServerTuning.STANDARD);
