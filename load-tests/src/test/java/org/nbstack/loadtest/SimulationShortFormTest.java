@@ -23,7 +23,8 @@ import org.nbstack.loadtest.targets.LoadTargets;
  *
  * <p>Gatling, the clients and the server share this JVM, which runs Netty's leak detector PARANOID with the
  * reactor's failing detector, so a ByteBuf this module or the server leaks fails the test. Gatling's own code
- * allocates no ByteBufs here (no HTTP protocol is configured), so the detector has nothing of Gatling's to blame.
+ * allocates no ByteBufs here (no HTTP protocol is configured; a probe detector recording every tracked allocation's
+ * call site found only nbstack's codec, payloads and channel reads), so the detector has nothing of Gatling's to blame.
  * The target is {@code nbstack.loadtest.transport} (default nio); an unavailable one (the engine before it lands)
  * is skipped with the reason.
  */

@@ -19,6 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.nbstack.loadtest.targets.LoadTarget;
+import org.nbstack.loadtest.targets.NetworkNamespace;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,6 +62,9 @@ public final class NbstackServeProcess implements ServerUnderTest {
         Process process = new ProcessBuilder(List.of(repository.resolve("bin/nbstack").toString(), "serve", "--config", config.toString()))
                 .directory(repository.toFile()).redirectErrorStream(true).start();
         awaitReady(process);
+        if (target.needsNamespace()) {
+            NetworkNamespace.configureKernelSide();
+        }
         InetSocketAddress address = new InetSocketAddress(target.serverHost(), port);
         log.info("bin/nbstack serve (pid {}) listening on {} with {}", process.pid(), address, config);
         return new NbstackServeProcess(process, address, URI.create("http://127.0.0.1:" + adminPort + "/metrics"));

@@ -43,8 +43,4 @@ final class Expectation {
             onDone.accept(false, why);
         }
     }
-
-    boolean isDone() {
-        return done.get();
-    }
 }

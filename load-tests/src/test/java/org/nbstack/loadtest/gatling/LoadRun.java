@@ -66,15 +66,20 @@ public final class LoadRun {
             throw new IllegalStateException(reason);
         });
         LatencyBook.startNew();
-        Optional<ServerUnderTest> provided = ProvidedServer.get();
-        ownsServer = provided.isEmpty();
-        server = provided.orElseGet(() -> InJvmServer.start(target, tuning, Knobs.integer("serverThreads", 1, 1)));
-        int threads = Knobs.integer("clientThreads", 1, 1);
-        Transport clientTransport = Transports.named(target.clientTransport(), target.clientOptions());
-        client = NetbiosClient.create(clientTransport, NetbiosClientSettings.DEFAULT.withSession(clientSessions()), null);
-        nonReadingClient = NetbiosClient.create(clientTransport, nonReadingClientSettings(), null);
-        connector = new LocalPortConnector(clientTransport, target.isKernel(), clientSessions(), threads);
-        synRetransmissionsAtStart = server.synRetransmissions();
+        try {
+            Optional<ServerUnderTest> provided = ProvidedServer.get();
+            ownsServer = provided.isEmpty();
+            server = provided.orElseGet(() -> InJvmServer.start(target, tuning, Knobs.integer("serverThreads", 1, 1)));
+            int threads = Knobs.integer("clientThreads", 1, 1);
+            Transport clientTransport = Transports.named(target.clientTransport(), target.clientOptions());
+            client = NetbiosClient.create(clientTransport, NetbiosClientSettings.DEFAULT.withSession(clientSessions()), null);
+            nonReadingClient = NetbiosClient.create(clientTransport, nonReadingClientSettings(), null);
+            connector = new LocalPortConnector(clientTransport, target.isKernel(), clientSessions(), threads);
+            synRetransmissionsAtStart = server.synRetransmissions();
+        } catch (RuntimeException e) {
+            finish(); // Gatling does not call after() when before() failed
+            throw e;
+        }
         log.info("{} against {}", simulationId, server.describe());
     }
 
