@@ -1,0 +1,2 @@
+/** Microsecond latency histograms, run summaries and the benchmark JSON written next to Gatling's reports. */
+package org.nbstack.loadtest.report;
