@@ -104,7 +104,6 @@ public final class TcpConnection {
     private int persistBackoff;
     private int keepAliveProbes;
     private long lastProgress;
-    private long lastReceived;
 
     // Delayed ACK (RFC 1122 4.2.3.2, RFC 5681 §4.2).
     private boolean ackNow;
@@ -136,7 +135,6 @@ public final class TcpConnection {
             ConnectionEvents events, SegmentOutput output, ShardResources resources) {
         TcpConnection c = new TcpConnection(id, config, iss, tsOffset, events, output, resources);
         c.setState(TcpState.SYN_SENT);
-        c.lastReceived = now;
         c.lastProgress = now;
         c.sendSyn(now, false);
         return c;
@@ -151,7 +149,6 @@ public final class TcpConnection {
         TcpConnection c = new TcpConnection(id, config, iss, tsOffset, events, output, resources);
         c.setState(TcpState.SYN_RECEIVED);
         c.passiveOpen = true;
-        c.lastReceived = now;
         c.lastProgress = now;
         c.takePeerSyn(now, syn);
         syn.release();
@@ -174,7 +171,6 @@ public final class TcpConnection {
         TcpConnection c = new TcpConnection(id, config, iss, tsOffset, events, output, resources);
         c.setState(TcpState.SYN_RECEIVED);
         c.passiveOpen = true;
-        c.lastReceived = now;
         c.lastProgress = now;
         c.irs = ack.seq - 1;
         c.rcvNxt = ack.seq;
@@ -833,7 +829,6 @@ public final class TcpConnection {
         if (!seg.has(TcpFlags.ACK)) {
             return;
         }
-        lastReceived = now;
         keepAliveProbes = 0;
         if (keepAliveDeadline != NEVER) {
             armKeepAlive(now);
