@@ -1,0 +1,64 @@
+package org.nbstack.tcp.netty;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import java.util.function.ToLongFunction;
+import org.nbstack.spi.link.LinkCounters;
+import org.nbstack.tcp.core.TcpCounters;
+
+/**
+ * Micrometer meters of one engine: its link's traffic and drops, the shards' inbound-queue drops and the
+ * TCP counters summed over shards. Every meter reads the engine's counters when scraped; nothing is
+ * added to the packet path.
+ */
+public final class EngineMetrics implements MeterBinder {
+    private final Engine engine;
+    private final Tags tags;
+
+    public EngineMetrics(Engine engine) {
+        this.engine = engine;
+        this.tags = Tags.of("engine", engine.config().addresses().toString(), "link",
+                engine.config().link().toString());
+    }
+
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        link(registry, "nbstack.engine.link.packets", "direction", "in", LinkCounters::packetsIn);
+        link(registry, "nbstack.engine.link.packets", "direction", "out", LinkCounters::packetsOut);
+        link(registry, "nbstack.engine.link.bytes", "direction", "in", LinkCounters::bytesIn);
+        link(registry, "nbstack.engine.link.bytes", "direction", "out", LinkCounters::bytesOut);
+        link(registry, "nbstack.engine.link.drops", "where", "link", LinkCounters::drops);
+        FunctionCounter.builder("nbstack.engine.link.drops", engine, Engine::inboundDrops).tags(tags)
+                .tag("where", "shard-queue").description("packets dropped because a shard's inbound queue was full")
+                .register(registry);
+        tcp(registry, "segments", "sent", c -> c.segmentsSent);
+        tcp(registry, "segments", "received", c -> c.segmentsReceived);
+        tcp(registry, "segments", "retransmitted", c -> c.retransmittedSegments);
+        tcp(registry, "retransmission.timeouts", null, c -> c.retransmitTimeouts);
+        tcp(registry, "fast.retransmits", null, c -> c.fastRetransmits);
+        tcp(registry, "resets", "sent", c -> c.resetsSent);
+        tcp(registry, "resets", "received", c -> c.resetsReceived);
+        tcp(registry, "connection.timeouts", null, c -> c.connectionTimeouts);
+        tcp(registry, "out.of.order.segments", null, c -> c.outOfOrderSegments);
+        Gauge.builder("nbstack.engine.shards", engine, Engine::shardCount).tags(tags)
+                .description("event loops running engine channels").register(registry);
+    }
+
+    private void link(MeterRegistry registry, String name, String tagKey, String tagValue,
+            ToLongFunction<LinkCounters> counter) {
+        FunctionCounter.builder(name, engine, e -> e.link() == null ? 0 : counter.applyAsLong(e.link().counters()))
+                .tags(tags).tag(tagKey, tagValue).register(registry);
+    }
+
+    private void tcp(MeterRegistry registry, String name, String direction, ToLongFunction<TcpCounters> counter) {
+        FunctionCounter.Builder<Engine> b = FunctionCounter.builder("nbstack.engine.tcp." + name, engine,
+                e -> e.tcpCounter(counter)).tags(tags);
+        if (direction != null) {
+            b.tag("direction", direction);
+        }
+        b.register(registry);
+    }
+}
