@@ -41,7 +41,7 @@ final class LinkUri {
                             + "' is not key=value; allowed keys: " + allowedKeys);
                 }
                 String key = pair.substring(0, eq);
-                if (!allowedKeys.contains(key)) {
+                if (!isAllowed(key, allowedKeys)) {
                     throw new IllegalArgumentException("link URI '" + uri + "': unknown parameter '" + key
                             + "'; allowed keys: " + allowedKeys);
                 }
@@ -49,6 +49,20 @@ final class LinkUri {
             }
         }
         return new LinkUri(uri, name, params);
+    }
+
+    /** {@code key} is allowed when listed, or when a listed {@code prefix.*} matches it. */
+    private static boolean isAllowed(String key, Set<String> allowedKeys) {
+        if (allowedKeys.contains(key)) {
+            return true;
+        }
+        for (String allowed : allowedKeys) {
+            if (allowed.endsWith(".*") && key.startsWith(allowed.substring(0, allowed.length() - 1))
+                    && key.length() > allowed.length() - 1) {
+                return true;
+            }
+        }
+        return false;
     }
 
     int intParam(String key, int fallback, int min, int max) {
