@@ -21,7 +21,7 @@ final class UdpLinkUri {
     }
 
     static UdpPacketLink.Config parse(URI uri) {
-        LinkUri parsed = LinkUri.parse(uri, KEYS);
+        LinkUri parsed = LinkUri.parse(uri, KEYS, "bind address", "127.0.0.1:11390");
         if (uri.getHost() == null || uri.getPort() < 0) {
             throw new IllegalArgumentException("link URI '" + uri + "' needs <bind-host>:<port> (port 0: any); write e.g. "
                     + EXAMPLE);
