@@ -21,15 +21,21 @@ final class LinkUri {
     }
 
     static LinkUri parse(URI uri, Set<String> allowedKeys) {
+        return parse(uri, allowedKeys, "switch", "net1");
+    }
+
+    /** {@code what} names the URI's authority for messages ("switch", "device"); {@code example} is one. */
+    static LinkUri parse(URI uri, Set<String> allowedKeys, String what, String example) {
         String scheme = uri.getScheme();
         String name = uri.getAuthority();
         if (name == null || name.isBlank() || uri.isOpaque()) {
-            throw new IllegalArgumentException("link URI '" + uri + "' names no switch; write " + scheme
-                    + "://<switch-name>, e.g. " + scheme + "://net1");
+            throw new IllegalArgumentException("link URI '" + uri + "' names no " + what + "; write " + scheme
+                    + "://<" + what + "-name>, e.g. " + scheme + "://" + example);
         }
         if (uri.getPath() != null && !uri.getPath().isEmpty() && !uri.getPath().equals("/")) {
             throw new IllegalArgumentException("link URI '" + uri + "' has a path '" + uri.getPath()
-                    + "'; " + scheme + " links take only a switch name and a query, e.g. " + scheme + "://net1?mtu=1500");
+                    + "'; " + scheme + " links take only a " + what + " name and a query, e.g. " + scheme + "://"
+                    + example + "?mtu=1500");
         }
         Map<String, String> params = new LinkedHashMap<>();
         String query = uri.getQuery();
@@ -41,7 +47,7 @@ final class LinkUri {
                             + "' is not key=value; allowed keys: " + allowedKeys);
                 }
                 String key = pair.substring(0, eq);
-                if (!allowedKeys.contains(key)) {
+                if (!isAllowed(key, allowedKeys)) {
                     throw new IllegalArgumentException("link URI '" + uri + "': unknown parameter '" + key
                             + "'; allowed keys: " + allowedKeys);
                 }
@@ -49,6 +55,20 @@ final class LinkUri {
             }
         }
         return new LinkUri(uri, name, params);
+    }
+
+    /** {@code key} is allowed when listed, or when a listed {@code prefix.*} matches it. */
+    private static boolean isAllowed(String key, Set<String> allowedKeys) {
+        if (allowedKeys.contains(key)) {
+            return true;
+        }
+        for (String allowed : allowedKeys) {
+            if (allowed.endsWith(".*") && key.startsWith(allowed.substring(0, allowed.length() - 1))
+                    && key.length() > allowed.length() - 1) {
+                return true;
+            }
+        }
+        return false;
     }
 
     int intParam(String key, int fallback, int min, int max) {

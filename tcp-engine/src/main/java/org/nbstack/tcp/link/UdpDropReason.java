@@ -17,5 +17,7 @@ public enum UdpDropReason {
     /** Outbound: no UDP endpoint is configured for the packet's destination address. */
     NO_ROUTE,
     /** Outbound: larger than the link's MTU (a datagram this big would not be sent whole). */
-    TOO_BIG
+    TOO_BIG,
+    /** Outbound: the link or its event loop is closed. */
+    CLOSED
 }

@@ -3,15 +3,39 @@ package org.nbstack.tcp.link;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLongArray;
+import org.nbstack.spi.link.LinkCounters;
 
 /** Datagrams in and out of a udp link and drops by reason; updated on the link's thread, read from any. */
 public final class UdpLinkCounters {
     private final AtomicLongArray drops = new AtomicLongArray(UdpDropReason.values().length);
-    volatile long datagramsIn;
-    volatile long datagramsOut;
+    private final LinkCounters totals;
+    private volatile long datagramsIn;
+    private volatile long datagramsOut;
+
+    /** @param totals the same traffic as the PacketLink SPI counts it (packets, bytes, drops) */
+    public UdpLinkCounters(LinkCounters totals) {
+        this.totals = totals;
+    }
+
+    public LinkCounters totals() {
+        return totals;
+    }
 
     void drop(UdpDropReason reason) {
         drops.incrementAndGet(reason.ordinal());
+        totals.dropped();
+    }
+
+    // one writer, the link's loop, so ++ on a volatile is safe
+    void received(int bytes) {
+        datagramsIn++;
+        totals.received(bytes);
+    }
+
+    // one writer, the link's loop, so ++ on a volatile is safe
+    void sent(int bytes) {
+        datagramsOut++;
+        totals.sent(bytes);
     }
 
     public long drops(UdpDropReason reason) {

@@ -9,20 +9,28 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.IoEventLoop;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.nio.NioIoHandle;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.nio.NioDatagramChannel;
+import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
+import java.nio.channels.DatagramChannel;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
+import org.nbstack.spi.link.LinkCounters;
 import org.nbstack.tcp.wire.Ipv4;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,6 +70,7 @@ public final class UdpPacketLink implements AutoCloseable {
     }
 
     private final Config config;
+    private final EventLoop loop;
     private final Channel channel;
     private final UdpLinkCounters counters;
     private final Map<Integer, InetSocketAddress> peers;
@@ -69,9 +78,10 @@ public final class UdpPacketLink implements AutoCloseable {
     private final Runnable flushTask;
     private boolean flushScheduled;
 
-    private UdpPacketLink(Config config, Channel channel, UdpLinkCounters counters,
+    private UdpPacketLink(Config config, EventLoop loop, Channel channel, UdpLinkCounters counters,
             Map<Integer, InetSocketAddress> peers, Set<InetSocketAddress> knownSenders) {
         this.config = config;
+        this.loop = loop;
         this.channel = channel;
         this.counters = counters;
         this.peers = peers;
@@ -99,7 +109,7 @@ public final class UdpPacketLink implements AutoCloseable {
     public static UdpPacketLink bind(EventLoopGroup group, Config config, ByteBufAllocator alloc,
             Consumer<ByteBuf> inbound) throws InterruptedException {
         boolean epoll = nativeAvailable();
-        UdpLinkCounters counters = new UdpLinkCounters();
+        UdpLinkCounters counters = new UdpLinkCounters(new LinkCounters());
         Map<Integer, InetSocketAddress> peers = new ConcurrentHashMap<>(config.peers());
         Set<InetSocketAddress> senders = ConcurrentHashMap.newKeySet();
         senders.addAll(config.peers().values());
@@ -118,7 +128,43 @@ public final class UdpPacketLink implements AutoCloseable {
         }
         Channel ch = b.bind(config.bind()).sync().channel();
         log.debug("udp link bound to {} ({}), peers {}", ch.localAddress(), epoll ? "epoll" : "nio", config.peers());
-        return new UdpPacketLink(config, ch, counters, peers, senders);
+        return new UdpPacketLink(config, ch.eventLoop(), ch, counters, peers, senders);
+    }
+
+    /**
+     * Opens the link on {@code loop}, which must take NIO channels, without blocking: the socket is bound
+     * at once (so bind errors surface here and the local address is known), and its registration with
+     * the loop is queued ahead of any {@link #send}. Safe to call on {@code loop} itself.
+     */
+    public static UdpPacketLink start(EventLoop loop, Config config, ByteBufAllocator alloc,
+            UdpLinkCounters counters, Consumer<ByteBuf> inbound) throws IOException {
+        if (!(loop instanceof IoEventLoop io) || !io.isCompatible(NioIoHandle.class)) {
+            throw new IllegalArgumentException("udp link needs an event loop that takes NIO channels (e.g. the"
+                    + " engine transport's own groups); " + loop + " does not");
+        }
+        DatagramChannel socket = DatagramChannel.open(StandardProtocolFamily.INET);
+        try {
+            socket.setOption(StandardSocketOptions.SO_RCVBUF, SOCKET_BUFFER);
+            socket.setOption(StandardSocketOptions.SO_SNDBUF, SOCKET_BUFFER);
+            socket.bind(config.bind());
+        } catch (IOException | RuntimeException e) {
+            socket.close();
+            throw e;
+        }
+        Map<Integer, InetSocketAddress> peers = new ConcurrentHashMap<>(config.peers());
+        Set<InetSocketAddress> senders = ConcurrentHashMap.newKeySet();
+        senders.addAll(config.peers().values());
+        NioDatagramChannel ch = new NioDatagramChannel(socket);
+        ch.config().setAllocator(alloc).setRecvByteBufAllocator(new FixedRecvByteBufAllocator(config.mtu()));
+        ch.pipeline().addLast(new InboundHandler(inbound, counters, senders));
+        loop.register(ch).addListener(f -> {
+            if (!f.isSuccess()) {
+                log.warn("udp link {}: registration failed", config.bind(), f.cause());
+                ch.unsafe().closeForcibly();
+            }
+        });
+        log.debug("udp link bound to {} (nio on {}), peers {}", socket.getLocalAddress(), loop, config.peers());
+        return new UdpPacketLink(config, loop, ch, counters, peers, senders);
     }
 
     /** Adds or replaces the UDP endpoint serving {@code ipv4} (e.g. once a peer's ephemeral port is known). */
@@ -136,7 +182,7 @@ public final class UdpPacketLink implements AutoCloseable {
 
     /** The loop the link, and the engine stack it serves, run on. */
     public EventLoop eventLoop() {
-        return channel.eventLoop();
+        return loop;
     }
 
     public boolean isNative() {
@@ -153,8 +199,18 @@ public final class UdpPacketLink implements AutoCloseable {
 
     /** Sends one IPv4 packet; ownership passes to the link. Meant to be called on {@link #eventLoop()}. */
     public void send(ByteBuf packet) {
-        if (!channel.eventLoop().inEventLoop()) {
-            channel.eventLoop().execute(() -> send(packet));
+        if (!loop.inEventLoop()) {
+            try {
+                loop.execute(() -> send(packet));
+            } catch (RejectedExecutionException e) {
+                counters.drop(UdpDropReason.CLOSED); // the loop is shutting down
+                packet.release();
+            }
+            return;
+        }
+        if (!channel.isOpen()) {
+            counters.drop(UdpDropReason.CLOSED);
+            packet.release();
             return;
         }
         if (packet.readableBytes() > config.mtu()) {
@@ -171,17 +227,21 @@ public final class UdpPacketLink implements AutoCloseable {
             packet.release();
             return;
         }
-        counters.datagramsOut++;
+        counters.sent(packet.readableBytes());
         channel.write(new DatagramPacket(packet, to), channel.voidPromise());
         if (!flushScheduled) {
             flushScheduled = true; // one flush (one sendmmsg) for everything written this loop iteration
-            channel.eventLoop().execute(flushTask);
+            loop.execute(flushTask);
         }
     }
 
     @Override
     public void close() {
-        channel.close().syncUninterruptibly();
+        if (loop.inEventLoop() || loop.isShuttingDown()) {
+            channel.close(); // must not wait on its own loop; a dying loop closes the channel itself
+        } else {
+            channel.close().syncUninterruptibly();
+        }
     }
 
     /** Checks each datagram and passes the accepted ones on, still on the loop thread. */
@@ -199,7 +259,7 @@ public final class UdpPacketLink implements AutoCloseable {
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket dp) {
-            counters.datagramsIn++;
+            counters.received(dp.content().readableBytes());
             UdpDropReason reason = knownSenders.contains(dp.sender()) ? Ipv4TcpCheck.check(dp.content())
                     : UdpDropReason.UNKNOWN_SENDER;
             if (reason != null) {

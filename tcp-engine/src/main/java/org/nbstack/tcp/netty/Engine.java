@@ -18,6 +18,7 @@ import org.nbstack.spi.link.PacketReceiver;
 import org.nbstack.tcp.core.TcpConfig;
 import org.nbstack.tcp.stack.ConnectionInfo;
 import org.nbstack.tcp.stack.StackConfig;
+import org.nbstack.tcp.stack.TcpStack;
 import org.nbstack.tcp.wire.Ipv4;
 import org.nbstack.tcp.wire.PacketCodec;
 import org.slf4j.Logger;
@@ -127,6 +128,14 @@ public final class Engine implements AutoCloseable {
         return shardList.length;
     }
 
+    /**
+     * Every shard's stack, for metrics that read counters racily (each stack belongs to its loop's
+     * thread; call nothing else on it from here). Shards come with the event loops that run channels.
+     */
+    public List<TcpStack> stacks() {
+        return Arrays.stream(shardList).map(s -> s.stack).toList();
+    }
+
     /** Packets and drops of every shard's inbound queue, for metrics. */
     public long inboundDrops() {
         long n = 0;
@@ -220,10 +229,24 @@ public final class Engine implements AutoCloseable {
         PacketLink opened = PacketLinks.open(config.link(),
                 new LinkContext(config.addresses(), inbound, allocator, loop.parent()));
         int mss = Math.max(88, Math.min(65495, opened.mtu() - IPV4_HEADER_BYTES - PacketCodec.TCP_HEADER_LENGTH));
-        int[] addresses = config.addresses().stream().mapToInt(Ipv4::of).toArray();
-        stackConfig = StackConfig.of(addresses).withTcp(TcpConfig.DEFAULT.toBuilder().mss(mss).build());
+        stackConfig = stackConfigFor(mss);
         link = opened;
         log.debug("engine {} opened link {} (MTU {}, MSS {})", config.addresses(), opened.uri(), opened.mtu(), mss);
+    }
+
+    /** The configured stack settings, or the defaults, with an MSS no larger than the link carries. */
+    private StackConfig stackConfigFor(int linkMss) {
+        StackConfig configured = config.stack();
+        if (configured == null) {
+            int[] addresses = config.addresses().stream().mapToInt(Ipv4::of).toArray();
+            return StackConfig.of(addresses).withTcp(TcpConfig.DEFAULT.toBuilder().mss(linkMss).build());
+        }
+        if (configured.tcp().mss() <= linkMss) {
+            return configured;
+        }
+        log.info("engine {}: TCP MSS {} lowered to {}, what the link's MTU carries", config.addresses(),
+                configured.tcp().mss(), linkMss);
+        return configured.withTcp(configured.tcp().toBuilder().mss(linkMss).build());
     }
 
     private void removeShard(Shard s) {

@@ -26,6 +26,14 @@ public final class EngineTransport implements Transport {
         this.engine = engine;
     }
 
+    /**
+     * The transport of the shared engine {@code config} describes; for settings options cannot carry,
+     * e.g. {@code new EngineTransport(EngineConfig.from(options).withStack(stackConfig))}.
+     */
+    public EngineTransport(EngineConfig config) {
+        this(Engine.shared(config));
+    }
+
     public Engine engine() {
         return engine;
     }

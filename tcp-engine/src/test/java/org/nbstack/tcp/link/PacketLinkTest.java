@@ -133,5 +133,11 @@ class PacketLinkTest {
         assertThatThrownBy(() -> PacketLinks.open(URI.create("mem://n?mtu=20"), c))
                 .hasMessageContaining("mtu=20 is not an integer in 68..65535");
         assertThatThrownBy(() -> PacketLinks.parse("no-scheme")).hasMessageContaining("has no scheme");
+        assertThatThrownBy(() -> PacketLinks.open(URI.create("tun:///?mtu=1500"), c))
+                .hasMessageContaining("names no device; write tun://<device-name>");
+        assertThatThrownBy(() -> PacketLinks.open(URI.create("tun://nbs0?mtu=70000"), c))
+                .hasMessageContaining("mtu=70000 is not an integer in 68..65535");
+        assertThatThrownBy(() -> PacketLinks.open(URI.create("tun://nbs0?queues=2"), c))
+                .hasMessageContaining("unknown parameter 'queues'");
     }
 }

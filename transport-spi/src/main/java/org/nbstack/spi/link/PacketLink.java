@@ -6,7 +6,7 @@ import java.net.URI;
 /**
  * The engine's packet device: sends IPv4 packets and hands received ones to the {@link PacketReceiver}
  * given at {@link PacketLinkProvider#open open}. Implementations: {@code mem} and {@code sim} (in-JVM),
- * later {@code udp} and {@code tun}.
+ * {@code udp} (datagrams between processes) and {@code tun} (a Linux TUN device), in tcp-engine.
  *
  * <p>{@link #send} may be called from any thread, concurrently; it never blocks. A link that cannot take a
  * packet (queue full, no route, closed) drops it, releases it and counts it in {@link #counters()}: TCP

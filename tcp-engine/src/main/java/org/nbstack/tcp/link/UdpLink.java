@@ -1,0 +1,66 @@
+package org.nbstack.tcp.link;
+
+import io.netty.buffer.ByteBuf;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.nbstack.spi.link.LinkCounters;
+import org.nbstack.spi.link.PacketLink;
+
+/**
+ * The {@code udp} PacketLink: a {@link UdpPacketLink} on one of the engine's event loops. Received
+ * datagrams reach the engine's receiver on that loop, inside the channel read; sends from other loops
+ * hop to it once per packet (the datagram channel belongs to one loop).
+ */
+public final class UdpLink implements PacketLink {
+    private final URI uri;
+    private final UdpPacketLink link;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    UdpLink(URI uri, UdpPacketLink link) {
+        this.uri = uri;
+        this.link = link;
+    }
+
+    @Override
+    public URI uri() {
+        return uri;
+    }
+
+    @Override
+    public int mtu() {
+        return link.config().mtu();
+    }
+
+    @Override
+    public void send(ByteBuf packet) {
+        link.send(packet);
+    }
+
+    @Override
+    public LinkCounters counters() {
+        return link.counters().totals();
+    }
+
+    /** Datagrams in and out and drops by {@link UdpDropReason}. */
+    public UdpLinkCounters udpCounters() {
+        return link.counters();
+    }
+
+    /** The bound UDP endpoint (its port when the URI asked for port 0). */
+    public InetSocketAddress localAddress() {
+        return link.localAddress();
+    }
+
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            link.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return uri + " (" + link.counters() + ")";
+    }
+}
