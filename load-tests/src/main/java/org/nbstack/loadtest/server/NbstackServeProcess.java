@@ -59,7 +59,8 @@ public final class NbstackServeProcess implements ServerUnderTest {
         Files.createDirectories(workDir);
         Path config = workDir.resolve("nbstack-loadtest.conf");
         Files.writeString(config, config(target, tuning, threads, port, adminPort));
-        Process process = new ProcessBuilder(List.of(repository.resolve("bin/nbstack").toString(), "serve", "--config", config.toString()))
+        Process process = new ProcessBuilder(List.of(repository.resolve("bin/nbstack").toString(), "serve", "--config",
+                config.toAbsolutePath().toString())) // bin/nbstack runs from the repository root
                 .directory(repository.toFile()).redirectErrorStream(true).start();
         awaitReady(process);
         if (target.needsNamespace()) {
