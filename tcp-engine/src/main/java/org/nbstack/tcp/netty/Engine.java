@@ -18,6 +18,7 @@ import org.nbstack.spi.link.PacketReceiver;
 import org.nbstack.tcp.core.TcpConfig;
 import org.nbstack.tcp.stack.ConnectionInfo;
 import org.nbstack.tcp.stack.StackConfig;
+import org.nbstack.tcp.stack.TcpStack;
 import org.nbstack.tcp.wire.Ipv4;
 import org.nbstack.tcp.wire.PacketCodec;
 import org.slf4j.Logger;
@@ -120,6 +121,11 @@ public final class Engine implements AutoCloseable {
             n += s.inboundDrops();
         }
         return n;
+    }
+
+    /** Every shard's stack, for meter binders (StackMetrics) that read only their thread-safe counters. */
+    public List<TcpStack> stacks() {
+        return Arrays.stream(shardList).map(s -> s.stack).toList();
     }
 
     /**
