@@ -216,13 +216,13 @@ class Q186873SessionIsolationTest {
             ExecutorService threads) throws IOException {
         List<RawNbssClient> failing = new ArrayList<>();
         for (int i = 0; i < load.stopReading(); i++) {
-            RawNbssClient client = network.connect(address, 4096);
+            RawNbssClient client = network.connectWithWindow(address, 4096);
             assertThat(client.requestSession(SERVER, NetbiosName.of(prefix + "STOPREAD" + i, 0))).isEqualTo(0x82);
             failing.add(client);
             threads.submit(() -> sendWithoutReading(client));
         }
         for (int i = 0; i < load.frozen(); i++) {
-            RawNbssClient client = network.connect(address, 4096);
+            RawNbssClient client = network.connectWithWindow(address, 4096);
             assertThat(client.requestSession(SERVER, NetbiosName.of(prefix + "FROZEN" + i, 0))).isEqualTo(0x82);
             failing.add(client); // from now on: never read, never write, never close
         }

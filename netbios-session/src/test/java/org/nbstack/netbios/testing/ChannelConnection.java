@@ -24,14 +24,13 @@ import org.nbstack.spi.Transport;
 
 /**
  * A blocking stream over a client channel of any {@link Transport}, so that tests written against sockets run
- * on the engine too. AUTO_READ is off and the channel is read only while a reader waits for bytes: a client
- * that stops reading leaves received data in its transport and its TCP window closes, as a socket's does.
+ * on the engine too. A client that reads ahead takes everything the channel receives (as a kernel keeps what
+ * arrives before a reset readable). Otherwise AUTO_READ is off and the channel is read only while a reader waits
+ * for bytes: a client that stops reading leaves received data in its transport and its TCP window closes.
  */
 final class ChannelConnection implements ClientConnection {
 
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
-    /** How often a waiting reader asks the channel again, in case a read request found nothing to read yet. */
-    private static final long READ_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
     private static final Object END_OF_STREAM = new Object();
 
     private final Channel channel;
@@ -45,11 +44,11 @@ final class ChannelConnection implements ClientConnection {
         this.received = received;
     }
 
-    static ChannelConnection connect(Transport transport, EventLoopGroup group, InetSocketAddress server, int receiveBuffer)
-            throws IOException {
+    static ChannelConnection connect(Transport transport, EventLoopGroup group, InetSocketAddress server, int receiveBuffer,
+            boolean readAhead) throws IOException {
         BlockingQueue<Object> received = new LinkedBlockingQueue<>();
         Bootstrap bootstrap = new Bootstrap().group(group).channelFactory(transport.channelFactory())
-                .option(ChannelOption.AUTO_READ, false)
+                .option(ChannelOption.AUTO_READ, readAhead)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) CONNECT_TIMEOUT.toMillis())
                 .handler(new Receiver(received));
@@ -150,18 +149,20 @@ final class ChannelConnection implements ClientConnection {
             return n;
         }
 
-        /** Waits for the next chunk; false at the end of the stream. */
+        /**
+         * Waits for the next chunk; false at the end of the stream. Asks the channel for one read only when
+         * nothing is left: with AUTO_READ off that request stays pending until data, the end or an error comes
+         * (with AUTO_READ on it changes nothing).
+         */
         private boolean nextChunk() throws IOException {
             Object next = terminal != null ? terminal : received.poll();
-            long deadline = System.nanoTime() + readTimeoutNanos;
             try {
-                while (next == null) {
-                    long left = deadline - System.nanoTime();
-                    if (left <= 0) {
-                        throw new SocketTimeoutException("read timed out");
-                    }
+                if (next == null) {
                     channel.read();
-                    next = received.poll(Math.min(left, READ_RETRY_NANOS), TimeUnit.NANOSECONDS);
+                    next = received.poll(readTimeoutNanos, TimeUnit.NANOSECONDS);
+                }
+                if (next == null) {
+                    throw new SocketTimeoutException("read timed out");
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

@@ -76,15 +76,23 @@ public final class TestNetwork implements AutoCloseable {
         return NetbiosServer.start(settings.apply(builder).build(), listeners, meters);
     }
 
+    /** A client that keeps whatever arrives readable, as a kernel socket does, also what came just before a reset. */
     public RawNbssClient connect(InetSocketAddress server) throws IOException {
-        return connect(server, 0);
+        return clientTransport == null
+                ? RawNbssClient.connect(server)
+                : RawNbssClient.over(ChannelConnection.connect(clientTransport, clientGroup, server, 0, true));
     }
 
-    /** @param receiveBuffer SO_RCVBUF before connecting; 0 = the transport's default */
-    public RawNbssClient connect(InetSocketAddress server, int receiveBuffer) throws IOException {
+    /**
+     * A client with a small receive window that takes data only while it reads, so that one which stops reading
+     * (or freezes) closes its TCP window.
+     *
+     * @param receiveBuffer SO_RCVBUF before connecting
+     */
+    public RawNbssClient connectWithWindow(InetSocketAddress server, int receiveBuffer) throws IOException {
         return clientTransport == null
                 ? RawNbssClient.connect(server, receiveBuffer)
-                : RawNbssClient.over(ChannelConnection.connect(clientTransport, clientGroup, server, receiveBuffer));
+                : RawNbssClient.over(ChannelConnection.connect(clientTransport, clientGroup, server, receiveBuffer, false));
     }
 
     /** Stops the clients' event loops; close the clients first (engine channels are not closed by their loop). */
