@@ -1,7 +1,6 @@
 package org.nbstack.netbios.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import static org.nbstack.netbios.testing.TestServers.count;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -165,11 +164,6 @@ class SessionEstablishmentTest {
     @ParameterizedTest
     @MethodSource("nioAndEngine")
     void aMalformedRequestGetsNegative8F(String transport) throws IOException {
-        // Seen on engine: the server logs the protocol error and writes 0x8F, but the client gets a reset first,
-        // while the refusals of well-formed requests (0x80..0x83) arrive. Kept visible as a skip until the engine's
-        // close path delivers it.
-        assumeFalse("engine".equals(transport), "engine: the 0x8F NEGATIVE SESSION RESPONSE after a malformed request "
-                + "is lost to a reset (the well-formed refusals arrive); this case runs on nio until the engine delivers it");
         listeners.listen(Listener.of(SERVER, ECHO));
         try (RawNbssClient client = connect(start(transport, b -> b))) {
             byte[] request = wire(new SessionRequest(SERVER, CLIENT));
