@@ -19,9 +19,13 @@ import org.nbstack.netbios.name.NetbiosName;
 import org.nbstack.netbios.session.SessionHandler;
 import org.nbstack.netbios.testing.RawNbssClient;
 import org.nbstack.netbios.testing.RawNbssClient.Frame;
+import org.nbstack.netbios.testing.TestNetwork;
 import org.nbstack.netbios.testing.TestServers;
 
-/** Session establishment (RFC 1002 §5.2.1.2) and the data-phase rules, seen from a raw socket on 127.0.0.1. */
+/**
+ * Session establishment (RFC 1002 §5.2.1.2) and the data-phase rules, seen from a raw client: a kernel socket on
+ * 127.0.0.1, or for the tests that also run on {@code engine}, a channel of a second engine on a {@code mem} link.
+ */
 class SessionEstablishmentTest {
 
     private static final NetbiosName SERVER = NetbiosName.server("SERVER");
@@ -31,9 +35,15 @@ class SessionEstablishmentTest {
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final ListenerRegistry listeners = new ListenerRegistry();
     private NetbiosServer server;
+    private TestNetwork network;
 
     static java.util.stream.Stream<String> transports() {
-        return TestServers.kernelTransports();
+        return java.util.stream.Stream.concat(TestServers.kernelTransports(), java.util.stream.Stream.of("engine"));
+    }
+
+    /** For the refusals and data-phase rules: one kernel transport, and the engine. */
+    static java.util.stream.Stream<String> nioAndEngine() {
+        return java.util.stream.Stream.of("nio", "engine");
     }
 
     @AfterEach
@@ -41,11 +51,21 @@ class SessionEstablishmentTest {
         if (server != null) {
             server.close();
         }
+        if (network != null) {
+            network.close();
+        }
     }
 
     private InetSocketAddress start(String transport, UnaryOperator<NetbiosServerSettings.Builder> settings) {
-        server = TestServers.start(transport, listeners, meters, settings);
+        if (network == null) {
+            network = TestNetwork.of(transport, "mem://");
+        }
+        server = network.start(listeners, meters, settings);
         return server.localAddress();
+    }
+
+    private RawNbssClient connect(InetSocketAddress address) throws IOException {
+        return network.connect(address);
     }
 
     private InetSocketAddress start() {
@@ -56,7 +76,7 @@ class SessionEstablishmentTest {
     @MethodSource("transports")
     void aListenedNameGetsAPositiveResponseAndItsHandlerEchoes(String transport) throws IOException {
         listeners.listen(Listener.of(SERVER, ECHO));
-        try (RawNbssClient client = RawNbssClient.connect(start(transport, b -> b))) {
+        try (RawNbssClient client = connect(start(transport, b -> b))) {
             assertThat(client.requestSession(SERVER, CLIENT)).isEqualTo(0x82);
             client.sendMessage("ping".getBytes(StandardCharsets.US_ASCII));
             Frame echo = client.read();
@@ -78,7 +98,7 @@ class SessionEstablishmentTest {
         // A race, so tried many times: a caller that checks the status view as soon as it is accepted finds itself.
         for (int i = 0; i < 200; i++) {
             NetbiosName caller = NetbiosName.of("CALLER" + i, 0);
-            try (RawNbssClient client = RawNbssClient.connect(address)) {
+            try (RawNbssClient client = connect(address)) {
                 assertThat(client.requestSession(SERVER, caller)).isEqualTo(0x82);
                 assertThat(server.sessions()).as("status right after POSITIVE, attempt " + i)
                         .anySatisfy(s -> assertThat(s.callingName()).isEqualTo(caller));
@@ -86,60 +106,66 @@ class SessionEstablishmentTest {
         }
     }
 
-    @Test
-    void anUnknownCalledNameGetsNegative82AndTheConnectionCloses() throws IOException {
+    @ParameterizedTest
+    @MethodSource("nioAndEngine")
+    void anUnknownCalledNameGetsNegative82AndTheConnectionCloses(String transport) throws IOException {
         listeners.listen(Listener.of(SERVER, ECHO));
-        assertRefused(start(), NetbiosName.server("ELSEWHERE"), CLIENT, 0x82);
+        assertRefused(start(transport, b -> b), NetbiosName.server("ELSEWHERE"), CLIENT, 0x82);
     }
 
-    @Test
-    void aCallerTheListenIsNotForGetsNegative81() throws IOException {
+    @ParameterizedTest
+    @MethodSource("nioAndEngine")
+    void aCallerTheListenIsNotForGetsNegative81(String transport) throws IOException {
         listeners.listen(Listener.builder(SERVER).handler(ECHO).allowCallers(NetbiosName.of("FRIEND", 0)).build());
-        InetSocketAddress address = start();
+        InetSocketAddress address = start(transport, b -> b);
         assertRefused(address, SERVER, CLIENT, 0x81);
-        try (RawNbssClient friend = RawNbssClient.connect(address)) {
+        try (RawNbssClient friend = connect(address)) {
             assertThat(friend.requestSession(SERVER, NetbiosName.of("friend", 0))).isEqualTo(0x82);
         }
     }
 
-    @Test
-    void aNameRegisteredWithoutAListenGetsNegative80() throws IOException {
+    @ParameterizedTest
+    @MethodSource("nioAndEngine")
+    void aNameRegisteredWithoutAListenGetsNegative80(String transport) throws IOException {
         listeners.registerName(SERVER);
-        InetSocketAddress address = start();
+        InetSocketAddress address = start(transport, b -> b);
         assertRefused(address, SERVER, CLIENT, 0x80);
         ListenerRegistry.Listening listening = listeners.listen(Listener.of(SERVER, ECHO));
         listening.close();
         assertRefused(address, SERVER, CLIENT, 0x80);
     }
 
-    @Test
-    void theServerSessionLimitGivesNegative83() throws IOException {
+    @ParameterizedTest
+    @MethodSource("nioAndEngine")
+    void theServerSessionLimitGivesNegative83(String transport) throws IOException {
         listeners.listen(Listener.of(SERVER, ECHO));
-        InetSocketAddress address = start("nio", b -> b.maxSessions(1));
-        try (RawNbssClient first = RawNbssClient.connect(address)) {
+        InetSocketAddress address = start(transport, b -> b.maxSessions(1));
+        try (RawNbssClient first = connect(address)) {
             assertThat(first.requestSession(SERVER, CLIENT)).isEqualTo(0x82);
             assertRefused(address, SERVER, CLIENT, 0x83);
         }
     }
 
-    @Test
-    void aPerNameSessionLimitGivesNegative83AndFreesWhenASessionEnds() throws Exception {
+    @ParameterizedTest
+    @MethodSource("nioAndEngine")
+    void aPerNameSessionLimitGivesNegative83AndFreesWhenASessionEnds(String transport) throws Exception {
         listeners.listen(Listener.builder(SERVER).handler(ECHO).maxSessions(1).build());
-        InetSocketAddress address = start();
-        try (RawNbssClient first = RawNbssClient.connect(address)) {
+        InetSocketAddress address = start(transport, b -> b);
+        try (RawNbssClient first = connect(address)) {
             assertThat(first.requestSession(SERVER, CLIENT)).isEqualTo(0x82);
             assertRefused(address, SERVER, CLIENT, 0x83);
         }
         awaitNoSessions();
-        try (RawNbssClient again = RawNbssClient.connect(address)) {
+        try (RawNbssClient again = connect(address)) {
             assertThat(again.requestSession(SERVER, CLIENT)).isEqualTo(0x82);
         }
     }
 
-    @Test
-    void aMalformedRequestGetsNegative8F() throws IOException {
+    @ParameterizedTest
+    @MethodSource("nioAndEngine")
+    void aMalformedRequestGetsNegative8F(String transport) throws IOException {
         listeners.listen(Listener.of(SERVER, ECHO));
-        try (RawNbssClient client = RawNbssClient.connect(start())) {
+        try (RawNbssClient client = connect(start(transport, b -> b))) {
             byte[] request = wire(new SessionRequest(SERVER, CLIENT));
             request[5] = 'Z'; // not first-level encoding
             client.sendRaw(request);
@@ -152,10 +178,11 @@ class SessionEstablishmentTest {
         assertThat(count(meters, "netbios.protocol.errors", "reason", "bad_name_encoding")).isEqualTo(1);
     }
 
-    @Test
-    void aRetargetingNameAnswersWithTheAddressAndCloses() throws IOException {
+    @ParameterizedTest
+    @MethodSource("nioAndEngine")
+    void aRetargetingNameAnswersWithTheAddressAndCloses(String transport) throws IOException {
         listeners.listen(Listener.builder(SERVER).retargetTo(new InetSocketAddress("127.0.0.2", 1139)).build());
-        try (RawNbssClient client = RawNbssClient.connect(start())) {
+        try (RawNbssClient client = connect(start(transport, b -> b))) {
             client.send(new SessionRequest(SERVER, CLIENT));
             Frame frame = client.read();
             assertThat(frame.type()).isEqualTo(0x84);
@@ -169,7 +196,7 @@ class SessionEstablishmentTest {
     void smbServerIsMappedToTheDefaultNameUnlessTurnedOff() throws IOException {
         listeners.listen(Listener.of(SERVER, ECHO));
         InetSocketAddress address = start("nio", b -> b.defaultName(SERVER));
-        try (RawNbssClient client = RawNbssClient.connect(address)) {
+        try (RawNbssClient client = connect(address)) {
             assertThat(client.requestSession(NetbiosName.SMBSERVER, CLIENT)).isEqualTo(0x82);
         }
         server.close();
@@ -180,7 +207,7 @@ class SessionEstablishmentTest {
     @Test
     void noSessionRequestWithinTheTimeoutClosesTheConnection() throws IOException {
         listeners.listen(Listener.of(SERVER, ECHO));
-        try (RawNbssClient client = RawNbssClient.connect(start("nio", b -> b.sessionRequestTimeout(Duration.ofMillis(300))))) {
+        try (RawNbssClient client = connect(start("nio", b -> b.sessionRequestTimeout(Duration.ofMillis(300))))) {
             long start = System.nanoTime();
             assertThat(client.closedByPeerWithin(Duration.ofSeconds(5))).isTrue();
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(200), Duration.ofSeconds(3));
@@ -192,7 +219,7 @@ class SessionEstablishmentTest {
     @Test
     void aSecondSessionRequestOnAnEstablishedSessionCloses() throws IOException {
         listeners.listen(Listener.of(SERVER, ECHO));
-        try (RawNbssClient client = RawNbssClient.connect(start())) {
+        try (RawNbssClient client = connect(start())) {
             assertThat(client.requestSession(SERVER, CLIENT)).isEqualTo(0x82);
             client.send(new SessionRequest(SERVER, CLIENT));
             assertThat(client.closedByPeerWithin(Duration.ofSeconds(5))).isTrue();
@@ -203,7 +230,7 @@ class SessionEstablishmentTest {
     @Test
     void aSessionMessageBeforeTheRequestCloses() throws IOException {
         listeners.listen(Listener.of(SERVER, ECHO));
-        try (RawNbssClient client = RawNbssClient.connect(start())) {
+        try (RawNbssClient client = connect(start())) {
             client.sendMessage(new byte[] {1, 2, 3});
             assertThat(client.closedByPeerWithin(Duration.ofSeconds(5))).isTrue();
         }
@@ -211,10 +238,11 @@ class SessionEstablishmentTest {
         assertThat(meters.find("netbios.sessions.established").counter().count()).isZero();
     }
 
-    @Test
-    void aMessageOverTheMaximumSizeClosesAndIsCounted() throws IOException {
+    @ParameterizedTest
+    @MethodSource("nioAndEngine")
+    void aMessageOverTheMaximumSizeClosesAndIsCounted(String transport) throws IOException {
         listeners.listen(Listener.of(SERVER, ECHO));
-        try (RawNbssClient client = RawNbssClient.connect(start("nio", b -> b.maxMessageSize(1000)))) {
+        try (RawNbssClient client = connect(start(transport, b -> b.maxMessageSize(1000)))) {
             assertThat(client.requestSession(SERVER, CLIENT)).isEqualTo(0x82);
             client.sendMessage(new byte[1000]);
             assertThat(client.read().body()).hasSize(1000);
@@ -224,10 +252,11 @@ class SessionEstablishmentTest {
         assertThat(count(meters, "netbios.protocol.errors", "reason", "message_too_large")).isEqualTo(1);
     }
 
-    @Test
-    void theServerSendsKeepAlivesWhenQuietAndDiscardsTheClients() throws IOException {
+    @ParameterizedTest
+    @MethodSource("nioAndEngine")
+    void theServerSendsKeepAlivesWhenQuietAndDiscardsTheClients(String transport) throws IOException {
         listeners.listen(Listener.of(SERVER, ECHO));
-        try (RawNbssClient client = RawNbssClient.connect(start("nio", b -> b.keepAliveInterval(Duration.ofMillis(200))))) {
+        try (RawNbssClient client = connect(start(transport, b -> b.keepAliveInterval(Duration.ofMillis(200))))) {
             assertThat(client.requestSession(SERVER, CLIENT)).isEqualTo(0x82);
             assertThat(client.read().type()).isEqualTo(0x85);
             client.sendRaw(new byte[] {(byte) 0x85, 0, 0, 0});
@@ -241,7 +270,7 @@ class SessionEstablishmentTest {
     @Test
     void anIdleSessionIsClosedAfterTheIdleTimeout() throws IOException {
         listeners.listen(Listener.of(SERVER, ECHO));
-        try (RawNbssClient client = RawNbssClient.connect(start("nio", b -> b.idleTimeout(Duration.ofMillis(300))))) {
+        try (RawNbssClient client = connect(start("nio", b -> b.idleTimeout(Duration.ofMillis(300))))) {
             assertThat(client.requestSession(SERVER, CLIENT)).isEqualTo(0x82);
             assertThat(client.closedByPeerWithin(Duration.ofSeconds(5))).isTrue();
         }
@@ -271,7 +300,7 @@ class SessionEstablishmentTest {
 
     private void assertRefused(InetSocketAddress address, NetbiosName called, NetbiosName calling, int code) throws IOException {
         double before = count(meters, "netbios.session.negative.responses", "code", String.format("0x%02x", code));
-        try (RawNbssClient client = RawNbssClient.connect(address)) {
+        try (RawNbssClient client = connect(address)) {
             client.send(new SessionRequest(called, calling));
             Frame frame = client.read();
             assertThat(frame.type()).as("NEGATIVE SESSION RESPONSE").isEqualTo(0x83);

@@ -29,6 +29,7 @@ import org.nbstack.netbios.server.NetbiosServer;
 import org.nbstack.netbios.testing.GcPauses;
 import org.nbstack.netbios.testing.HiccupProbe;
 import org.nbstack.netbios.testing.RawNbssClient;
+import org.nbstack.netbios.testing.TestNetwork;
 import org.nbstack.netbios.testing.TestServers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,21 +38,36 @@ import org.slf4j.LoggerFactory;
  * Seed 004 / Q186873: one failed NetBIOS session consumed every send buffer and blocked NetBIOS for every
  * client. Here 200 healthy sessions echo at a fixed rate while the server also pushes a message to every
  * session of the name every 50 ms (server-initiated sends); then 20 clients stop reading (they keep sending
- * requests whose echoes pile up) and 20 clients "vanish".
+ * requests whose echoes pile up) and 20 clients "vanish" (on the engine: 40, 4 and 4, see {@link #ENGINE_LOAD}).
  *
  * <p>What "vanish" means on loopback: the kernel always ACKs on 127.0.0.1, so a peer that never ACKs cannot be
  * made without a network namespace. A vanished client here is a frozen socket: it neither reads, writes nor
  * closes, and its receive buffer is small, so its window closes (zero window) after a few KiB exactly as a
  * dead host's data would pile up unacknowledged. Both kinds must be found by the write-stall timeout (2 s
  * here) and aborted, without the healthy sessions noticing.
+ *
+ * <p>On the {@code engine} transport the clients run on an engine of their own, on a {@code sim} link with seeded
+ * delay, jitter, reordering and duplication between the two engines; a vanished client is the same frozen
+ * channel (never read, so the engine's receive window closes), and the criteria are the same.
  */
 class Q186873SessionIsolationTest {
 
     private static final Logger log = LoggerFactory.getLogger(Q186873SessionIsolationTest.class);
     private static final NetbiosName SERVER = NetbiosName.server("FILESERVER");
-    private static final int HEALTHY = 200;
-    private static final int STOP_READING = 20;
-    private static final int FROZEN = 20;
+    /** How many clients of each kind. */
+    private record Load(int healthy, int stopReading, int frozen) {
+        int failing() {
+            return stopReading + frozen;
+        }
+    }
+
+    private static final Load KERNEL_LOAD = new Load(200, 20, 20);
+    /**
+     * On the engine both TCPs (the server's and all clients') run in this JVM on the same two cores, every buffer
+     * touch recorded by the PARANOID leak detector; a fifth of the kernel load keeps the machine, not the sessions,
+     * from being what is measured.
+     */
+    private static final Load ENGINE_LOAD = new Load(40, 4, 4);
     private static final Duration ECHO_PERIOD = Duration.ofMillis(100);   // 10 echoes/s per healthy session
     private static final Duration BROADCAST_PERIOD = Duration.ofMillis(50);
     private static final int BROADCAST_SIZE = 1024;
@@ -64,8 +80,11 @@ class Q186873SessionIsolationTest {
     /** Bound on tear-down: buffers fill within ~1.5 s at these rates, then the stall timeout, a 0.5 s tick, slack. */
     private static final Duration TEARDOWN_BOUND = Duration.ofSeconds(8);
 
+    /** Faults on every packet in both directions, seeded so that a failure replays. */
+    private static final String SIM_LINK = "sim://?delay=1ms&jitter=200us&reorder=0.01&reorderDelay=1ms&dup=0.01&seed=186873";
+
     static java.util.stream.Stream<String> transports() {
-        return TestServers.kernelTransports();
+        return java.util.stream.Stream.concat(TestServers.kernelTransports(), java.util.stream.Stream.of("engine"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -74,7 +93,9 @@ class Q186873SessionIsolationTest {
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         ListenerRegistry listeners = new ListenerRegistry();
         listeners.listen(Listener.of(SERVER, session -> session.inbound()));
-        NetbiosServer server = TestServers.start(transport, listeners, meters, b -> b
+        TestNetwork network = TestNetwork.of(transport, SIM_LINK);
+        Load load = "engine".equals(transport) ? ENGINE_LOAD : KERNEL_LOAD;
+        NetbiosServer server = network.start(listeners, meters, b -> b
                 .writeStallTimeout(WRITE_STALL)
                 .keepAliveInterval(Duration.ZERO)
                 // 32 queued messages per session: a stalled session's queue fills before its stall is declared
@@ -87,8 +108,8 @@ class Q186873SessionIsolationTest {
         HiccupProbe hiccups = new HiccupProbe(3, TimeUnit.MILLISECONDS);
         try {
             InetSocketAddress address = server.localAddress();
-            for (int i = 0; i < HEALTHY; i++) {
-                RawNbssClient client = RawNbssClient.connect(address);
+            for (int i = 0; i < load.healthy(); i++) {
+                RawNbssClient client = network.connect(address);
                 assertThat(client.requestSession(SERVER, NetbiosName.of("HEALTHY" + i, 0))).isEqualTo(0x82);
                 threads.submit(() -> healthy.run(client, running));
             }
@@ -97,7 +118,7 @@ class Q186873SessionIsolationTest {
 
             // Rehearsal: the same failure once before measuring, so JIT compilation and class loading of the
             // failure paths (connects, drops, stalls, aborts) are not counted against the failure phases.
-            List<RawNbssClient> failing = new ArrayList<>(startFailingClients(address, STOP_READING, FROZEN, "R", threads, running));
+            List<RawNbssClient> failing = new ArrayList<>(startFailingClients(network, address, load, "R", threads));
             assertThat(awaitFailingGone(server, System.nanoTime()).tornDownAfterNanos).as("rehearsal torn down").isPositive();
             Thread.sleep(WARM_UP.toMillis());
 
@@ -114,7 +135,7 @@ class Q186873SessionIsolationTest {
                 baselineSamples.addAll(phaseA);
                 baselineChunks.add(phaseA.subList(0, phaseA.size() / 2));
                 baselineChunks.add(phaseA.subList(phaseA.size() / 2, phaseA.size()));
-                failing.addAll(startFailingClients(address, STOP_READING, FROZEN, "B" + round, threads, running));
+                failing.addAll(startFailingClients(network, address, load, "B" + round, threads));
                 windows.add(awaitFailingGone(server, System.nanoTime()));
                 Thread.sleep(500); // healthy traffic right after the tear-down belongs to the failure too
                 failureSamples.addAll(healthy.recordInto(new ConcurrentLinkedQueue<>()));
@@ -138,7 +159,7 @@ class Q186873SessionIsolationTest {
             log.info("{}: healthy echo p50/p99 without failing clients {}/{} us ({} samples), with {}/{} us ({} samples); "
                     + "allowed {} us (noise {} us); failure windows {}; slowest server send {} us; {} GC pauses and {} JVM hiccups, {} + {} samples "
                     + "overlapping one left out",
-                    transport, percentile(baseline, 0.5) / 1000, baselineP99 / 1000, baseline.size(),
+                    network, percentile(baseline, 0.5) / 1000, baselineP99 / 1000, baseline.size(),
                     percentile(duringFailure, 0.5) / 1000, failureP99 / 1000, duringFailure.size(), allowed / 1000, noise / 1000, windows,
                     broadcaster.slowestNanos.get() / 1000, gcPauses.count(), hiccups.count(), baselineSamples.size() - baseline.size(),
                     failureSamples.size() - duringFailure.size());
@@ -152,8 +173,8 @@ class Q186873SessionIsolationTest {
             double leftOutFailure = 1 - (double) duringFailure.size() / failureSamples.size();
             assertThat(leftOutFailure).as("share of samples left out during the failures, against the baseline's")
                     .isLessThanOrEqualTo(leftOutBaseline + 0.10);
-            assertThat(baseline.size()).as("baseline samples kept").isGreaterThan(HEALTHY * 30);
-            assertThat(duringFailure.size()).as("samples kept during the failures").isGreaterThan(HEALTHY * 30);
+            assertThat(baseline.size()).as("baseline samples kept").isGreaterThan(load.healthy() * 30);
+            assertThat(duringFailure.size()).as("samples kept during the failures").isGreaterThan(load.healthy() * 30);
             // p99 within 1.2x of the phases without failing clients, plus 5 ms of absolute slack (on a 2-core machine
             // that also runs the 240 clients, a scheduler hiccup moves a ~3 ms p99 by a few ms), plus how much p99
             // moved between halves of the baseline phases in this very run (other work on the machine), at most
@@ -169,11 +190,11 @@ class Q186873SessionIsolationTest {
                 assertThat(Duration.ofNanos(window.slowestStatusNanos)).as("slowest status query").isLessThan(Duration.ofSeconds(1));
             }
             assertThat(Duration.ofNanos(broadcaster.slowestNanos.get())).as("slowest server-initiated send").isLessThan(Duration.ofSeconds(1));
-            int failed = (ROUNDS + 1) * (STOP_READING + FROZEN);
+            int failed = (ROUNDS + 1) * load.failing();
             assertThat(meters.find("netbios.sessions.stalled").counter().count()).isEqualTo(failed);
             assertThat(meters.find("netbios.sessions.closed").tag("reason", "write_stall").counter().count()).isEqualTo(failed);
             assertThat(meters.find("netbios.messages.dropped").tag("reason", "queue_full").counter().count()).isPositive();
-            assertThat(server.sessions()).hasSize(HEALTHY)
+            assertThat(server.sessions()).hasSize(load.healthy())
                     .allSatisfy(s -> assertThat(s.state()).isEqualTo(SessionState.ESTABLISHED));
             for (RawNbssClient client : failing) {
                 client.close();
@@ -184,23 +205,24 @@ class Q186873SessionIsolationTest {
             threads.awaitTermination(10, TimeUnit.SECONDS);
             healthy.closeAll();
             server.close();
+            network.close();
             gcPauses.close();
             hiccups.close();
         }
     }
 
     /** Connects clients that stop reading (and keep sending) and clients that freeze; returns them to be closed at the end. */
-    private static List<RawNbssClient> startFailingClients(InetSocketAddress address, int stopReading, int frozen, String prefix,
-            ExecutorService threads, AtomicBoolean running) throws IOException {
+    private static List<RawNbssClient> startFailingClients(TestNetwork network, InetSocketAddress address, Load load, String prefix,
+            ExecutorService threads) throws IOException {
         List<RawNbssClient> failing = new ArrayList<>();
-        for (int i = 0; i < stopReading; i++) {
-            RawNbssClient client = RawNbssClient.connect(address, 4096);
+        for (int i = 0; i < load.stopReading(); i++) {
+            RawNbssClient client = network.connectWithWindow(address, 4096);
             assertThat(client.requestSession(SERVER, NetbiosName.of(prefix + "STOPREAD" + i, 0))).isEqualTo(0x82);
             failing.add(client);
             threads.submit(() -> sendWithoutReading(client));
         }
-        for (int i = 0; i < frozen; i++) {
-            RawNbssClient client = RawNbssClient.connect(address, 4096);
+        for (int i = 0; i < load.frozen(); i++) {
+            RawNbssClient client = network.connectWithWindow(address, 4096);
             assertThat(client.requestSession(SERVER, NetbiosName.of(prefix + "FROZEN" + i, 0))).isEqualTo(0x82);
             failing.add(client); // from now on: never read, never write, never close
         }

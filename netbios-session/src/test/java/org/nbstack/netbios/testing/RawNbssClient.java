@@ -7,7 +7,6 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
@@ -18,8 +17,8 @@ import org.nbstack.netbios.codec.SessionRequest;
 import org.nbstack.netbios.name.NetbiosName;
 
 /**
- * A blocking socket that speaks raw RFC 1002 framing, independent of the production client, so tests see
- * exactly what the server puts on the wire.
+ * A blocking client that speaks raw RFC 1002 framing over a kernel socket or a transport's channel,
+ * independent of the production client, so tests see exactly what the server puts on the wire.
  */
 public final class RawNbssClient implements AutoCloseable {
 
@@ -27,30 +26,32 @@ public final class RawNbssClient implements AutoCloseable {
     public record Frame(int type, byte[] body) {
     }
 
-    private final Socket socket;
+    private final ClientConnection connection;
     private final DataInputStream in;
     private final OutputStream out;
 
-    private RawNbssClient(Socket socket) throws IOException {
-        this.socket = socket;
-        this.in = new DataInputStream(socket.getInputStream());
-        this.out = socket.getOutputStream();
+    private RawNbssClient(ClientConnection connection) {
+        this.connection = connection;
+        this.in = new DataInputStream(connection.in());
+        this.out = connection.out();
     }
 
     public static RawNbssClient connect(InetSocketAddress server) throws IOException {
         return connect(server, 0);
     }
 
-    /** @param receiveBuffer SO_RCVBUF before connecting (small values make a non-reading client stall the sender fast); 0 = default */
+    /**
+     * A kernel socket to {@code server}.
+     *
+     * @param receiveBuffer SO_RCVBUF before connecting (small values make a non-reading client stall the sender fast); 0 = default
+     */
     public static RawNbssClient connect(InetSocketAddress server, int receiveBuffer) throws IOException {
-        Socket socket = new Socket();
-        if (receiveBuffer > 0) {
-            socket.setReceiveBufferSize(receiveBuffer);
-        }
-        socket.setTcpNoDelay(true);
-        socket.setSoTimeout(5000);
-        socket.connect(server, 5000);
-        return new RawNbssClient(socket);
+        return over(SocketConnection.connect(server, receiveBuffer));
+    }
+
+    /** Raw framing over any byte stream, such as an engine channel ({@link TestNetwork}). */
+    public static RawNbssClient over(ClientConnection connection) {
+        return new RawNbssClient(connection);
     }
 
     /** Connects and sends a SESSION REQUEST; returns the answer's type. */
@@ -113,7 +114,7 @@ public final class RawNbssClient implements AutoCloseable {
         long deadline = System.nanoTime() + within.toNanos();
         byte[] sink = new byte[8192];
         while (System.nanoTime() < deadline) {
-            socket.setSoTimeout((int) Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+            connection.readTimeout(Duration.ofNanos(deadline - System.nanoTime()));
             try {
                 if (in.read(sink) < 0) {
                     return true;
@@ -127,12 +128,8 @@ public final class RawNbssClient implements AutoCloseable {
         return false;
     }
 
-    public Socket socket() {
-        return socket;
-    }
-
     @Override
     public void close() throws IOException {
-        socket.close();
+        connection.close();
     }
 }

@@ -9,6 +9,7 @@ import org.nbstack.server.admin.NetstatView;
 import org.nbstack.server.testing.TestServers;
 import org.nbstack.spi.Availability;
 import org.nbstack.spi.Transports;
+import org.nbstack.spi.link.PacketLinks;
 
 /**
  * The server on the userspace engine: netstat through the admin source, the engine meters, and a graceful stop
@@ -21,6 +22,11 @@ class EngineTransportIntrospectionTest {
         assumeTrue(engine != null && engine.isAvailable(), "the 'engine' transport is "
                 + (engine == null ? "not in this build yet" : "unavailable here: " + engine.reason())
                 + "; wire EngineTransportIntrospection when it lands");
+    }
+
+    static void assumeUdpLink() {
+        assumeTrue(PacketLinks.providers().containsKey("udp"), "the 'udp' PacketLink is not in this build yet (links here: "
+                + PacketLinks.providers().keySet() + "); this test runs once tcp-engine registers it");
     }
 
     @Test
@@ -39,10 +45,49 @@ class EngineTransportIntrospectionTest {
         }
     }
 
+    /** What an operator sees: the admin endpoint's /netstat (JSON and text) and {@code nbstack netstat} list an engine session. */
+    @Test
+    void adminNetstatAndTheCliListAnEstablishedEngineSession() throws Exception {
+        assumeEngine();
+        String link = "mem://nbstack-admin-netstat-test";
+        var config = TestServers.config("listeners.engine.enabled=true", "listeners.engine.required=true", "listeners.engine.link=" + link);
+        var clientTransport = Transports.named("engine", org.nbstack.spi.TransportOptions.of(java.util.Map.of(
+                "addresses", "10.139.0.2", "link", link)));
+        try (var server = TestServers.start(config);
+                var client = org.nbstack.netbios.client.NetbiosClient.create(clientTransport,
+                        org.nbstack.netbios.client.NetbiosClientSettings.DEFAULT, new io.micrometer.core.instrument.simple.SimpleMeterRegistry())) {
+            var session = client.connect(new java.net.InetSocketAddress("10.139.0.1", 139),
+                    org.nbstack.netbios.name.NetbiosName.server("ECHO"), org.nbstack.netbios.name.NetbiosName.of("TESTER", 0))
+                    .block(Duration.ofSeconds(10));
+            String base = "http://" + server.adminAddress();
+
+            var json = com.typesafe.config.ConfigFactory.parseString(org.nbstack.server.testing.Http.get(base + "/netstat").body());
+            assertThat(json.getBoolean("engine_running")).isTrue();
+            assertThat(json.getString("message")).isEqualTo("engine 10.139.0.1 over " + link);
+            assertThat(json.getConfigList("connections")).anySatisfy(row -> {
+                assertThat(row.getString("local")).isEqualTo("10.139.0.1:139");
+                assertThat(row.getString("remote")).startsWith("10.139.0.2:");
+                assertThat(row.getString("state")).isEqualTo("ESTABLISHED");
+                assertThat(row.getString("proto")).isEqualTo("tcp");
+            });
+            assertThat(org.nbstack.server.testing.Http.get(base + "/netstat?format=text").body())
+                    .startsWith("Proto").containsPattern("10\\.139\\.0\\.1:139 +10\\.139\\.0\\.2:\\d+ +ESTABLISHED");
+
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            int status = org.nbstack.server.cli.Main.run(new String[] {"netstat", "--admin", server.adminAddress()},
+                    new java.io.PrintStream(out, true), System.err, java.util.Map.of());
+            assertThat(status).as(out.toString()).isZero();
+            assertThat(out.toString()).containsPattern("10\\.139\\.0\\.1:139 +0\\.0\\.0\\.0:\\* +LISTEN")
+                    .containsPattern("10\\.139\\.0\\.1:139 +10\\.139\\.0\\.2:\\d+ +ESTABLISHED");
+            session.close();
+        }
+    }
+
     /** The README's engine mode: the server's engine and ping's engine exchange packets as UDP datagrams on loopback. */
     @Test
     void pingReachesTheEngineListenerOverTheUdpLink() throws Exception {
         assumeEngine();
+        assumeUdpLink();
         int serverUdp = freeUdpPort();
         int clientUdp = freeUdpPort();
         var config = TestServers.config("listeners.engine.enabled=true", "listeners.engine.required=true",
