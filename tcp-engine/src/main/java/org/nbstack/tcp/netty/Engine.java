@@ -145,11 +145,6 @@ public final class Engine implements AutoCloseable {
         return n;
     }
 
-    /** Every shard's stack, for meter binders (StackMetrics) that read only their thread-safe counters. */
-    public List<TcpStack> stacks() {
-        return Arrays.stream(shardList).map(s -> s.stack).toList();
-    }
-
     /**
      * A one-line summary of every shard's TCP counters (retransmissions, timeouts, out-of-order), for logs
      * and diagnostics; read racily from the shards' threads.

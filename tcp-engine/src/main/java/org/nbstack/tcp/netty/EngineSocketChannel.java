@@ -642,6 +642,9 @@ public final class EngineSocketChannel extends AbstractChannel implements Socket
                 handle.incMessagesRead(1);
                 readRequested = false;
                 consumed += n;
+                // The bytes are the application's now, as after recv(2): a close from inside this read must
+                // not count them as unread data and turn into a reset (RFC 1122 4.2.2.13 applies to data not read).
+                connection.consumed(n);
                 pipeline.fireChannelRead(buf);
             } while (handle.continueReading() && isOpen());
             if (received.isEmpty() && eof) {
@@ -650,8 +653,7 @@ public final class EngineSocketChannel extends AbstractChannel implements Socket
         } finally {
             handle.readComplete();
             if (consumed > 0 && connection.state() != TcpState.CLOSED) {
-                connection.consumed(consumed); // only now may the window open again
-                shard.armTimer();
+                shard.armTimer(); // the window may have opened
             }
         }
         pipeline.fireChannelReadComplete();
