@@ -9,6 +9,9 @@ import org.nbstack.netbios.server.NetbiosServer;
 import org.nbstack.netbios.server.NetbiosServerSettings;
 import org.nbstack.server.engine.EngineIntrospection;
 import org.nbstack.server.engine.EngineStackMapping;
+import org.nbstack.tcp.netty.EngineConfig;
+import org.nbstack.tcp.netty.EngineTransport;
+import org.nbstack.tcp.stack.StackConfig;
 import org.nbstack.server.metrics.ServerMeters;
 import org.nbstack.spi.Transport;
 import org.nbstack.tcp.stack.StackMetrics;
@@ -41,17 +44,22 @@ final class ListenerStarter {
     RunningListener start(ListenerConfig listener) {
         String key = "nbstack.listeners." + listener.name();
         NetbiosServerSettings settings;
+        StackConfig engineStack = null;
         try {
             settings = NetbiosMapping.serverSettings(config.netbios(), listener);
             if (ENGINE.equals(listener.transport())) {
-                EngineStackMapping.stackConfig(config.engine(), listener.addresses()); // the engine's own checks, before listening
+                engineStack = EngineStackMapping.stackConfig(config.engine(), listener.addresses()); // the engine's own checks, before listening
             }
         } catch (IllegalArgumentException e) {
             throw new StartupException(key + ": " + e.getMessage());
         }
         Transport transport;
         try {
-            transport = Transports.named(listener.transport(), TransportOptions.of(listener.allTransportOptions()));
+            TransportOptions transportOptions = TransportOptions.of(listener.allTransportOptions());
+            // The engine gets nbstack.engine.* (TCP and stack settings) directly; the other transports by name.
+            transport = engineStack != null
+                    ? new EngineTransport(EngineConfig.from(transportOptions).withStack(engineStack))
+                    : Transports.named(listener.transport(), transportOptions);
         } catch (TransportUnavailableException | IllegalArgumentException e) {
             return skipOrFail(listener, "transport '" + listener.transport() + "' unavailable: " + e.getMessage());
         }
