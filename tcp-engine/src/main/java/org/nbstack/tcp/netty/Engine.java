@@ -114,15 +114,6 @@ public final class Engine implements AutoCloseable {
         return Ipv4.of(config.addresses().get(0));
     }
 
-    /** One TCP counter summed over the shards; read racily, as metrics may. */
-    public long tcpCounter(java.util.function.ToLongFunction<org.nbstack.tcp.core.TcpCounters> counter) {
-        long n = 0;
-        for (Shard s : shardList) {
-            n += counter.applyAsLong(s.stack.tcpCounters());
-        }
-        return n;
-    }
-
     /** How many shards (event loops running engine channels) the engine has. */
     public int shardCount() {
         return shardList.length;

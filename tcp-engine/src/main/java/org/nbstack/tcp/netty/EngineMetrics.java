@@ -7,11 +7,11 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.util.function.ToLongFunction;
 import org.nbstack.spi.link.LinkCounters;
-import org.nbstack.tcp.core.TcpCounters;
+import org.nbstack.tcp.stack.StackMetrics;
 
 /**
- * Micrometer meters of one engine: its link's traffic and drops, the shards' inbound-queue drops and the
- * TCP counters summed over shards. Every meter reads the engine's counters when scraped; nothing is
+ * Micrometer meters of one engine: its link's traffic and drops, the shards' inbound-queue drops, and the
+ * TCP meters of {@link StackMetrics} over its shards. Every meter reads the engine's counters when scraped; nothing is
  * added to the packet path.
  */
 public final class EngineMetrics implements MeterBinder {
@@ -34,15 +34,8 @@ public final class EngineMetrics implements MeterBinder {
         FunctionCounter.builder("nbstack.engine.link.drops", engine, Engine::inboundDrops).tags(tags)
                 .tag("where", "shard-queue").description("packets dropped because a shard's inbound queue was full")
                 .register(registry);
-        tcp(registry, "segments", "sent", c -> c.segmentsSent);
-        tcp(registry, "segments", "received", c -> c.segmentsReceived);
-        tcp(registry, "segments", "retransmitted", c -> c.retransmittedSegments);
-        tcp(registry, "retransmission.timeouts", null, c -> c.retransmitTimeouts);
-        tcp(registry, "fast.retransmits", null, c -> c.fastRetransmits);
-        tcp(registry, "resets", "sent", c -> c.resetsSent);
-        tcp(registry, "resets", "received", c -> c.resetsReceived);
-        tcp(registry, "connection.timeouts", null, c -> c.connectionTimeouts);
-        tcp(registry, "out.of.order.segments", null, c -> c.outOfOrderSegments);
+        // The TCP counters, summed over the shards, are StackMetrics' (tcp.*): one set of names everywhere.
+        new StackMetrics(engine::stacks).bindTo(registry);
         Gauge.builder("nbstack.engine.shards", engine, Engine::shardCount).tags(tags)
                 .description("event loops running engine channels").register(registry);
     }
@@ -51,14 +44,5 @@ public final class EngineMetrics implements MeterBinder {
             ToLongFunction<LinkCounters> counter) {
         FunctionCounter.builder(name, engine, e -> e.link() == null ? 0 : counter.applyAsLong(e.link().counters()))
                 .tags(tags).tag(tagKey, tagValue).register(registry);
-    }
-
-    private void tcp(MeterRegistry registry, String name, String direction, ToLongFunction<TcpCounters> counter) {
-        FunctionCounter.Builder<Engine> b = FunctionCounter.builder("nbstack.engine.tcp." + name, engine,
-                e -> e.tcpCounter(counter)).tags(tags);
-        if (direction != null) {
-            b.tag("direction", direction);
-        }
-        b.register(registry);
     }
 }

@@ -44,7 +44,7 @@ class EngineMetricsTest {
                     .isGreaterThanOrEqualTo(2); // SYN, ACK, data
             assertThat(registry.get("nbstack.engine.link.bytes").tag("direction", "in").functionCounter().count())
                     .isGreaterThan(100);
-            assertThat(registry.get("nbstack.engine.tcp.segments").tag("direction", "sent").functionCounter()
+            assertThat(registry.get("tcp.segments").tag("direction", "out").functionCounter()
                     .count()).isGreaterThanOrEqualTo(2);
             assertThat(registry.get("nbstack.engine.shards").gauge().value()).isEqualTo(1);
             client.close().sync();
