@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -42,6 +43,11 @@ public final class NetbiosMetrics {
     private final Map<String, Counter> protocolErrors = new ConcurrentHashMap<>();
     private final Map<String, Counter> rejections = new ConcurrentHashMap<>();
 
+    /** Drop reasons that exist from the start (at zero), so a dashboard shows 0 rather than "no data". */
+    static final List<String> DROP_REASONS = List.of("queue_full", "too_large", "session_closed", "no_subscriber");
+    /** Rejection reasons that exist from the start (at zero). */
+    static final List<String> REJECTION_REASONS = List.of("pending_full");
+
     /**
      * @param side {@code "server"} or {@code "client"}, a tag on every meter so both can share one registry
      */
@@ -61,6 +67,8 @@ public final class NetbiosMetrics {
                 "Connections reset because no SESSION REQUEST arrived within the session request timeout", null);
         setupTime = Timer.builder("netbios.session.setup").description("Time from connection to the session being established")
                 .tag("side", side).register(registry);
+        DROP_REASONS.forEach(this::dropCounter);
+        REJECTION_REASONS.forEach(this::rejectionCounter);
     }
 
     /** Meters that go nowhere, for a client nobody measures. */
@@ -130,7 +138,7 @@ public final class NetbiosMetrics {
 
     /** @param reason e.g. {@code queue_full}, {@code too_large}, {@code session_closed}, {@code no_subscriber} */
     public void drop(String reason) {
-        cached(drops, reason, "netbios.messages.dropped", "Messages dropped, by reason").increment();
+        dropCounter(reason).increment();
     }
 
     public void stallDetected() {
@@ -148,11 +156,19 @@ public final class NetbiosMetrics {
 
     /** @param reason why a new connection was closed on arrival, e.g. {@code pending_full} */
     public void connectionRejected(String reason) {
-        cached(rejections, reason, "netbios.connections.rejected", "Connections closed on arrival, by reason").increment();
+        rejectionCounter(reason).increment();
     }
 
     public void protocolError(String reason) {
         cached(protocolErrors, reason, "netbios.protocol.errors", "Connections closed for breaking the protocol, by reason").increment();
+    }
+
+    private Counter dropCounter(String reason) {
+        return cached(drops, reason, "netbios.messages.dropped", "Messages dropped, by reason");
+    }
+
+    private Counter rejectionCounter(String reason) {
+        return cached(rejections, reason, "netbios.connections.rejected", "Connections closed on arrival, by reason");
     }
 
     private Counter cached(Map<String, Counter> cache, String reason, String name, String description) {

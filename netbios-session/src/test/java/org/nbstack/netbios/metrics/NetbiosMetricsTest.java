@@ -51,6 +51,23 @@ class NetbiosMetricsTest {
     }
 
     @Test
+    void dropAndRejectionCountersExistAtZeroBeforeTheFirstEvent() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        NetbiosMetrics metrics = new NetbiosMetrics(registry, "server");
+
+        for (String reason : List.of("queue_full", "too_large", "session_closed", "no_subscriber")) {
+            assertThat(registry.find("netbios.messages.dropped").tag("reason", reason).counter())
+                    .as("drop reason " + reason).isNotNull().extracting(c -> c.count()).isEqualTo(0.0);
+        }
+        assertThat(registry.find("netbios.connections.rejected").tag("reason", "pending_full").counter().count()).isZero();
+
+        metrics.drop("queue_full");
+        assertThat(registry.find("netbios.messages.dropped").tag("reason", "queue_full").counters())
+                .as("the pre-registered counter is the one that counts").hasSize(1)
+                .allSatisfy(c -> assertThat(c.count()).isEqualTo(1.0));
+    }
+
+    @Test
     void gaugesKeepReadingAfterGarbageCollection() {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         NetbiosMetrics metrics = new NetbiosMetrics(registry, "server");

@@ -7,6 +7,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import java.io.File;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -92,8 +93,8 @@ class PrometheusDashboardTest {
         }
     }
 
-    /** Counters born at their first event (closes, refusals) exist once that event happened. */
-    private static void makeEveryEventMeterExist(NetbiosClient client, String address) {
+    /** Counters born at their first event (closes, refusals, protocol errors) exist once that event happened. */
+    private static void makeEveryEventMeterExist(NetbiosClient client, String address) throws Exception {
         var session = Clients.connect(client, address, "ECHO");
         session.close();
         session.onClose().block(Duration.ofSeconds(5));
@@ -101,6 +102,17 @@ class PrometheusDashboardTest {
             Clients.connect(client, address, "NOBODY");
         } catch (NegativeSessionResponseException expected) {
             // 0x82: counted by the server
+        }
+        sendMessageBeforeSessionRequest(address);
+    }
+
+    /** A SESSION MESSAGE (type 0x00, one byte) before any SESSION REQUEST: a protocol error the server counts. */
+    private static void sendMessageBeforeSessionRequest(String address) throws Exception {
+        int colon = address.lastIndexOf(':');
+        try (Socket socket = new Socket(address.substring(0, colon), Integer.parseInt(address.substring(colon + 1)))) {
+            socket.setSoTimeout(5_000);
+            socket.getOutputStream().write(new byte[] {0x00, 0x00, 0x00, 0x01, 0x41});
+            assertThat(socket.getInputStream().read()).as("the server closes the connection").isEqualTo(-1);
         }
     }
 
