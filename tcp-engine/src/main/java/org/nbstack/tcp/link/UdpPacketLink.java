@@ -1,25 +1,25 @@
 package org.nbstack.tcp.link;
 
-import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.IoEventLoop;
+import io.netty.channel.IoHandle;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.epoll.EpollIoHandle;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.nio.NioIoHandle;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.channel.unix.Socket;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
@@ -107,41 +107,67 @@ public final class UdpPacketLink implements AutoCloseable {
      * {@code inbound} receives each accepted packet on that loop and owns it.
      */
     public static UdpPacketLink bind(EventLoopGroup group, Config config, ByteBufAllocator alloc,
-            Consumer<ByteBuf> inbound) throws InterruptedException {
-        boolean epoll = nativeAvailable();
-        UdpLinkCounters counters = new UdpLinkCounters(new LinkCounters());
-        Map<Integer, InetSocketAddress> peers = new ConcurrentHashMap<>(config.peers());
-        Set<InetSocketAddress> senders = ConcurrentHashMap.newKeySet();
-        senders.addAll(config.peers().values());
-        Bootstrap b = new Bootstrap().group(group)
-                .channelFactory(epoll ? EpollDatagramChannel::new : NioDatagramChannel::new)
-                .option(ChannelOption.ALLOCATOR, alloc)
-                .option(ChannelOption.SO_RCVBUF, SOCKET_BUFFER)
-                .option(ChannelOption.SO_SNDBUF, SOCKET_BUFFER)
-                .handler(new InboundHandler(inbound, counters, senders));
-        if (epoll) {
-            // recvmmsg: one read fills a buffer of readBatch datagram-sized slices.
-            b.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, config.mtu());
-            b.option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(config.mtu() * config.readBatch()));
-        } else {
-            b.option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(config.mtu()));
-        }
-        Channel ch = b.bind(config.bind()).sync().channel();
-        log.debug("udp link bound to {} ({}), peers {}", ch.localAddress(), epoll ? "epoll" : "nio", config.peers());
-        return new UdpPacketLink(config, ch.eventLoop(), ch, counters, peers, senders);
+            Consumer<ByteBuf> inbound) throws IOException {
+        return start(group.next(), config, alloc, new UdpLinkCounters(new LinkCounters()), inbound);
     }
 
     /**
-     * Opens the link on {@code loop}, which must take NIO channels, without blocking: the socket is bound
-     * at once (so bind errors surface here and the local address is known), and its registration with
-     * the loop is queued ahead of any {@link #send}. Safe to call on {@code loop} itself.
+     * Opens the link on {@code loop} without blocking: the socket is bound at once (so bind errors surface
+     * here and the local address is known), and its registration with the loop is queued ahead of any
+     * {@link #send}. Safe to call on {@code loop} itself. On an epoll loop the link is Netty's native
+     * datagram channel (recvmmsg/sendmmsg), on a NIO loop a NIO one; other loops are refused.
      */
     public static UdpPacketLink start(EventLoop loop, Config config, ByteBufAllocator alloc,
             UdpLinkCounters counters, Consumer<ByteBuf> inbound) throws IOException {
-        if (!(loop instanceof IoEventLoop io) || !io.isCompatible(NioIoHandle.class)) {
-            throw new IllegalArgumentException("udp link needs an event loop that takes NIO channels (e.g. the"
-                    + " engine transport's own groups); " + loop + " does not");
+        boolean epoll = takes(loop, EpollIoHandle.class);
+        if (!epoll && !takes(loop, NioIoHandle.class)) {
+            throw new IllegalArgumentException("udp link needs an epoll or NIO event loop (e.g. the engine"
+                    + " transport's own groups); " + loop + " is neither");
         }
+        Map<Integer, InetSocketAddress> peers = new ConcurrentHashMap<>(config.peers());
+        Set<InetSocketAddress> senders = ConcurrentHashMap.newKeySet();
+        senders.addAll(config.peers().values());
+        Channel ch = epoll ? epollChannel(config) : nioChannel(config);
+        ch.config().setAllocator(alloc);
+        ch.pipeline().addLast(new InboundHandler(inbound, counters, senders));
+        loop.register(ch).addListener(f -> {
+            if (!f.isSuccess()) {
+                log.warn("udp link {}: registration failed", config.bind(), f.cause());
+                ch.unsafe().closeForcibly();
+            }
+        });
+        log.debug("udp link bound to {} ({} on {}, read batch {}), peers {}", ch.localAddress(),
+                epoll ? "epoll" : "nio", loop, epoll ? config.readBatch() : 1, config.peers());
+        return new UdpPacketLink(config, loop, ch, counters, peers, senders);
+    }
+
+    private static boolean takes(EventLoop loop, Class<? extends IoHandle> handle) {
+        return loop instanceof IoEventLoop io && io.isCompatible(handle);
+    }
+
+    /**
+     * Netty's epoll datagram channel on a socket bound here. Reads: recvmmsg of up to readBatch datagrams
+     * into mtu-sized slices of one buffer (Netty hands each on as a retained slice). UDP GRO stays off:
+     * a coalesced read needs a 64 KiB slot per datagram and only helps behind a GSO sender or a NIC (see
+     * the README).
+     */
+    private static Channel epollChannel(Config config) throws IOException {
+        Socket socket = Socket.newSocketDgram();
+        try {
+            socket.setReceiveBufferSize(SOCKET_BUFFER);
+            socket.setSendBufferSize(SOCKET_BUFFER);
+            socket.bind(config.bind());
+        } catch (IOException | RuntimeException e) {
+            socket.close();
+            throw e;
+        }
+        EpollDatagramChannel ch = new EpollDatagramChannel(socket.intValue()); // bound: active from the start
+        ch.config().setMaxDatagramPayloadSize(config.mtu())
+                .setRecvByteBufAllocator(new FixedRecvByteBufAllocator(config.mtu() * config.readBatch()));
+        return ch;
+    }
+
+    private static Channel nioChannel(Config config) throws IOException {
         DatagramChannel socket = DatagramChannel.open(StandardProtocolFamily.INET);
         try {
             socket.setOption(StandardSocketOptions.SO_RCVBUF, SOCKET_BUFFER);
@@ -151,20 +177,9 @@ public final class UdpPacketLink implements AutoCloseable {
             socket.close();
             throw e;
         }
-        Map<Integer, InetSocketAddress> peers = new ConcurrentHashMap<>(config.peers());
-        Set<InetSocketAddress> senders = ConcurrentHashMap.newKeySet();
-        senders.addAll(config.peers().values());
         NioDatagramChannel ch = new NioDatagramChannel(socket);
-        ch.config().setAllocator(alloc).setRecvByteBufAllocator(new FixedRecvByteBufAllocator(config.mtu()));
-        ch.pipeline().addLast(new InboundHandler(inbound, counters, senders));
-        loop.register(ch).addListener(f -> {
-            if (!f.isSuccess()) {
-                log.warn("udp link {}: registration failed", config.bind(), f.cause());
-                ch.unsafe().closeForcibly();
-            }
-        });
-        log.debug("udp link bound to {} (nio on {}), peers {}", socket.getLocalAddress(), loop, config.peers());
-        return new UdpPacketLink(config, loop, ch, counters, peers, senders);
+        ch.config().setRecvByteBufAllocator(new FixedRecvByteBufAllocator(config.mtu()));
+        return ch;
     }
 
     /** Adds or replaces the UDP endpoint serving {@code ipv4} (e.g. once a peer's ephemeral port is known). */

@@ -70,6 +70,9 @@ class UdpLinkEngineTest {
                 echo(client, clientGroup, listener, 4242);
 
                 UdpLink serverLink = (UdpLink) engineOf(server).link();
+                // The engine's own loops are epoll loops where epoll loads; the link's socket is on one of them.
+                assertThat(serverLink.isNative()).isEqualTo(EngineTransport.nativeLoops());
+                assertThat(serverLink.eventLoop().parent()).isSameAs(serverGroup);
                 byte[] junk = {1, 2, 3};
                 byte[] ipv6 = new byte[60];
                 ipv6[0] = 0x60;
