@@ -33,6 +33,7 @@ import org.nbstack.tcp.wire.Ipv4;
  * registered on one. {@link LinkScenarios} measures the bare stacks on the same links (its own drivers).
  */
 public final class TransportLinkScenarios {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(TransportLinkScenarios.class);
     private static final int PORT = 445;
     private static final int TUN_MTU = 65535;
 
@@ -44,6 +45,7 @@ public final class TransportLinkScenarios {
         try (TunTransport t = new TunTransport(TunNetwork.tcpFor(TUN_MTU), new Sink())) {
             String done = KernelPeer.start(t.ns, "connect", TunNetwork.ENGINE, "" + PORT, "0", "source", "" + bytes)
                     .await("done", 600_000);
+            log.info("engine transport over tun, kernel -> engine: {}", t.summary());
             return new LinkScenarios.Result(bytes / KernelPeer.number(done, "seconds") / 1e6, "MB/s");
         }
     }
@@ -87,6 +89,8 @@ public final class TransportLinkScenarios {
                 throw new IllegalStateException("received " + sink.received.get() + " of " + bytes);
             }
             requireNative((UdpLink) server.engine().link());
+            log.info("engine transport over udp, MTU {}: sender {}; links {} / {}", mtu, client.engine().tcpSummary(),
+                    client.engine().link(), server.engine().link());
             ch.close().sync();
             listener.close().sync();
             return new LinkScenarios.Result(bytes / seconds / 1e6, "MB/s");
@@ -142,6 +146,10 @@ public final class TransportLinkScenarios {
                 close();
                 throw e;
             }
+        }
+
+        String summary() {
+            return transport.engine().link() + "; engine " + transport.engine().tcpSummary();
         }
 
         @Override
