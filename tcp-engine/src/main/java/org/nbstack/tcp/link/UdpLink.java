@@ -63,9 +63,17 @@ public final class UdpLink implements PacketLink {
         return link.eventLoop();
     }
 
+    /** Whether the link sends runs of equal-size packets as UDP GSO sends and reads with UDP GRO. */
+    public boolean offloads() {
+        return link.offloads();
+    }
+
     /** Datagrams one read takes at most (recvmmsg on epoll; always 1 on NIO). */
     public int readBatch() {
-        return link.isNative() ? link.config().readBatch() : 1;
+        if (!link.isNative()) {
+            return 1;
+        }
+        return link.offloads() ? Math.min(link.config().readBatch(), UdpPacketLink.GRO_BATCH) : link.config().readBatch();
     }
 
     @Override

@@ -13,7 +13,7 @@ import org.nbstack.tcp.wire.Ipv4;
  * (epoll loops only).
  */
 final class UdpLinkUri {
-    static final Set<String> KEYS = Set.of("mtu", "batch", "peer.*");
+    static final Set<String> KEYS = Set.of("mtu", "batch", "gso", "peer.*");
     /** Datagrams one recvmmsg reads by default: 64, or fewer so the read buffer stays within 1 MiB. */
     static final int MAX_BATCH = 1024;
     private static final int BATCH_BUFFER = 1 << 20;
@@ -39,7 +39,11 @@ final class UdpLinkUri {
             }
         });
         int batch = parsed.intParam("batch", Math.max(1, Math.min(64, BATCH_BUFFER / mtu)), 1, MAX_BATCH);
-        return new UdpPacketLink.Config(bind, peers, mtu, batch);
+        String gso = parsed.params.getOrDefault("gso", "true");
+        if (!gso.equals("true") && !gso.equals("false")) {
+            throw new IllegalArgumentException("link URI '" + uri + "': gso=" + gso + " is not true or false");
+        }
+        return new UdpPacketLink.Config(bind, peers, mtu, batch, Boolean.parseBoolean(gso));
     }
 
     private static int peerAddress(URI uri, String key) {

@@ -50,14 +50,23 @@ public final class UdpPacketLink implements AutoCloseable {
     /** The largest UDP payload over IPv4: 65,535 less 20 bytes of IP and 8 of UDP header. */
     public static final int MAX_MTU = 65507;
     private static final int SOCKET_BUFFER = 8 << 20;
+    /** Slots per recvmmsg with GRO on: 64 KiB each, so a read buffer stays within 1 MiB. */
+    static final int GRO_BATCH = 16;
 
     /**
      * @param bind      the local UDP endpoint (port 0: any)
      * @param peers     engine IPv4 address to the UDP endpoint that serves it
      * @param mtu       the largest IP packet the link carries (the engine's MSS must fit: mtu - 40)
      * @param readBatch datagrams per recvmmsg call (epoll only)
+     * @param offload   UDP GSO on send and GRO on receive where the kernel offers them (epoll only)
      */
-    public record Config(InetSocketAddress bind, Map<Integer, InetSocketAddress> peers, int mtu, int readBatch) {
+    public record Config(InetSocketAddress bind, Map<Integer, InetSocketAddress> peers, int mtu, int readBatch,
+            boolean offload) {
+        /** With GSO/GRO where the kernel offers them. */
+        public Config(InetSocketAddress bind, Map<Integer, InetSocketAddress> peers, int mtu, int readBatch) {
+            this(bind, peers, mtu, readBatch, true);
+        }
+
         public Config {
             peers = Map.copyOf(peers);
             if (mtu < 68 || mtu > MAX_MTU) {
@@ -76,6 +85,8 @@ public final class UdpPacketLink implements AutoCloseable {
     private final Map<Integer, InetSocketAddress> peers;
     private final Set<InetSocketAddress> knownSenders;
     private final Runnable flushTask;
+    /** Null unless the link sends with UDP GSO. */
+    private final GsoBatcher gso;
     private boolean flushScheduled;
 
     private UdpPacketLink(Config config, EventLoop loop, Channel channel, UdpLinkCounters counters,
@@ -86,10 +97,23 @@ public final class UdpPacketLink implements AutoCloseable {
         this.counters = counters;
         this.peers = peers;
         this.knownSenders = knownSenders;
+        this.gso = offloads(channel, config) ? new GsoBatcher(channel, channel.alloc(), counters) : null;
+        if (gso != null) {
+            channel.closeFuture().addListener(f -> gso.discard()); // on the loop: a run never flushed is freed
+        }
         this.flushTask = () -> {
             flushScheduled = false;
+            if (gso != null) {
+                gso.emit();
+            }
             channel.flush();
         };
+    }
+
+    /** Whether the link uses UDP GSO/GRO: asked for, on an epoll channel, and offered by the kernel. */
+    private static boolean offloads(Channel channel, Config config) {
+        return config.offload() && channel instanceof EpollDatagramChannel
+                && EpollDatagramChannel.isSegmentedDatagramPacketSupported();
     }
 
     /** Whether Netty's native epoll transport (recvmmsg/sendmmsg) is available here. */
@@ -129,7 +153,7 @@ public final class UdpPacketLink implements AutoCloseable {
         senders.addAll(config.peers().values());
         Channel ch = epoll ? epollChannel(config) : nioChannel(config);
         ch.config().setAllocator(alloc);
-        ch.pipeline().addLast(new InboundHandler(inbound, counters, senders));
+        ch.pipeline().addLast(new InboundHandler(inbound, counters, senders, offloads(ch, config)));
         loop.register(ch).addListener(f -> {
             if (!f.isSuccess()) {
                 log.warn("udp link {}: registration failed", config.bind(), f.cause());
@@ -147,9 +171,10 @@ public final class UdpPacketLink implements AutoCloseable {
 
     /**
      * Netty's epoll datagram channel on a socket bound here. Reads: recvmmsg of up to readBatch datagrams
-     * into mtu-sized slices of one buffer (Netty hands each on as a retained slice). UDP GRO stays off:
-     * a coalesced read needs a 64 KiB slot per datagram and only helps behind a GSO sender or a NIC (see
-     * the README).
+     * into mtu-sized slices of one buffer (Netty hands each on as a retained slice). With UDP GRO (offload,
+     * where the kernel has it) a read may be a coalesced run of datagrams, so every slot holds the largest
+     * UDP payload (a read longer than its slot would be truncated) and a read takes at most
+     * {@link #GRO_BATCH} of them; Netty splits a coalesced read into its datagrams by the segment size.
      */
     private static Channel epollChannel(Config config) throws IOException {
         Socket socket = Socket.newSocketDgram();
@@ -162,8 +187,13 @@ public final class UdpPacketLink implements AutoCloseable {
             throw e;
         }
         EpollDatagramChannel ch = new EpollDatagramChannel(socket.intValue()); // bound: active from the start
-        ch.config().setMaxDatagramPayloadSize(config.mtu())
-                .setRecvByteBufAllocator(new FixedRecvByteBufAllocator(config.mtu() * config.readBatch()));
+        if (offloads(ch, config)) {
+            ch.config().setUdpGro(true).setMaxDatagramPayloadSize(MAX_MTU).setRecvByteBufAllocator(
+                    new FixedRecvByteBufAllocator(MAX_MTU * Math.min(config.readBatch(), GRO_BATCH)));
+        } else {
+            ch.config().setMaxDatagramPayloadSize(config.mtu())
+                    .setRecvByteBufAllocator(new FixedRecvByteBufAllocator(config.mtu() * config.readBatch()));
+        }
         return ch;
     }
 
@@ -202,6 +232,11 @@ public final class UdpPacketLink implements AutoCloseable {
 
     public boolean isNative() {
         return channel instanceof EpollDatagramChannel;
+    }
+
+    /** Whether the link sends with UDP GSO and receives with UDP GRO. */
+    public boolean offloads() {
+        return gso != null;
     }
 
     public UdpLinkCounters counters() {
@@ -243,7 +278,11 @@ public final class UdpPacketLink implements AutoCloseable {
             return;
         }
         counters.sent(packet.readableBytes());
-        channel.write(new DatagramPacket(packet, to), channel.voidPromise());
+        if (gso != null) {
+            gso.add(packet, to);
+        } else {
+            channel.write(new DatagramPacket(packet, to), channel.voidPromise());
+        }
         if (!flushScheduled) {
             flushScheduled = true; // one flush (one sendmmsg) for everything written this loop iteration
             loop.execute(flushTask);
@@ -259,30 +298,63 @@ public final class UdpPacketLink implements AutoCloseable {
         }
     }
 
-    /** Checks each datagram and passes the accepted ones on, still on the loop thread. */
+    /**
+     * Checks each datagram and passes the accepted ones on, still on the loop thread. With UDP GRO on, a
+     * datagram may be a coalesced run of a peer's datagrams: Netty splits it only when it reads with
+     * recvmsg, not with recvmmsg (its native recvmmsg asks for no control messages, so the GRO segment
+     * size never arrives), so the run is split here, by each IPv4 packet's total length, which is the
+     * datagram's own length on this link (GSO cuts at the packets' boundaries; only the last may be shorter).
+     */
     private static final class InboundHandler extends SimpleChannelInboundHandler<DatagramPacket> {
         private final Consumer<ByteBuf> inbound;
         private final UdpLinkCounters counters;
         private final Set<InetSocketAddress> knownSenders;
+        private final boolean gro;
 
-        InboundHandler(Consumer<ByteBuf> inbound, UdpLinkCounters counters, Set<InetSocketAddress> knownSenders) {
+        InboundHandler(Consumer<ByteBuf> inbound, UdpLinkCounters counters, Set<InetSocketAddress> knownSenders,
+                boolean gro) {
             super(false); // ownership of accepted packets passes on; dropped ones are released here
             this.inbound = inbound;
             this.counters = counters;
             this.knownSenders = knownSenders;
+            this.gro = gro;
         }
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket dp) {
-            counters.received(dp.content().readableBytes());
-            UdpDropReason reason = knownSenders.contains(dp.sender()) ? Ipv4TcpCheck.check(dp.content())
-                    : UdpDropReason.UNKNOWN_SENDER;
-            if (reason != null) {
-                counters.drop(reason);
+            ByteBuf content = dp.content();
+            if (!knownSenders.contains(dp.sender())) {
+                counters.received(content.readableBytes());
+                counters.drop(UdpDropReason.UNKNOWN_SENDER);
                 dp.release();
                 return;
             }
-            inbound.accept(dp.content());
+            if (!gro) {
+                accept(content);
+                return;
+            }
+            try {
+                while (content.isReadable()) {
+                    int rest = content.readableBytes();
+                    int first = rest >= Ipv4TcpCheck.MIN_PACKET && content.getUnsignedByte(content.readerIndex()) >>> 4 == 4
+                            ? content.getUnsignedShort(content.readerIndex() + 2) : rest;
+                    accept(content.readRetainedSlice(first >= Ipv4TcpCheck.MIN_PACKET && first < rest ? first : rest));
+                }
+            } finally {
+                dp.release();
+            }
+        }
+
+        /** One datagram's worth (one IPv4 packet if the peer is sane): checked, then handed on or dropped. */
+        private void accept(ByteBuf packet) {
+            counters.received(packet.readableBytes());
+            UdpDropReason reason = Ipv4TcpCheck.check(packet);
+            if (reason != null) {
+                counters.drop(reason);
+                packet.release();
+                return;
+            }
+            inbound.accept(packet);
         }
 
         @Override

@@ -68,6 +68,14 @@ public final class LinkBenchmark {
             rows.add(new Row("transport_udp_engine_to_engine_throughput_mtu" + mtu, netty.value(), netty.unit(),
                     lo.value()));
         }
+        // The udp link's default MTU (1,472: no IP fragmentation on Ethernet), with UDP GSO/GRO and without.
+        TransportLinkScenarios.udpEngineToEngine(128L << 20, 1472, true); // warm-up
+        Result gso = TransportLinkScenarios.udpEngineToEngine(bytes / 4, 1472, true);
+        Result plain = TransportLinkScenarios.udpEngineToEngine(bytes / 4, 1472, false);
+        Result lo = LinkScenarios.kernelLoopback(bytes / 4);
+        rows.add(new Row("transport_udp_engine_to_engine_throughput_mtu1472_gso", gso.value(), gso.unit(), lo.value()));
+        rows.add(new Row("transport_udp_engine_to_engine_throughput_mtu1472_no_gso", plain.value(), plain.unit(),
+                lo.value()));
         write(out, rows);
     }
 

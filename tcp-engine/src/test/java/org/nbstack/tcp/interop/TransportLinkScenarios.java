@@ -61,16 +61,22 @@ public final class TransportLinkScenarios {
 
     /** A Netty client on one engine sends {@code bytes} to a Netty sink on another over {@code udp://} links; MB/s. */
     public static LinkScenarios.Result udpEngineToEngine(long bytes, int mtu) throws Exception {
+        return udpEngineToEngine(bytes, mtu, true);
+    }
+
+    /** The same with UDP GSO/GRO on the links ({@code gso}, where the kernel has them) or off. */
+    public static LinkScenarios.Result udpEngineToEngine(long bytes, int mtu, boolean gso) throws Exception {
         String a = "10.89.0.1";
         String b = "10.89.0.2";
         int portA = freeUdpPort();
         int portB = freeUdpPort();
         TcpConfig tcp = TcpConfig.builder().mss(mtu - 40).receiveBuffer(4 << 20).sendBuffer(4 << 20)
                 .timeWait(java.time.Duration.ofMillis(100)).build();
-        EngineTransport server = transport(a, "udp://127.0.0.1:" + portA + "?mtu=" + mtu + "&peer." + b + "=127.0.0.1:"
-                + portB, tcp);
-        EngineTransport client = transport(b, "udp://127.0.0.1:" + portB + "?mtu=" + mtu + "&peer." + a + "=127.0.0.1:"
-                + portA, tcp);
+        String options = "?mtu=" + mtu + "&gso=" + gso;
+        EngineTransport server = transport(a, "udp://127.0.0.1:" + portA + options + "&peer." + b + "=127.0.0.1:" + portB,
+                tcp);
+        EngineTransport client = transport(b, "udp://127.0.0.1:" + portB + options + "&peer." + a + "=127.0.0.1:" + portA,
+                tcp);
         EventLoopGroup serverLoops = server.newEventLoopGroup(1);
         EventLoopGroup clientLoops = client.newEventLoopGroup(1);
         try {

@@ -11,6 +11,7 @@ import io.netty.channel.DefaultEventLoopGroup;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.nio.NioIoHandler;
 import java.io.UncheckedIOException;
@@ -62,6 +63,51 @@ class UdpLinkLoopTest {
     }
 
     @Test
+    void gsoRunsBetweenTwoLinksArriveSplitIntoTheOriginalPackets() throws Exception {
+        assumeTrue(EpollDatagramChannel.isSegmentedDatagramPacketSupported(), "this kernel or Netty build has no UDP GSO");
+        EventLoopGroup loops = new MultiThreadIoEventLoopGroup(2, EpollIoHandler.newFactory());
+        List<ByteBuf> received = new CopyOnWriteArrayList<>();
+        int portA = freeUdpPort();
+        int portB = freeUdpPort();
+        try {
+            try (UdpLink b = (UdpLink) PacketLinks.open(URI.create("udp://127.0.0.1:" + portB
+                    + "?mtu=9000&peer.10.141.0.1=127.0.0.1:" + portA), context(loops, received::add));
+                    UdpLink a = (UdpLink) PacketLinks.open(URI.create("udp://127.0.0.1:" + portA
+                            + "?mtu=9000&peer.10.141.0.2=127.0.0.1:" + portB), context(loops, p -> p.release()))) {
+                assertThat(a.offloads()).isTrue();
+                assertThat(b.offloads()).isTrue();
+                // 1,000 packets: runs of 7 equal sizes (1,000 to 8,959 bytes), each packet numbered in its payload.
+                a.eventLoop().submit(() -> {
+                    for (int i = 0; i < 1000; i++) {
+                        byte[] p = tcpPacket(LINK_ADDRESS, PEER_ADDRESS, 1000 + (i / 7) % 8 * 1137);
+                        ByteBuf buf = Unpooled.wrappedBuffer(p);
+                        buf.setInt(40, i);
+                        a.send(buf);
+                    }
+                }).sync();
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+                while (received.size() < 1000 && System.nanoTime() < deadline) {
+                    Thread.sleep(10);
+                }
+                assertThat(received).as("sender %s, receiver %s", a.udpCounters(), b.udpCounters()).hasSize(1000);
+                for (int i = 0; i < 1000; i++) {
+                    ByteBuf p = received.get(i);
+                    assertThat(p.readableBytes()).isEqualTo(1000 + (i / 7) % 8 * 1137);
+                    assertThat(p.getInt(p.readerIndex() + 40)).isEqualTo(i);
+                }
+                // Every run holds 6 to 8 packets (7 of one size, a shorter packet may end one as its tail).
+                assertThat(a.udpCounters().gsoSegments()).isEqualTo(1000);
+                assertThat(a.udpCounters().gsoSends()).isBetween(1000L / 8, 1000L / 6);
+                assertThat(b.udpCounters().datagramsIn()).isEqualTo(1000);
+                assertThat(b.udpCounters().totalDrops()).isZero();
+            }
+        } finally {
+            received.forEach(ByteBuf::release);
+            loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+        }
+    }
+
+    @Test
     void aLoopWithoutSocketsIsRefusedAndABusyPortIsNamed() throws Exception {
         EventLoopGroup plain = new DefaultEventLoopGroup(1);
         EventLoopGroup loops = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
@@ -101,7 +147,9 @@ class UdpLinkLoopTest {
                 holder[0] = link;
                 assertThat(link.isNative()).isEqualTo(expectNative);
                 assertThat(link.eventLoop().parent()).isSameAs(loops);
-                assertThat(link.readBatch()).isEqualTo(expectNative ? 64 : 1);
+                boolean gso = expectNative && EpollDatagramChannel.isSegmentedDatagramPacketSupported();
+                assertThat(link.offloads()).isEqualTo(gso);
+                assertThat(link.readBatch()).isEqualTo(gso ? 16 : expectNative ? 64 : 1);
                 int port = link.localAddress().getPort();
                 for (int i = 0; i < 200; i++) {
                     send(peer, tcpPacket(PEER_ADDRESS, LINK_ADDRESS, 40 + i), port);
@@ -134,6 +182,22 @@ class UdpLinkLoopTest {
                 }
                 assertThat(link.udpCounters().drops(UdpDropReason.NO_ROUTE)).isEqualTo(1);
                 assertThat(link.counters().packetsOut()).isEqualTo(200);
+
+                // A run of equal-size packets and a short tail: one GSO send where offered; a receiver
+                // without GRO (this kernel socket) still gets every datagram on its own.
+                link.eventLoop().submit(() -> {
+                    for (int i = 0; i < 30; i++) {
+                        link.send(Unpooled.wrappedBuffer(tcpPacket(LINK_ADDRESS, PEER_ADDRESS, 1000)));
+                    }
+                    link.send(Unpooled.wrappedBuffer(tcpPacket(LINK_ADDRESS, PEER_ADDRESS, 500)));
+                }).sync();
+                for (int i = 0; i <= 30; i++) {
+                    DatagramPacket dp = new DatagramPacket(in, in.length);
+                    peer.receive(dp);
+                    assertThat(dp.getLength()).isEqualTo(i < 30 ? 1000 : 500);
+                }
+                assertThat(link.udpCounters().gsoSends()).isEqualTo(gso ? 1 : 0);
+                assertThat(link.udpCounters().gsoSegments()).isEqualTo(gso ? 31 : 0);
             }
         } finally {
             received.forEach(ByteBuf::release);
@@ -156,6 +220,12 @@ class UdpLinkLoopTest {
         byte[] bytes = new byte[length];
         p.readBytes(bytes);
         return bytes;
+    }
+
+    private static int freeUdpPort() throws Exception {
+        try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
     }
 
     private static void send(DatagramSocket from, byte[] bytes, int port) throws Exception {
