@@ -306,6 +306,8 @@ public final class UdpPacketLink implements AutoCloseable {
      * datagram's own length on this link (GSO cuts at the packets' boundaries; only the last may be shorter).
      */
     private static final class InboundHandler extends SimpleChannelInboundHandler<DatagramPacket> {
+        /** A packet is handed on in its read buffer only if it fills at least 1/HAND_OVER of it. */
+        private static final int HAND_OVER = 4;
         private final Consumer<ByteBuf> inbound;
         private final UdpLinkCounters counters;
         private final Set<InetSocketAddress> knownSenders;
@@ -330,7 +332,7 @@ public final class UdpPacketLink implements AutoCloseable {
                 return;
             }
             if (!gro) {
-                accept(content);
+                accept(ctx, content);
                 return;
             }
             try {
@@ -338,7 +340,7 @@ public final class UdpPacketLink implements AutoCloseable {
                     int rest = content.readableBytes();
                     int first = rest >= Ipv4TcpCheck.MIN_PACKET && content.getUnsignedByte(content.readerIndex()) >>> 4 == 4
                             ? content.getUnsignedShort(content.readerIndex() + 2) : rest;
-                    accept(content.readRetainedSlice(first >= Ipv4TcpCheck.MIN_PACKET && first < rest ? first : rest));
+                    accept(ctx, content.readRetainedSlice(first >= Ipv4TcpCheck.MIN_PACKET && first < rest ? first : rest));
                 }
             } finally {
                 dp.release();
@@ -346,7 +348,7 @@ public final class UdpPacketLink implements AutoCloseable {
         }
 
         /** One datagram's worth (one IPv4 packet if the peer is sane): checked, then handed on or dropped. */
-        private void accept(ByteBuf packet) {
+        private void accept(ChannelHandlerContext ctx, ByteBuf packet) {
             counters.received(packet.readableBytes());
             UdpDropReason reason = Ipv4TcpCheck.check(packet);
             if (reason != null) {
@@ -354,7 +356,27 @@ public final class UdpPacketLink implements AutoCloseable {
                 packet.release();
                 return;
             }
-            inbound.accept(packet);
+            inbound.accept(compact(ctx, packet));
+        }
+
+        /**
+         * The engine may keep a packet a long time (unread data, out-of-order segments), and a packet read
+         * with recvmmsg is a slice that keeps its whole read buffer (up to 1 MiB) alive: a packet that fills
+         * less than a quarter of the buffer it was read into is copied to an exact-size one instead, so the
+         * memory a kept packet holds is at most four times its size.
+         */
+        private static ByteBuf compact(ChannelHandlerContext ctx, ByteBuf packet) {
+            ByteBuf readBuffer = packet;
+            while (readBuffer.unwrap() != null) { // through slices and leak-detection wrappers to the read buffer
+                readBuffer = readBuffer.unwrap();
+            }
+            int length = packet.readableBytes();
+            if ((long) length * HAND_OVER >= readBuffer.capacity()) {
+                return packet;
+            }
+            ByteBuf copy = ctx.alloc().directBuffer(length, length).writeBytes(packet, packet.readerIndex(), length);
+            packet.release();
+            return copy;
         }
 
         @Override

@@ -94,6 +94,7 @@ class UdpLinkLoopTest {
                     ByteBuf p = received.get(i);
                     assertThat(p.readableBytes()).isEqualTo(1000 + (i / 7) % 8 * 1137);
                     assertThat(p.getInt(p.readerIndex() + 40)).isEqualTo(i);
+                    assertThat(heldBytes(p)).isLessThanOrEqualTo(4L * p.readableBytes());
                 }
                 // Every run holds 6 to 8 packets (7 of one size, a shorter packet may end one as its tail).
                 assertThat(a.udpCounters().gsoSegments()).isEqualTo(1000);
@@ -163,6 +164,8 @@ class UdpLinkLoopTest {
                 assertThat(offLoop).hasValue(0);
                 assertThat(received).extracting(ByteBuf::readableBytes).containsExactlyElementsOf(
                         java.util.stream.IntStream.range(0, 200).map(i -> 40 + i).boxed().toList());
+                // A kept packet holds at most 4 times its size, not the whole (recvmmsg) read buffer.
+                assertThat(received).allSatisfy(p -> assertThat(heldBytes(p)).isLessThanOrEqualTo(4L * p.readableBytes()));
                 assertThat(link.udpCounters().drops(UdpDropReason.TOO_SHORT)).isEqualTo(1);
                 assertThat(link.udpCounters().drops(UdpDropReason.NOT_TCP)).isEqualTo(1);
                 assertThat(link.udpCounters().drops(UdpDropReason.UNKNOWN_SENDER)).isEqualTo(1);
@@ -220,6 +223,15 @@ class UdpLinkLoopTest {
         byte[] bytes = new byte[length];
         p.readBytes(bytes);
         return bytes;
+    }
+
+    /** The capacity of the buffer {@code p} keeps alive: its own, or its root's if it is a slice or wrapper. */
+    private static long heldBytes(ByteBuf p) {
+        ByteBuf root = p;
+        while (root.unwrap() != null) {
+            root = root.unwrap();
+        }
+        return root.capacity();
     }
 
     private static int freeUdpPort() throws Exception {
