@@ -10,6 +10,8 @@ final class Ipv4TcpCheck {
     private static final int IPV4_MIN_HEADER = 20;
     private static final int TCP_MIN_HEADER = 20;
     private static final int PROTOCOL_TCP = 6;
+    /** The shortest IPv4/TCP packet: both headers without options. */
+    static final int MIN_PACKET = IPV4_MIN_HEADER + TCP_MIN_HEADER;
 
     private Ipv4TcpCheck() {
     }

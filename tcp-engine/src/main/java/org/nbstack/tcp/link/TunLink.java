@@ -2,6 +2,9 @@ package org.nbstack.tcp.link;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoEventLoop;
 import java.net.URI;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.nbstack.spi.link.LinkCounters;
@@ -13,39 +16,48 @@ import org.slf4j.LoggerFactory;
 /**
  * The {@code tun} PacketLink: a {@link TunDevice}. Sends write straight to the non-blocking descriptor
  * on the caller's thread (each write(2) is one packet, so concurrent senders need no lock; a full
- * device queue drops the packet). Reads run on a thread of the link's own that sleeps in
- * {@link FdPoller}; the engine's receiver moves each packet onto the owning event loop.
+ * device queue drops the packet and counts it). Reads run on one of the engine's event loops when they
+ * are epoll loops ({@link EpollTunReader}: the descriptor registered with Netty's epoll IoHandler), so a
+ * received packet reaches the engine on the loop that read it; on other loops a thread of the link's own
+ * sleeps in {@link FdPoller} instead ({@link ThreadTunReader}).
  */
 public final class TunLink implements PacketLink {
     private static final Logger log = LoggerFactory.getLogger(TunLink.class);
-    /** Packets read per wakeup before the reader checks whether it should stop. */
-    private static final int READ_BATCH = 64;
 
     private final URI uri;
     private final TunDevice tun;
     private final int mtu;
-    private final PacketReceiver receiver;
-    private final ByteBufAllocator allocator;
-    private final FdPoller poller;
     private final LinkCounters counters = new LinkCounters();
     private final AtomicBoolean closed = new AtomicBoolean();
-    private final Thread reader;
+    private final TunReader reader;
 
-    TunLink(URI uri, TunDevice tun, int mtu, PacketReceiver receiver, ByteBufAllocator allocator)
+    /** Reads on {@code loops.next()} if it is an epoll loop, else on a reader thread of the link's own. */
+    TunLink(URI uri, TunDevice tun, int mtu, PacketReceiver receiver, ByteBufAllocator allocator, EventLoopGroup loops)
             throws TunException {
         this.uri = uri;
         this.tun = tun;
         this.mtu = mtu;
-        this.receiver = receiver;
-        this.allocator = allocator;
-        this.poller = new FdPoller(tun.fd());
-        this.reader = Thread.ofPlatform().name("nbstack-tun-" + tun.name()).daemon().unstarted(this::readLoop);
-        reader.start();
+        TunBatchReader batches = new TunBatchReader(tun, mtu, allocator, receiver, counters);
+        EventLoop loop = loops.next();
+        this.reader = EpollTunReader.fits(loop) ? EpollTunReader.start(tun, (IoEventLoop) loop, batches)
+                : new ThreadTunReader(tun, batches);
+        log.debug("tun link {} reads {}", tun.name(), reader.onEventLoop() ? "on epoll loop " + loop
+                : "on its own thread (" + loop + " is not an epoll loop)");
     }
 
     /** The device's name (the kernel's choice when the URI named none). */
     public String deviceName() {
         return tun.name();
+    }
+
+    /** Whether the device is read on one of the engine's epoll event loops (not on a thread of its own). */
+    public boolean readsOnEventLoop() {
+        return reader.onEventLoop();
+    }
+
+    /** The thread that reads the device: an engine loop's once registered, or the link's reader thread. */
+    public Thread readerThread() {
+        return reader.thread();
     }
 
     @Override
@@ -80,49 +92,13 @@ public final class TunLink implements PacketLink {
         return counters;
     }
 
-    private void readLoop() {
-        ByteBuf buffer = allocator.directBuffer(mtu, mtu);
-        try {
-            while (!closed.get()) {
-                if (poller.await(1000)) {
-                    readBatch(buffer);
-                }
-            }
-        } catch (TunException e) {
-            if (!closed.get()) {
-                log.error("tun link {} stopped reading: {}", tun.name(), e.getMessage());
-            }
-        } finally {
-            buffer.release();
-        }
-    }
-
-    private void readBatch(ByteBuf buffer) throws TunException {
-        for (int i = 0; i < READ_BATCH && !closed.get(); i++) {
-            buffer.clear();
-            int length = tun.read(buffer);
-            if (length < 0) {
-                return;
-            }
-            // An exact-size copy: the MTU-sized read buffer is reused, and the stack may keep the packet.
-            ByteBuf packet = allocator.directBuffer(length, length).writeBytes(buffer);
-            counters.received(length);
-            receiver.receive(packet);
-        }
-    }
-
+    /** Stops reading (deregistering the descriptor from epoll while it is still open), then closes the device. */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        poller.wakeup();
-        try {
-            reader.join(5_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        poller.close();
+        reader.stop();
         tun.close();
     }
 

@@ -28,7 +28,7 @@ public final class TunLinkProvider implements PacketLinkProvider {
         try {
             tun = TunDevice.open(parsed.name);
             tun.setMtu(mtu);
-            return new TunLink(uri, tun, mtu, context.receiver(), context.allocator());
+            return new TunLink(uri, tun, mtu, context.receiver(), context.allocator(), context.eventLoops());
         } catch (TunException e) {
             if (tun != null) {
                 tun.close();

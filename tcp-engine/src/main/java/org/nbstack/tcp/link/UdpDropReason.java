@@ -19,5 +19,7 @@ public enum UdpDropReason {
     /** Outbound: larger than the link's MTU (a datagram this big would not be sent whole). */
     TOO_BIG,
     /** Outbound: the link or its event loop is closed. */
-    CLOSED
+    CLOSED,
+    /** Outbound: in a UDP GSO send the kernel refused (the link then sends one datagram per packet). */
+    GSO_REFUSED
 }

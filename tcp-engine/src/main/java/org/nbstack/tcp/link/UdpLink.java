@@ -8,9 +8,10 @@ import org.nbstack.spi.link.LinkCounters;
 import org.nbstack.spi.link.PacketLink;
 
 /**
- * The {@code udp} PacketLink: a {@link UdpPacketLink} on one of the engine's event loops. Received
- * datagrams reach the engine's receiver on that loop, inside the channel read; sends from other loops
- * hop to it once per packet (the datagram channel belongs to one loop).
+ * The {@code udp} PacketLink: a {@link UdpPacketLink} on one of the engine's event loops (an epoll
+ * datagram channel on epoll loops, NIO on NIO loops). Received datagrams reach the engine's receiver on
+ * that loop, inside the channel read; sends from other loops hop to it once per packet (the datagram
+ * channel belongs to one loop).
  */
 public final class UdpLink implements PacketLink {
     private final URI uri;
@@ -50,6 +51,29 @@ public final class UdpLink implements PacketLink {
     /** The bound UDP endpoint (its port when the URI asked for port 0). */
     public InetSocketAddress localAddress() {
         return link.localAddress();
+    }
+
+    /** Whether the link is Netty's native epoll datagram channel (recvmmsg/sendmmsg), not NIO. */
+    public boolean isNative() {
+        return link.isNative();
+    }
+
+    /** The engine loop the link's socket is registered on; received packets reach the engine there. */
+    public io.netty.channel.EventLoop eventLoop() {
+        return link.eventLoop();
+    }
+
+    /** Whether the link sends runs of equal-size packets as UDP GSO sends and reads with UDP GRO. */
+    public boolean offloads() {
+        return link.offloads();
+    }
+
+    /** Datagrams one read takes at most (recvmmsg on epoll; always 1 on NIO). */
+    public int readBatch() {
+        if (!link.isNative()) {
+            return 1;
+        }
+        return link.offloads() ? Math.min(link.config().readBatch(), UdpPacketLink.GRO_BATCH) : link.config().readBatch();
     }
 
     @Override

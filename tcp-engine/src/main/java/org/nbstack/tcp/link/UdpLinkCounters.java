@@ -11,6 +11,8 @@ public final class UdpLinkCounters {
     private final LinkCounters totals;
     private volatile long datagramsIn;
     private volatile long datagramsOut;
+    private volatile long gsoSends;
+    private volatile long gsoSegments;
 
     /** @param totals the same traffic as the PacketLink SPI counts it (packets, bytes, drops) */
     public UdpLinkCounters(LinkCounters totals) {
@@ -36,6 +38,22 @@ public final class UdpLinkCounters {
     void sent(int bytes) {
         datagramsOut++;
         totals.sent(bytes);
+    }
+
+    // one writer, the link's loop, so ++ on a volatile is safe
+    void gsoSent(int segments) {
+        gsoSends++;
+        gsoSegments += segments;
+    }
+
+    /** UDP GSO sends (each one super-datagram the kernel cuts into {@link #gsoSegments()} datagrams in all). */
+    public long gsoSends() {
+        return gsoSends;
+    }
+
+    /** Datagrams that left in GSO sends (also counted in {@link #datagramsOut()}). */
+    public long gsoSegments() {
+        return gsoSegments;
     }
 
     public long drops(UdpDropReason reason) {
@@ -71,6 +89,7 @@ public final class UdpLinkCounters {
 
     @Override
     public String toString() {
-        return "in=" + datagramsIn + " out=" + datagramsOut + " drops=" + dropsByReason();
+        return "in=" + datagramsIn + " out=" + datagramsOut + (gsoSends > 0 ? " (" + gsoSegments + " in " + gsoSends
+                + " GSO sends)" : "") + " drops=" + dropsByReason();
     }
 }

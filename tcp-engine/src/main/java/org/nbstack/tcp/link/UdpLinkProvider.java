@@ -26,7 +26,8 @@ public final class UdpLinkProvider implements PacketLinkProvider {
             return new UdpLink(uri, UdpPacketLink.start(context.eventLoops().next(), config, context.allocator(),
                     counters, receiver::receive));
         } catch (IOException e) {
-            throw new UncheckedIOException("udp link '" + uri + "' cannot bind " + config.bind() + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("udp link '" + uri + "' cannot bind " + config.bind().getHostString() + ":"
+                    + config.bind().getPort() + ": " + e.getMessage(), e);
         }
     }
 }

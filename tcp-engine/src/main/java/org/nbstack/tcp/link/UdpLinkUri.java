@@ -8,11 +8,15 @@ import java.util.Set;
 import org.nbstack.tcp.wire.Ipv4;
 
 /**
- * {@code udp://<bind-host>:<port>?peer.<engineIPv4>=<host>:<port>&...&mtu=N}: where the link binds and
- * which UDP endpoint serves each remote engine address.
+ * {@code udp://<bind-host>:<port>?peer.<engineIPv4>=<host>:<port>&...&mtu=N&batch=N}: where the link
+ * binds, which UDP endpoint serves each remote engine address, and how many datagrams one recvmmsg reads
+ * (epoll loops only).
  */
 final class UdpLinkUri {
-    static final Set<String> KEYS = Set.of("mtu", "peer.*");
+    static final Set<String> KEYS = Set.of("mtu", "batch", "gso", "peer.*");
+    /** Datagrams one recvmmsg reads by default: 64, or fewer so the read buffer stays within 1 MiB. */
+    static final int MAX_BATCH = 1024;
+    private static final int BATCH_BUFFER = 1 << 20;
     /** 1500-byte Ethernet less 28 bytes of IPv4 and UDP headers: a datagram never needs IP fragmentation. */
     static final int DEFAULT_MTU = 1472;
     private static final String EXAMPLE = "udp://127.0.0.1:11390?peer.10.139.0.2=127.0.0.1:11391";
@@ -34,7 +38,12 @@ final class UdpLinkUri {
                 peers.put(peerAddress(uri, key), peerEndpoint(uri, key, value));
             }
         });
-        return new UdpPacketLink.Config(bind, peers, mtu, 1);
+        int batch = parsed.intParam("batch", Math.max(1, Math.min(64, BATCH_BUFFER / mtu)), 1, MAX_BATCH);
+        String gso = parsed.params.getOrDefault("gso", "true");
+        if (!gso.equals("true") && !gso.equals("false")) {
+            throw new IllegalArgumentException("link URI '" + uri + "': gso=" + gso + " is not true or false");
+        }
+        return new UdpPacketLink.Config(bind, peers, mtu, batch, Boolean.parseBoolean(gso));
     }
 
     private static int peerAddress(URI uri, String key) {

@@ -1,25 +1,25 @@
 package org.nbstack.tcp.link;
 
-import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.IoEventLoop;
+import io.netty.channel.IoHandle;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.epoll.EpollIoHandle;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.nio.NioIoHandle;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.channel.unix.Socket;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
@@ -50,14 +50,23 @@ public final class UdpPacketLink implements AutoCloseable {
     /** The largest UDP payload over IPv4: 65,535 less 20 bytes of IP and 8 of UDP header. */
     public static final int MAX_MTU = 65507;
     private static final int SOCKET_BUFFER = 8 << 20;
+    /** Slots per recvmmsg with GRO on: 64 KiB each, so a read buffer stays within 1 MiB. */
+    static final int GRO_BATCH = 16;
 
     /**
      * @param bind      the local UDP endpoint (port 0: any)
      * @param peers     engine IPv4 address to the UDP endpoint that serves it
      * @param mtu       the largest IP packet the link carries (the engine's MSS must fit: mtu - 40)
      * @param readBatch datagrams per recvmmsg call (epoll only)
+     * @param offload   UDP GSO on send and GRO on receive where the kernel offers them (epoll only)
      */
-    public record Config(InetSocketAddress bind, Map<Integer, InetSocketAddress> peers, int mtu, int readBatch) {
+    public record Config(InetSocketAddress bind, Map<Integer, InetSocketAddress> peers, int mtu, int readBatch,
+            boolean offload) {
+        /** With GSO/GRO where the kernel offers them. */
+        public Config(InetSocketAddress bind, Map<Integer, InetSocketAddress> peers, int mtu, int readBatch) {
+            this(bind, peers, mtu, readBatch, true);
+        }
+
         public Config {
             peers = Map.copyOf(peers);
             if (mtu < 68 || mtu > MAX_MTU) {
@@ -76,6 +85,8 @@ public final class UdpPacketLink implements AutoCloseable {
     private final Map<Integer, InetSocketAddress> peers;
     private final Set<InetSocketAddress> knownSenders;
     private final Runnable flushTask;
+    /** Null unless the link sends with UDP GSO. */
+    private final GsoBatcher gso;
     private boolean flushScheduled;
 
     private UdpPacketLink(Config config, EventLoop loop, Channel channel, UdpLinkCounters counters,
@@ -86,10 +97,23 @@ public final class UdpPacketLink implements AutoCloseable {
         this.counters = counters;
         this.peers = peers;
         this.knownSenders = knownSenders;
+        this.gso = offloads(channel, config) ? new GsoBatcher(channel, channel.alloc(), counters) : null;
+        if (gso != null) {
+            channel.closeFuture().addListener(f -> gso.discard()); // on the loop: a run never flushed is freed
+        }
         this.flushTask = () -> {
             flushScheduled = false;
+            if (gso != null) {
+                gso.emit();
+            }
             channel.flush();
         };
+    }
+
+    /** Whether the link uses UDP GSO/GRO: asked for, on an epoll channel, and offered by the kernel. */
+    private static boolean offloads(Channel channel, Config config) {
+        return config.offload() && channel instanceof EpollDatagramChannel
+                && EpollDatagramChannel.isSegmentedDatagramPacketSupported();
     }
 
     /** Whether Netty's native epoll transport (recvmmsg/sendmmsg) is available here. */
@@ -107,41 +131,73 @@ public final class UdpPacketLink implements AutoCloseable {
      * {@code inbound} receives each accepted packet on that loop and owns it.
      */
     public static UdpPacketLink bind(EventLoopGroup group, Config config, ByteBufAllocator alloc,
-            Consumer<ByteBuf> inbound) throws InterruptedException {
-        boolean epoll = nativeAvailable();
-        UdpLinkCounters counters = new UdpLinkCounters(new LinkCounters());
-        Map<Integer, InetSocketAddress> peers = new ConcurrentHashMap<>(config.peers());
-        Set<InetSocketAddress> senders = ConcurrentHashMap.newKeySet();
-        senders.addAll(config.peers().values());
-        Bootstrap b = new Bootstrap().group(group)
-                .channelFactory(epoll ? EpollDatagramChannel::new : NioDatagramChannel::new)
-                .option(ChannelOption.ALLOCATOR, alloc)
-                .option(ChannelOption.SO_RCVBUF, SOCKET_BUFFER)
-                .option(ChannelOption.SO_SNDBUF, SOCKET_BUFFER)
-                .handler(new InboundHandler(inbound, counters, senders));
-        if (epoll) {
-            // recvmmsg: one read fills a buffer of readBatch datagram-sized slices.
-            b.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, config.mtu());
-            b.option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(config.mtu() * config.readBatch()));
-        } else {
-            b.option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(config.mtu()));
-        }
-        Channel ch = b.bind(config.bind()).sync().channel();
-        log.debug("udp link bound to {} ({}), peers {}", ch.localAddress(), epoll ? "epoll" : "nio", config.peers());
-        return new UdpPacketLink(config, ch.eventLoop(), ch, counters, peers, senders);
+            Consumer<ByteBuf> inbound) throws IOException {
+        return start(group.next(), config, alloc, new UdpLinkCounters(new LinkCounters()), inbound);
     }
 
     /**
-     * Opens the link on {@code loop}, which must take NIO channels, without blocking: the socket is bound
-     * at once (so bind errors surface here and the local address is known), and its registration with
-     * the loop is queued ahead of any {@link #send}. Safe to call on {@code loop} itself.
+     * Opens the link on {@code loop} without blocking: the socket is bound at once (so bind errors surface
+     * here and the local address is known), and its registration with the loop is queued ahead of any
+     * {@link #send}. Safe to call on {@code loop} itself. On an epoll loop the link is Netty's native
+     * datagram channel (recvmmsg/sendmmsg), on a NIO loop a NIO one; other loops are refused.
      */
     public static UdpPacketLink start(EventLoop loop, Config config, ByteBufAllocator alloc,
             UdpLinkCounters counters, Consumer<ByteBuf> inbound) throws IOException {
-        if (!(loop instanceof IoEventLoop io) || !io.isCompatible(NioIoHandle.class)) {
-            throw new IllegalArgumentException("udp link needs an event loop that takes NIO channels (e.g. the"
-                    + " engine transport's own groups); " + loop + " does not");
+        boolean epoll = takes(loop, EpollIoHandle.class);
+        if (!epoll && !takes(loop, NioIoHandle.class)) {
+            throw new IllegalArgumentException("udp link needs an epoll or NIO event loop (e.g. the engine"
+                    + " transport's own groups); " + loop + " is neither");
         }
+        Map<Integer, InetSocketAddress> peers = new ConcurrentHashMap<>(config.peers());
+        Set<InetSocketAddress> senders = ConcurrentHashMap.newKeySet();
+        senders.addAll(config.peers().values());
+        Channel ch = epoll ? epollChannel(config) : nioChannel(config);
+        ch.config().setAllocator(alloc);
+        ch.pipeline().addLast(new InboundHandler(inbound, counters, senders, offloads(ch, config)));
+        loop.register(ch).addListener(f -> {
+            if (!f.isSuccess()) {
+                log.warn("udp link {}: registration failed", config.bind(), f.cause());
+                ch.unsafe().closeForcibly();
+            }
+        });
+        log.debug("udp link bound to {} ({} on {}, read batch {}), peers {}", ch.localAddress(),
+                epoll ? "epoll" : "nio", loop, epoll ? config.readBatch() : 1, config.peers());
+        return new UdpPacketLink(config, loop, ch, counters, peers, senders);
+    }
+
+    private static boolean takes(EventLoop loop, Class<? extends IoHandle> handle) {
+        return loop instanceof IoEventLoop io && io.isCompatible(handle);
+    }
+
+    /**
+     * Netty's epoll datagram channel on a socket bound here. Reads: recvmmsg of up to readBatch datagrams
+     * into mtu-sized slices of one buffer (Netty hands each on as a retained slice). With UDP GRO (offload,
+     * where the kernel has it) a read may be a coalesced run of datagrams, so every slot holds the largest
+     * UDP payload (a read longer than its slot would be truncated) and a read takes at most
+     * {@link #GRO_BATCH} of them; Netty splits a coalesced read into its datagrams by the segment size.
+     */
+    private static Channel epollChannel(Config config) throws IOException {
+        Socket socket = Socket.newSocketDgram();
+        try {
+            socket.setReceiveBufferSize(SOCKET_BUFFER);
+            socket.setSendBufferSize(SOCKET_BUFFER);
+            socket.bind(config.bind());
+        } catch (IOException | RuntimeException e) {
+            socket.close();
+            throw e;
+        }
+        EpollDatagramChannel ch = new EpollDatagramChannel(socket.intValue()); // bound: active from the start
+        if (offloads(ch, config)) {
+            ch.config().setUdpGro(true).setMaxDatagramPayloadSize(MAX_MTU).setRecvByteBufAllocator(
+                    new FixedRecvByteBufAllocator(MAX_MTU * Math.min(config.readBatch(), GRO_BATCH)));
+        } else {
+            ch.config().setMaxDatagramPayloadSize(config.mtu())
+                    .setRecvByteBufAllocator(new FixedRecvByteBufAllocator(config.mtu() * config.readBatch()));
+        }
+        return ch;
+    }
+
+    private static Channel nioChannel(Config config) throws IOException {
         DatagramChannel socket = DatagramChannel.open(StandardProtocolFamily.INET);
         try {
             socket.setOption(StandardSocketOptions.SO_RCVBUF, SOCKET_BUFFER);
@@ -151,20 +207,9 @@ public final class UdpPacketLink implements AutoCloseable {
             socket.close();
             throw e;
         }
-        Map<Integer, InetSocketAddress> peers = new ConcurrentHashMap<>(config.peers());
-        Set<InetSocketAddress> senders = ConcurrentHashMap.newKeySet();
-        senders.addAll(config.peers().values());
         NioDatagramChannel ch = new NioDatagramChannel(socket);
-        ch.config().setAllocator(alloc).setRecvByteBufAllocator(new FixedRecvByteBufAllocator(config.mtu()));
-        ch.pipeline().addLast(new InboundHandler(inbound, counters, senders));
-        loop.register(ch).addListener(f -> {
-            if (!f.isSuccess()) {
-                log.warn("udp link {}: registration failed", config.bind(), f.cause());
-                ch.unsafe().closeForcibly();
-            }
-        });
-        log.debug("udp link bound to {} (nio on {}), peers {}", socket.getLocalAddress(), loop, config.peers());
-        return new UdpPacketLink(config, loop, ch, counters, peers, senders);
+        ch.config().setRecvByteBufAllocator(new FixedRecvByteBufAllocator(config.mtu()));
+        return ch;
     }
 
     /** Adds or replaces the UDP endpoint serving {@code ipv4} (e.g. once a peer's ephemeral port is known). */
@@ -187,6 +232,11 @@ public final class UdpPacketLink implements AutoCloseable {
 
     public boolean isNative() {
         return channel instanceof EpollDatagramChannel;
+    }
+
+    /** Whether the link sends with UDP GSO and receives with UDP GRO. */
+    public boolean offloads() {
+        return gso != null;
     }
 
     public UdpLinkCounters counters() {
@@ -228,7 +278,11 @@ public final class UdpPacketLink implements AutoCloseable {
             return;
         }
         counters.sent(packet.readableBytes());
-        channel.write(new DatagramPacket(packet, to), channel.voidPromise());
+        if (gso != null) {
+            gso.add(packet, to);
+        } else {
+            channel.write(new DatagramPacket(packet, to), channel.voidPromise());
+        }
         if (!flushScheduled) {
             flushScheduled = true; // one flush (one sendmmsg) for everything written this loop iteration
             loop.execute(flushTask);
@@ -244,30 +298,85 @@ public final class UdpPacketLink implements AutoCloseable {
         }
     }
 
-    /** Checks each datagram and passes the accepted ones on, still on the loop thread. */
+    /**
+     * Checks each datagram and passes the accepted ones on, still on the loop thread. With UDP GRO on, a
+     * datagram may be a coalesced run of a peer's datagrams: Netty splits it only when it reads with
+     * recvmsg, not with recvmmsg (its native recvmmsg asks for no control messages, so the GRO segment
+     * size never arrives), so the run is split here, by each IPv4 packet's total length, which is the
+     * datagram's own length on this link (GSO cuts at the packets' boundaries; only the last may be shorter).
+     */
     private static final class InboundHandler extends SimpleChannelInboundHandler<DatagramPacket> {
+        /** A packet is handed on in its read buffer only if it fills at least 1/HAND_OVER of it. */
+        private static final int HAND_OVER = 4;
         private final Consumer<ByteBuf> inbound;
         private final UdpLinkCounters counters;
         private final Set<InetSocketAddress> knownSenders;
+        private final boolean gro;
 
-        InboundHandler(Consumer<ByteBuf> inbound, UdpLinkCounters counters, Set<InetSocketAddress> knownSenders) {
+        InboundHandler(Consumer<ByteBuf> inbound, UdpLinkCounters counters, Set<InetSocketAddress> knownSenders,
+                boolean gro) {
             super(false); // ownership of accepted packets passes on; dropped ones are released here
             this.inbound = inbound;
             this.counters = counters;
             this.knownSenders = knownSenders;
+            this.gro = gro;
         }
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket dp) {
-            counters.received(dp.content().readableBytes());
-            UdpDropReason reason = knownSenders.contains(dp.sender()) ? Ipv4TcpCheck.check(dp.content())
-                    : UdpDropReason.UNKNOWN_SENDER;
-            if (reason != null) {
-                counters.drop(reason);
+            ByteBuf content = dp.content();
+            if (!knownSenders.contains(dp.sender())) {
+                counters.received(content.readableBytes());
+                counters.drop(UdpDropReason.UNKNOWN_SENDER);
                 dp.release();
                 return;
             }
-            inbound.accept(dp.content());
+            if (!gro) {
+                accept(ctx, content);
+                return;
+            }
+            try {
+                while (content.isReadable()) {
+                    int rest = content.readableBytes();
+                    int first = rest >= Ipv4TcpCheck.MIN_PACKET && content.getUnsignedByte(content.readerIndex()) >>> 4 == 4
+                            ? content.getUnsignedShort(content.readerIndex() + 2) : rest;
+                    accept(ctx, content.readRetainedSlice(first >= Ipv4TcpCheck.MIN_PACKET && first < rest ? first : rest));
+                }
+            } finally {
+                dp.release();
+            }
+        }
+
+        /** One datagram's worth (one IPv4 packet if the peer is sane): checked, then handed on or dropped. */
+        private void accept(ChannelHandlerContext ctx, ByteBuf packet) {
+            counters.received(packet.readableBytes());
+            UdpDropReason reason = Ipv4TcpCheck.check(packet);
+            if (reason != null) {
+                counters.drop(reason);
+                packet.release();
+                return;
+            }
+            inbound.accept(compact(ctx, packet));
+        }
+
+        /**
+         * The engine may keep a packet a long time (unread data, out-of-order segments), and a packet read
+         * with recvmmsg is a slice that keeps its whole read buffer (up to 1 MiB) alive: a packet that fills
+         * less than a quarter of the buffer it was read into is copied to an exact-size one instead, so the
+         * memory a kept packet holds is at most four times its size.
+         */
+        private static ByteBuf compact(ChannelHandlerContext ctx, ByteBuf packet) {
+            ByteBuf readBuffer = packet;
+            while (readBuffer.unwrap() != null) { // through slices and leak-detection wrappers to the read buffer
+                readBuffer = readBuffer.unwrap();
+            }
+            int length = packet.readableBytes();
+            if ((long) length * HAND_OVER >= readBuffer.capacity()) {
+                return packet;
+            }
+            ByteBuf copy = ctx.alloc().directBuffer(length, length).writeBytes(packet, packet.readerIndex(), length);
+            packet.release();
+            return copy;
         }
 
         @Override

@@ -5,7 +5,10 @@ import io.netty.channel.ChannelFactory;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.util.Optional;
@@ -14,8 +17,11 @@ import org.nbstack.spi.Transport;
 
 /**
  * The {@code engine} transport: Netty channels over nbstack's own TCP/IP engine. Its event loops are
- * ordinary Netty 4.2 I/O loops (engine channels register no IoHandle, so any such loop runs them);
- * channels made here belong to this transport's {@link Engine}.
+ * Netty 4.2 epoll loops where native epoll is available, NIO loops otherwise: engine channels register
+ * no IoHandle, so either runs them, and the engine's links register their sockets and devices on the
+ * same loops (the {@code udp} link an epoll datagram channel, the {@code tun} link its descriptor), so a
+ * received packet reaches the stack on the loop that read it. Channels made here belong to this
+ * transport's {@link Engine}.
  */
 public final class EngineTransport implements Transport {
     public static final String NAME = "engine";
@@ -54,7 +60,17 @@ public final class EngineTransport implements Transport {
             throw new IllegalArgumentException("event loop thread count must be >= 1, got " + threads);
         }
         return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("nbstack-engine", true),
-                NioIoHandler.newFactory());
+                ioHandlerFactory());
+    }
+
+    /** Epoll when Netty's native transport loads here, NIO otherwise. */
+    public static IoHandlerFactory ioHandlerFactory() {
+        return Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+    }
+
+    /** Whether {@link #newEventLoopGroup} makes epoll loops on this machine. */
+    public static boolean nativeLoops() {
+        return Epoll.isAvailable();
     }
 
     @Override

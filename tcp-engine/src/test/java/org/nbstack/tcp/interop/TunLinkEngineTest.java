@@ -80,6 +80,10 @@ class TunLinkEngineTest {
             assertThat(result.strip()).isEqualTo("echoed " + BYTES + " exact True");
             TunLink link = (TunLink) ((EngineTransport) transport).engine().link();
             assertThat(link.counters().bytesIn()).isGreaterThan(BYTES);
+            // On the transport's own (epoll) loops the device is read by one of them, not a thread of the link's.
+            assertThat(link.readsOnEventLoop()).isEqualTo(EngineTransport.nativeLoops());
+            assertThat(link.readerThread().getName()).startsWith(EngineTransport.nativeLoops() ? "nbstack-engine-"
+                    : "nbstack-tun-");
             server.close().sync();
         } finally {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();

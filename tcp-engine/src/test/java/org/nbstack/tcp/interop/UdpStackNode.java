@@ -26,7 +26,7 @@ final class UdpStackNode implements AutoCloseable {
     private ScheduledFuture<?> timer;
     private long timerDeadline = Long.MAX_VALUE;
 
-    UdpStackNode(int ipv4, TcpConfig tcp, int mtu, ByteBufAllocator alloc) throws InterruptedException {
+    UdpStackNode(int ipv4, TcpConfig tcp, int mtu, ByteBufAllocator alloc) throws java.io.IOException {
         group = new MultiThreadIoEventLoopGroup(1, UdpPacketLink.ioHandlerFactory());
         UdpPacketLink.Config config = new UdpPacketLink.Config(new InetSocketAddress("127.0.0.1", 0), Map.of(), mtu, 16);
         link = UdpPacketLink.bind(group, config, alloc, packet -> {

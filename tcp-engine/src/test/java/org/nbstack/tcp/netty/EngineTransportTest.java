@@ -36,6 +36,11 @@ class EngineTransportTest {
         assertThat(transport.tcpUserTimeoutOption()).contains(EngineChannelOption.TCP_USER_TIMEOUT);
         EventLoopGroup group = transport.newEventLoopGroup(2);
         try {
+            // Epoll loops where Netty's native transport loads (the links register their sockets there), NIO otherwise.
+            assertThat(((io.netty.channel.IoEventLoop) group.next()).isCompatible(io.netty.channel.epoll.EpollIoHandle.class))
+                    .isEqualTo(io.netty.channel.epoll.Epoll.isAvailable());
+            assertThat(((io.netty.channel.IoEventLoop) group.next()).isCompatible(io.netty.channel.nio.NioIoHandle.class))
+                    .isEqualTo(!io.netty.channel.epoll.Epoll.isAvailable());
             Channel server = new ServerBootstrap().group(group).channelFactory(transport.serverChannelFactory())
                     .childHandler(new ChannelInitializer<>() {
                         @Override

@@ -10,6 +10,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.util.ReferenceCounted;
 import java.net.DatagramPacket;
@@ -70,6 +71,13 @@ class UdpLinkEngineTest {
                 echo(client, clientGroup, listener, 4242);
 
                 UdpLink serverLink = (UdpLink) engineOf(server).link();
+                // The engine's own loops are epoll loops where epoll loads; the link's socket is on one of them.
+                assertThat(serverLink.isNative()).isEqualTo(EngineTransport.nativeLoops());
+                assertThat(serverLink.eventLoop().parent()).isSameAs(serverGroup);
+                // Where the kernel has UDP GSO, the echoed data left in GSO sends (runs of full-MSS segments).
+                boolean gso = EngineTransport.nativeLoops() && EpollDatagramChannel.isSegmentedDatagramPacketSupported();
+                assertThat(serverLink.offloads()).isEqualTo(gso);
+                assertThat(serverLink.udpCounters().gsoSends() > 0).isEqualTo(gso);
                 byte[] junk = {1, 2, 3};
                 byte[] ipv6 = new byte[60];
                 ipv6[0] = 0x60;
@@ -107,6 +115,7 @@ class UdpLinkEngineTest {
                 .hasMessageContaining("unknown parameter 'peers'");
         assertThatThrownBy(() -> open("udp://127.0.0.1:0?mtu=70000"))
                 .hasMessageContaining("mtu=70000 is not an integer in 68..65507");
+        assertThatThrownBy(() -> open("udp://127.0.0.1:0?gso=maybe")).hasMessageContaining("gso=maybe is not true or false");
     }
 
     /** Opens {@code uri} as the engine would; a good URI's link is closed again at once. */

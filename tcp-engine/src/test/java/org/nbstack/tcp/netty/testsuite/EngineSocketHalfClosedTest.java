@@ -23,4 +23,13 @@ public class EngineSocketHalfClosedTest extends SocketHalfClosedTest {
     @Override
     public void testAutoCloseFalseDoesShutdownOutput(TestInfo testInfo) {
     }
+
+    @Test
+    @Disabled("an engine channel reports the peer's FIN as NIO does, on a read (with AUTO_READ off only once the"
+            + " application reads), whatever I/O handler its loop has; Netty runs this test only for channels that"
+            + " see EPOLLRDHUP without a read, and skips it on NIO loops, as it did here before the engine's loops"
+            + " became epoll loops")
+    @Override
+    public void testAllDataReadEventTriggeredAfterHalfClosure(TestInfo testInfo) {
+    }
 }
