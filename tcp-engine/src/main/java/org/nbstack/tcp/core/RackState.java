@@ -3,9 +3,10 @@ package org.nbstack.tcp.core;
 /**
  * RACK time-based loss detection (RFC 8985 §6): a segment is lost when a segment sent after it has been
  * delivered and more than the reordering window has passed since that later delivery should have
- * covered it. The reordering window is the static form (min_RTT / 4, capped by SRTT, zero until
- * reordering is seen once the loss is evident, §6.2 step 4): the engine sends and reads no DSACK, so the
- * DSACK-driven growth of the multiplier is not done (the multiplier stays 1).
+ * covered it. The reordering window adapts as §6.2 step 4 says: min_RTT / 4 times a multiplier that
+ * grows by one for each round trip with a D-SACK (RFC 2883: a retransmission was not needed) and falls
+ * back to 1 after 16 recoveries without one, capped by SRTT; zero while no reordering was seen and loss
+ * is evident.
  */
 final class RackState {
     private static final long NONE = Long.MIN_VALUE;
@@ -21,6 +22,12 @@ final class RackState {
     /** RACK.fack: the highest end sequence number delivered. */
     private int fack;
     private boolean fackValid;
+    /** §6.2 RACK.reo_wnd_mult, RACK.reo_wnd_persist, RACK.dsack_round. */
+    private int reoWndMult = 1;
+    private int reoWndPersist;
+    private int dsackRound;
+    private boolean dsackRoundValid;
+    private static final int MAX_REO_WND_MULT = 1 << 10; // the window is capped by SRTT long before
 
     // The ACK being processed.
     private long ackTime;
@@ -40,6 +47,33 @@ final class RackState {
 
     long minRtt() {
         return minRtt;
+    }
+
+    /** §6.2 step 4: a D-SACK widens the reordering window, once per round trip. */
+    void onAck(int sndUna, int sndNxt, boolean dsack) {
+        if (dsackRoundValid && Seq.ge(sndUna, dsackRound)) {
+            dsackRoundValid = false;
+        }
+        if (dsack) {
+            reorderingSeen = true; // a retransmission proved needless: the original was late, not lost
+            if (!dsackRoundValid) {
+                dsackRound = sndNxt;
+                dsackRoundValid = true;
+                reoWndMult = Math.min(reoWndMult + 1, MAX_REO_WND_MULT);
+                reoWndPersist = 16;
+            }
+        }
+    }
+
+    /** §6.2 step 4: after 16 recoveries without a D-SACK the reordering window returns to min_RTT / 4. */
+    void recoveryEnded() {
+        if (--reoWndPersist <= 0) {
+            reoWndMult = 1;
+        }
+    }
+
+    int reorderingWindowMultiplier() {
+        return reoWndMult;
     }
 
     /** One segment newly delivered (cumulatively or by SACK), in ascending sequence order within an ACK. */
@@ -77,14 +111,14 @@ final class RackState {
     }
 
     /**
-     * §6.2 step 4 with the multiplier fixed at 1: no window while no reordering was seen and loss is
-     * already evident (in recovery, or DupThresh segments SACKed), else min_RTT / 4 capped by SRTT.
+     * §6.2 step 4: no window while no reordering was seen and loss is already evident (in recovery, or
+     * DupThresh segments SACKed), else min_RTT / 4 times the multiplier, capped by SRTT.
      */
     long reorderingWindow(boolean inRecovery, int sackedSegments, long srtt) {
         if (!reorderingSeen && (inRecovery || sackedSegments >= SackScoreboard.DUP_THRESH)) {
             return 0;
         }
-        long window = (minRtt == Long.MAX_VALUE ? srtt : minRtt) / 4;
+        long window = (minRtt == Long.MAX_VALUE ? srtt : minRtt) / 4 * reoWndMult;
         return srtt > 0 ? Math.min(window, srtt) : window;
     }
 

@@ -17,6 +17,7 @@ final class TailLossProbe {
     private boolean outstanding;
     /** TLP.is_retrans: the probe retransmitted the last segment rather than sending new data. */
     private boolean retransmission;
+    private int probeStart;
 
     /**
      * Whether a probe is still unanswered: one per episode (§7.3). Once SND.UNA has reached TLP.end_seq the
@@ -38,9 +39,10 @@ final class TailLossProbe {
         return pto;
     }
 
-    /** §7.3: a probe went out; {@code sndNxt} is SND.NXT after it. */
-    void sent(int sndNxt, boolean isRetransmission) {
+    /** §7.3: a probe went out; {@code sndNxt} is SND.NXT after it, {@code probeStart} its first byte. */
+    void sent(int sndNxt, boolean isRetransmission, int probeStart) {
         endSeq = sndNxt;
+        this.probeStart = probeStart;
         outstanding = true;
         retransmission = isRetransmission;
     }
@@ -50,20 +52,31 @@ final class TailLossProbe {
         outstanding = false;
     }
 
+    /** Whether the D-SACK block [left, right) reports the outstanding retransmitted probe as a duplicate. */
+    boolean isProbeDuplicate(int left, int right) {
+        return outstanding && retransmission && Seq.lt(left, right) && Seq.lt(left, endSeq) && Seq.gt(right, probeStart);
+    }
+
     /** What an ACK tells about the outstanding probe (§7.4). */
     enum Verdict { NONE, NO_LOSS, LOSS_REPAIRED }
 
     /**
-     * §7.4 TLP_process_ack, as Linux does it: once the ACK reaches TLP.end_seq, a probe of new data or a
-     * pure duplicate ACK (original and probe both arrived) ends the episode without loss; an ACK beyond
-     * TLP.end_seq after a retransmitted probe means the probe repaired a loss.
+     * §7.4 TLP_process_ack, as Linux does it: once the ACK reaches TLP.end_seq, a probe of new data, a
+     * D-SACK for the probe, or a pure duplicate ACK (original and probe both arrived) ends the episode
+     * without loss; an ACK beyond TLP.end_seq after a retransmitted probe means the probe repaired a loss.
+     * {@code dsackLeft}/{@code dsackRight} are the ACK's D-SACK block, empty when it has none.
      */
-    Verdict onAck(int ack, boolean unaAdvanced, boolean pureDuplicate, boolean newlySacked) {
+    Verdict onAck(int ack, boolean unaAdvanced, boolean pureDuplicate, boolean newlySacked, int dsackLeft,
+            int dsackRight) {
         if (!outstanding || Seq.lt(ack, endSeq)) {
             return Verdict.NONE;
         }
         if (!retransmission) {
             outstanding = false;
+            return Verdict.NO_LOSS;
+        }
+        if (isProbeDuplicate(dsackLeft, dsackRight)) {
+            outstanding = false; // the probe was a duplicate: the original had arrived
             return Verdict.NO_LOSS;
         }
         if (Seq.gt(ack, endSeq)) {

@@ -38,8 +38,13 @@ public final class TcpConnection {
     private final RackState rack = new RackState();
     private final TailLossProbe tlp = new TailLossProbe();
     private final int[] sackOrder = new int[TcpOptions.MAX_SACK_BLOCKS];
+    private final int[] sackScratch = new int[2 * TcpOptions.MAX_SACK_BLOCKS];
     private final RttEstimator rtt;
     private final int[] sackEdges = new int[2 * TcpOptions.MAX_SACK_BLOCKS];
+    // RFC 2883 D-SACK: a duplicate data range received, reported once as the first SACK block of the next ACK.
+    private boolean dsackPending;
+    private int dsackLeft;
+    private int dsackRight;
 
     private TcpState state;
     private CloseReason closeReason;
@@ -785,6 +790,9 @@ public final class TcpConnection {
                 tsRecentValid = false; // RFC 7323 §5.5
             } else {
                 counters.pawsRejected++;
+                if (seg.payloadLength() > 0) {
+                    noteDuplicate(seg.seq, seg.seq + seg.payloadLength()); // like Linux's tcp_send_dupack
+                }
                 ackNow = true;
                 return;
             }
@@ -809,6 +817,9 @@ public final class TcpConnection {
         }
         if (!acceptable) {
             counters.unacceptableSegments++;
+            if (!rst && seg.payloadLength() > 0) {
+                noteDuplicate(seg.seq, seg.seq + seg.payloadLength());
+            }
             if (!rst && !outOfWindowAckRateLimited(now, seg)) {
                 ackNow = true;
             }
@@ -944,6 +955,11 @@ public final class TcpConnection {
             boolean echo = tsOn && seg.options.hasTimestamps && seg.options.tsEcr != 0;
             rack.beginAck(now, echo, seg.options.tsEcr - tsOffset);
         }
+        // RFC 2883 §4: a first block below the ACK, or inside the second block, reports a duplicate.
+        int blocks = seg.options.sackBlockCount();
+        boolean dsack = sackOn && blocks > 0 && (Seq.le(seg.options.sackRight(0), ack) || (blocks > 1
+                && Seq.ge(seg.options.sackLeft(0), seg.options.sackLeft(1))
+                && Seq.le(seg.options.sackRight(0), seg.options.sackRight(1))));
         // Window update rule of §3.10.7.4 (SND.WL1/WL2).
         if (Seq.ge(ack, sndUna) && (Seq.lt(sndWl1, seg.seq) || (sndWl1 == seg.seq && Seq.le(sndWl2, ack)))) {
             sndWnd = seg.window << sndWscale;
@@ -965,7 +981,7 @@ public final class TcpConnection {
             return false;
         }
         if (sackOn && canSendData()) {
-            rackOnAck(now, seg, sndUna != oldUna, duplicate, newlySacked);
+            rackOnAck(now, seg, sndUna != oldUna, duplicate, newlySacked, dsack);
         }
         boolean finAcked = finQueued && Seq.gt(sndUna, finSeq);
         switch (state) {
@@ -1050,6 +1066,7 @@ public final class TcpConnection {
             if (Seq.ge(ack, recoveryPoint)) {
                 // Full acknowledgment: leave recovery (RFC 6582 §3.2 step 3, RFC 6675 §5).
                 inRecovery = false;
+                rack.recoveryEnded();
                 dupAcks = 0;
                 int flight = sndMax - sndUna;
                 cwnd = sackOn ? ssthresh : Math.min(ssthresh, Math.max(flight, mss) + mss);
@@ -1136,7 +1153,16 @@ public final class TcpConnection {
     // RACK-TLP (RFC 8985), with SACK only
 
     /** Per ACK: what it delivered, what that proves lost, and what it says about an outstanding probe. */
-    private void rackOnAck(long now, TcpSegment seg, boolean unaAdvanced, boolean duplicate, boolean newlySacked) {
+    private void rackOnAck(long now, TcpSegment seg, boolean unaAdvanced, boolean duplicate, boolean newlySacked,
+            boolean dsack) {
+        int dsackLeft = dsack ? seg.options.sackLeft(0) : 0;
+        int dsackRight = dsack ? seg.options.sackRight(0) : 0;
+        if (dsack) {
+            counters.dsacksReceived++;
+        }
+        // Duplicates of a loss probe or of an RTO's go-back-N are expected, not a sign of reordering.
+        boolean rtoRecovery = !inRecovery && Seq.lt(sndUna, recover);
+        rack.onAck(sndUna, sndNxt, dsack && !rtoRecovery && !tlp.isProbeDuplicate(dsackLeft, dsackRight));
         if (newlySacked) {
             // §6.2 step 3 wants deliveries in ascending sequence order; the peer lists the newest block first.
             int n = seg.options.sackBlockCount();
@@ -1154,7 +1180,7 @@ public final class TcpConnection {
             }
         }
         detectLosses(now);
-        TailLossProbe.Verdict verdict = tlp.onAck(sndUna, unaAdvanced, duplicate, newlySacked);
+        TailLossProbe.Verdict verdict = tlp.onAck(sndUna, unaAdvanced, duplicate, newlySacked, dsackLeft, dsackRight);
         if (verdict == TailLossProbe.Verdict.LOSS_REPAIRED) {
             tailLossRepaired();
         }
@@ -1249,14 +1275,14 @@ public final class TcpConnection {
             boolean withFin = finQueued && sndNxt + len == finSeq;
             int sent = transmitData(now, sndNxt, len, withFin);
             advanceSndNxt(now, sndNxt + sent + (withFin && sent == len ? 1 : 0));
-            tlp.sent(sndMax, false);
+            tlp.sent(sndMax, false, sndMax);
         } else {
             int last = sentLog.size() - 1;
             int end = sentLog.end(last);
             int start = Seq.max(sentLog.start(last), end - mss);
             transmitData(now, start, end - start, finSent() && end == finSeq);
             counters.retransmittedSegments++;
-            tlp.sent(sndMax, true);
+            tlp.sent(sndMax, true, start);
         }
         counters.tlpProbes++;
         armRetransmitTimer(now); // §7.3: the RTO restarts after the probe
@@ -1299,6 +1325,7 @@ public final class TcpConnection {
         int begin = 0;
         if (Seq.lt(seq, rcvNxt)) {
             begin = rcvNxt - seq; // already received: trim the front
+            noteDuplicate(seq, seq + len);
         }
         int end = len;
         int rightEdge = rcvAdvRight;
@@ -1639,11 +1666,31 @@ public final class TcpConnection {
         armRetransmitTimer(now);
     }
 
+    /** RFC 2883 §4: remembers the part of [left, right) below RCV.NXT for a D-SACK block. */
+    private void noteDuplicate(int left, int right) {
+        right = Seq.min(right, rcvNxt);
+        if (sackOn && Seq.lt(left, right) && Seq.lt(rcvNxt - left, 1 << 30)) {
+            dsackPending = true;
+            dsackLeft = left;
+            dsackRight = right;
+        }
+    }
+
     private TcpOptions dataOptions(long now) {
         int blocks = 0;
-        if (sackOn && !reassembly.isEmpty()) {
+        if (sackOn && (dsackPending || !reassembly.isEmpty())) {
             int maxBlocks = tsOn ? 3 : 4; // RFC 2018 §3: 40 option bytes, 10 taken by timestamps
-            blocks = reassembly.sackBlocks(sackEdges, maxBlocks);
+            if (dsackPending) {
+                // RFC 2883 §4: the duplicate first, then the usual blocks; sent once.
+                dsackPending = false;
+                blocks = reassembly.sackBlocks(sackScratch, maxBlocks - 1);
+                System.arraycopy(sackScratch, 0, sackEdges, 2, 2 * blocks);
+                sackEdges[0] = dsackLeft;
+                sackEdges[1] = dsackRight;
+                blocks++;
+            } else {
+                blocks = reassembly.sackBlocks(sackEdges, maxBlocks);
+            }
         }
         if (!tsOn && blocks == 0) {
             return TcpOptions.NONE;

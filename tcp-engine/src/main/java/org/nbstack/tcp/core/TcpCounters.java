@@ -19,6 +19,8 @@ public final class TcpCounters {
     public long tlpRecoveries;
     /** Segments RACK marked lost by time (RFC 8985 §6.2). */
     public long rackLosses;
+    /** ACKs carrying a D-SACK block (RFC 2883): something we retransmitted had arrived already. */
+    public long dsacksReceived;
     public long outOfOrderSegments;
     public long outOfOrderDropped;
     public long pawsRejected;

@@ -130,18 +130,72 @@ class RackTlpTest {
     }
 
     @Test
-    void reorderingBeyondTheWindowIsRetransmitted() throws Exception {
+    void reorderingBeyondTheWindowIsRetransmittedAndItsDsackWidensTheWindow() throws Exception {
         // The other side of the window: a segment 3 ms late (more than min_RTT / 4 and more than the round
         // trip) is taken for lost, as it must be for a real loss to be repaired quickly.
         establishedAndWarm();
+        TcpCounters c = pair.counters;
         int first = pair.client.conn.sndNxt();
-        pair.extraDelay = (seg, fromClient) -> fromClient && seg.payloadLength() > 0
-                && segmentNumber(seg, first) == 9 && seg.seq == first + 8 * SEG && pair.now < 2 * SEC ? 3 * MS : 0;
+        boolean[] delayed = {false};
+        pair.extraDelay = (seg, fromClient) -> {
+            if (fromClient && seg.payloadLength() > 0 && segmentNumber(seg, first) == 9 && !delayed[0]) {
+                delayed[0] = true; // the original only; the retransmission travels normally
+                return 3 * MS;
+            }
+            return 0;
+        };
         write(10 * SEG);
         assertThat(pair.runUntil(() -> allDelivered() && pair.client.conn.sndUna() == pair.client.conn.sndNxt(), SEC)).isTrue();
-        assertThat(pair.counters.rackLosses).isEqualTo(1);
-        assertThat(pair.counters.retransmittedSegments).isEqualTo(1);
+        assertThat(c.rackLosses).isEqualTo(1);
+        assertThat(c.retransmittedSegments).isEqualTo(1);
+        // The late original arrived after the retransmission: the receiver reports it with a D-SACK
+        // (RFC 2883), which tells the sender its retransmission was needless.
+        pair.runFor(50 * MS);
+        assertThat(c.dsacksReceived).isEqualTo(1);
+
+        // RFC 8985 §6.2: the reordering window is now 2 * min_RTT / 4 = 1 ms, so a segment 0.8 ms late,
+        // overtaken by seven others, is waited for (with the window of 0.5 ms it would be resent).
+        int second = pair.client.conn.sndNxt();
+        pair.extraDelay = (seg, fromClient) -> fromClient && seg.payloadLength() > 0
+                && segmentNumber(seg, second) == 3 ? 800_000L : 0;
+        write(10 * SEG);
+        assertThat(pair.runUntil(() -> allDelivered() && pair.client.conn.sndUna() == pair.client.conn.sndNxt(), SEC)).isTrue();
+        assertThat(c.retransmittedSegments).as("segments retransmitted").isEqualTo(1);
+        assertThat(c.rackLosses).isEqualTo(1);
         assertByteExact();
+    }
+
+    @Test
+    void aDuplicateSegmentIsReportedOnceWithADsackBlock() {
+        establishedAndWarm();
+        List<TcpSegment> acks = new ArrayList<>();
+        int[] clientTsVal = {0};
+        pair.dropFilter = (seg, fromClient) -> {
+            if (fromClient) {
+                clientTsVal[0] = seg.options.tsVal;
+            } else if (seg.payloadLength() == 0) {
+                acks.add(seg); // a pure ACK holds no buffer: keeping it after delivery is safe
+            }
+            return false;
+        };
+        write(SEG);
+        assertThat(pair.runUntil(() -> allDelivered() && pair.client.conn.sndUna() == pair.client.conn.sndNxt(), SEC)).isTrue();
+        acks.clear();
+        TcpConnection server = pair.server.conn;
+        int dupSeq = server.rcvNxt() - SEG;
+        server.segmentArrived(pair.now, new TcpSegment(ConnectionPair.CLIENT_ADDR, ConnectionPair.SERVER_ADDR, 40000, 139,
+                dupSeq, server.sndNxt(), org.nbstack.tcp.wire.TcpFlags.ACK, 1000,
+                org.nbstack.tcp.wire.TcpOptions.timestamps(clientTsVal[0], 0), ConnectionPair.ALLOC.buffer(SEG).writeZero(SEG)));
+        write(2 * SEG);
+        pair.runFor(10 * MS);
+        assertThat(acks).hasSizeGreaterThanOrEqualTo(2);
+        TcpSegment first = acks.get(0);
+        assertThat(first.options.sackBlockCount()).isEqualTo(1);
+        assertThat(first.options.sackLeft(0)).isEqualTo(dupSeq);
+        assertThat(first.options.sackRight(0)).isEqualTo(dupSeq + SEG);
+        assertThat(first.ack).isEqualTo(dupSeq + SEG);
+        assertThat(acks.get(1).options.sackBlockCount()).as("reported once").isZero();
+        assertThat(pair.counters.dsacksReceived).as("D-SACKs the client recognised").isEqualTo(1);
     }
 
     @Test
