@@ -41,14 +41,6 @@ final class RackState {
         ackEchoMillis = echoMillis;
     }
 
-    boolean reorderingSeen() {
-        return reorderingSeen;
-    }
-
-    long minRtt() {
-        return minRtt;
-    }
-
     /** §6.2 step 4: a D-SACK widens the reordering window, once per round trip. */
     void onAck(int sndUna, int sndNxt, boolean dsack) {
         if (dsackRoundValid && Seq.ge(sndUna, dsackRound)) {
@@ -67,13 +59,12 @@ final class RackState {
 
     /** §6.2 step 4: after 16 recoveries without a D-SACK the reordering window returns to min_RTT / 4. */
     void recoveryEnded() {
-        if (--reoWndPersist <= 0) {
+        if (reoWndPersist > 0) {
+            reoWndPersist--;
+        }
+        if (reoWndPersist == 0) {
             reoWndMult = 1;
         }
-    }
-
-    int reorderingWindowMultiplier() {
-        return reoWndMult;
     }
 
     /** One segment newly delivered (cumulatively or by SACK), in ascending sequence order within an ACK. */
@@ -88,7 +79,8 @@ final class RackState {
         // §6.2 step 2 (RACK_update).
         long sample = ackTime - segXmitTime;
         if (retransmitted) {
-            // The ACK may be for the original transmission: then the sample says nothing about this one.
+            // The ACK may be for the original transmission: then the sample says nothing about this one. (A
+            // SACK echoes the peer's last in-order timestamp, RFC 7323 §4.3, so it often gives no sample here.)
             if (ackHasEcho && Seq.lt(ackEchoMillis, (int) (segXmitTime / 1_000_000L))) {
                 return;
             }
