@@ -33,8 +33,18 @@ public final class TcpConnection {
     private final SendQueue sendQueue;
     private final ReassemblyQueue reassembly;
     private final SackScoreboard scoreboard = new SackScoreboard();
+    // RFC 8985 RACK-TLP, used when SACK was negotiated (without SACK, NewReno's dup ACKs decide).
+    private final SentSegmentLog sentLog = new SentSegmentLog();
+    private final RackState rack = new RackState();
+    private final TailLossProbe tlp = new TailLossProbe();
+    private final int[] sackOrder = new int[TcpOptions.MAX_SACK_BLOCKS];
+    private final int[] sackScratch = new int[2 * TcpOptions.MAX_SACK_BLOCKS];
     private final RttEstimator rtt;
     private final int[] sackEdges = new int[2 * TcpOptions.MAX_SACK_BLOCKS];
+    // RFC 2883 D-SACK: a duplicate data range received, reported once as the first SACK block of the next ACK.
+    private boolean dsackPending;
+    private int dsackLeft;
+    private int dsackRight;
 
     private TcpState state;
     private CloseReason closeReason;
@@ -84,7 +94,6 @@ public final class TcpConnection {
     private boolean inRecovery;
     private int recoveryPoint;
     private int recover;
-    private int highRxt;
     private int dupAcks;
     private boolean partialAckSeen;
 
@@ -95,6 +104,8 @@ public final class TcpConnection {
 
     // Timers: absolute deadlines, NEVER when off.
     private long rtoDeadline = NEVER;
+    private long reorderDeadline = NEVER;
+    private long probeDeadline = NEVER;
     private long delayedAckDeadline = NEVER;
     private long persistDeadline = NEVER;
     private long keepAliveDeadline = NEVER;
@@ -127,7 +138,6 @@ public final class TcpConnection {
         this.sndNxt = iss;
         this.sndMax = iss;
         this.recover = iss;
-        this.highRxt = iss;
     }
 
     /** Active open (RFC 9293 §3.10.1): sends a SYN and enters SYN_SENT. */
@@ -341,6 +351,8 @@ public final class TcpConnection {
     /** The earliest time at which {@link #onTimer(long)} has work to do, or Long.MAX_VALUE. */
     public long nextDeadline() {
         long d = rtoDeadline;
+        if (reorderDeadline < d) d = reorderDeadline;
+        if (probeDeadline < d) d = probeDeadline;
         if (delayedAckDeadline < d) d = delayedAckDeadline;
         if (persistDeadline < d) d = persistDeadline;
         if (keepAliveDeadline < d) d = keepAliveDeadline;
@@ -352,7 +364,9 @@ public final class TcpConnection {
     /** The timer netstat shows: "on" (retransmission), "probe" (persist), "keepalive", "timewait", or "off". */
     public ConnectionTimer activeTimer(long now) {
         if (timeWaitDeadline != NEVER) return new ConnectionTimer("timewait", timeWaitDeadline - now, 0);
-        if (rtoDeadline != NEVER) return new ConnectionTimer("on", rtoDeadline - now, retransmits);
+        // Like Linux's /proc/net/tcp, the RACK reorder and loss probe timers show as the retransmission timer.
+        long on = Math.min(rtoDeadline, Math.min(reorderDeadline, probeDeadline));
+        if (on != NEVER) return new ConnectionTimer("on", on - now, retransmits);
         if (persistDeadline != NEVER) return new ConnectionTimer("probe", persistDeadline - now, persistBackoff);
         if (finWait2Deadline != NEVER) return new ConnectionTimer("timewait", finWait2Deadline - now, 0);
         if (keepAliveDeadline != NEVER) return new ConnectionTimer("keepalive", keepAliveDeadline - now, keepAliveProbes);
@@ -469,6 +483,14 @@ public final class TcpConnection {
                 return;
             }
         }
+        if (reorderDeadline <= now) {
+            reorderDeadline = NEVER;
+            reorderTimeout(now);
+        }
+        if (probeDeadline <= now) {
+            probeDeadline = NEVER;
+            probeTimeout(now); // before the RTO: a PTO capped at the RTO's expiry probes instead (RFC 8985 §7.2)
+        }
         if (rtoDeadline <= now) {
             rtoDeadline = NEVER;
             retransmitTimeout(now);
@@ -527,9 +549,12 @@ public final class TcpConnection {
         recover = sndMax; // RFC 6582 §3.2 step 4 after a timeout
         // RFC 2018 §8: the receiver may renege, so SACK information is dropped after a timeout.
         scoreboard.clear();
+        sentLog.clearMarks();
+        tlp.reset(); // the probe episode ends with the timeout
+        reorderDeadline = NEVER;
+        probeDeadline = NEVER;
         rttTiming = false;
         sndNxt = sndUna; // go back N: resend from the first unacknowledged byte
-        highRxt = sndUna;
         if (finQueued && Seq.ge(sndUna, finSeq)) {
             counters.finRetransmits++;
         }
@@ -765,6 +790,9 @@ public final class TcpConnection {
                 tsRecentValid = false; // RFC 7323 §5.5
             } else {
                 counters.pawsRejected++;
+                if (seg.payloadLength() > 0) {
+                    noteDuplicate(seg.seq, seg.seq + seg.payloadLength()); // like Linux's tcp_send_dupack
+                }
                 ackNow = true;
                 return;
             }
@@ -789,6 +817,9 @@ public final class TcpConnection {
         }
         if (!acceptable) {
             counters.unacceptableSegments++;
+            if (!rst && seg.payloadLength() > 0) {
+                noteDuplicate(seg.seq, seg.seq + seg.payloadLength());
+            }
             if (!rst && !outOfWindowAckRateLimited(now, seg)) {
                 ackNow = true;
             }
@@ -913,11 +944,22 @@ public final class TcpConnection {
             return false;
         }
         int oldWnd = sndWnd;
+        int oldUna = sndUna;
+        boolean newlySacked = false;
         if (sackOn && seg.options.sackBlockCount() > 0) {
             for (int i = 0; i < seg.options.sackBlockCount(); i++) {
-                scoreboard.add(seg.options.sackLeft(i), seg.options.sackRight(i), sndUna, sndMax);
+                newlySacked |= scoreboard.add(seg.options.sackLeft(i), seg.options.sackRight(i), sndUna, sndMax);
             }
         }
+        if (sackOn) {
+            boolean echo = tsOn && seg.options.hasTimestamps && seg.options.tsEcr != 0;
+            rack.beginAck(now, echo, seg.options.tsEcr - tsOffset);
+        }
+        // RFC 2883 §4: a first block below the ACK, or inside the second block, reports a duplicate.
+        int blocks = seg.options.sackBlockCount();
+        boolean dsack = sackOn && blocks > 0 && (Seq.le(seg.options.sackRight(0), ack) || (blocks > 1
+                && Seq.ge(seg.options.sackLeft(0), seg.options.sackLeft(1))
+                && Seq.le(seg.options.sackRight(0), seg.options.sackRight(1))));
         // Window update rule of §3.10.7.4 (SND.WL1/WL2).
         if (Seq.ge(ack, sndUna) && (Seq.lt(sndWl1, seg.seq) || (sndWl1 == seg.seq && Seq.le(sndWl2, ack)))) {
             sndWnd = seg.window << sndWscale;
@@ -927,14 +969,19 @@ public final class TcpConnection {
                 maxSndWnd = sndWnd;
             }
         }
+        boolean duplicate = false;
         if (Seq.gt(ack, sndUna)) {
             ackAdvanced(now, seg, ack);
         } else if (ack == sndUna && sndMax != sndUna && seg.payloadLength() == 0
                 && !seg.has(TcpFlags.SYN) && !seg.has(TcpFlags.FIN) && sndWnd == oldWnd) {
+            duplicate = true;
             duplicateAck(now); // RFC 5681 §2 DUPLICATE ACKNOWLEDGMENT
         }
         if (state == TcpState.CLOSED) {
             return false;
+        }
+        if (sackOn && canSendData()) {
+            rackOnAck(now, seg, sndUna != oldUna, duplicate, newlySacked, dsack);
         }
         boolean finAcked = finQueued && Seq.gt(sndUna, finSeq);
         switch (state) {
@@ -962,7 +1009,7 @@ public final class TcpConnection {
             }
         }
         // In recovery an ACK may reveal more lost segments to resend even when nothing new is queued.
-        if (inRecovery || hasUnsentData() || (finQueued && !finSent())) {
+        if (inRecovery || sentLog.lostBytes() > 0 || hasUnsentData() || (finQueued && !finSent())) {
             output(now);
         }
         return true;
@@ -978,11 +1025,9 @@ public final class TcpConnection {
         if (Seq.lt(sndNxt, sndUna)) {
             sndNxt = sndUna;
         }
-        if (Seq.lt(highRxt, sndUna)) {
-            highRxt = sndUna;
-        }
         sendQueue.removeBefore(streamOffset(Seq.min(ack, dataEndSeq())));
         scoreboard.ackTo(sndUna);
+        sentLog.ackTo(sndUna, rack);
         lastProgress = now;
         retransmits = 0;
         persistBackoff = 0;
@@ -1021,6 +1066,7 @@ public final class TcpConnection {
             if (Seq.ge(ack, recoveryPoint)) {
                 // Full acknowledgment: leave recovery (RFC 6582 §3.2 step 3, RFC 6675 §5).
                 inRecovery = false;
+                rack.recoveryEnded();
                 dupAcks = 0;
                 int flight = sndMax - sndUna;
                 cwnd = sackOn ? ssthresh : Math.min(ssthresh, Math.max(flight, mss) + mss);
@@ -1065,10 +1111,17 @@ public final class TcpConnection {
             output(now);
             return;
         }
-        boolean lossIndicated = dupAcks >= SackScoreboard.DUP_THRESH
-                || (sackOn && scoreboard.lossBoundary(sndUna, mss) != sndUna);
+        if (sackOn) {
+            // RACK decides from the SACKs (RFC 8985 §3.4); DupThresh only for a peer that SACKs nothing.
+            if (dupAcks >= SackScoreboard.DUP_THRESH && scoreboard.isEmpty() && !sentLog.isEmpty()
+                    && sndNxt == sndMax && Seq.ge(sndUna, recover)) {
+                sentLog.markLost(0);
+                enterRecovery(now);
+            }
+            return;
+        }
         // RFC 6582 §3.2 step 2: no second fast retransmit for losses of the same window.
-        if (lossIndicated && sndNxt == sndMax && Seq.gt(sndUna, recover)) {
+        if (dupAcks >= SackScoreboard.DUP_THRESH && sndNxt == sndMax && Seq.gt(sndUna, recover)) {
             enterRecovery(now);
         }
     }
@@ -1082,11 +1135,172 @@ public final class TcpConnection {
         recover = sndMax;
         inRecovery = true;
         partialAckSeen = false;
-        highRxt = sndUna;
         rttTiming = false;
-        retransmitFirstUnacked(now);
-        cwnd = sackOn ? ssthresh : ssthresh + SackScoreboard.DUP_THRESH * mss;
+        if (sackOn) {
+            tlp.reset(); // fast recovery takes over from the probe (RFC 8985 §7.4)
+            probeDeadline = NEVER;
+            cwnd = ssthresh;
+            retransmitLost(now); // RFC 6675 §5 (4.3): the first lost segment goes out whatever the pipe
+            armRetransmitTimer(now);
+        } else {
+            retransmitFirstUnacked(now);
+            cwnd = ssthresh + SackScoreboard.DUP_THRESH * mss;
+        }
         output(now);
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // RACK-TLP (RFC 8985), with SACK only
+
+    /** Per ACK: what it delivered, what that proves lost, and what it says about an outstanding probe. */
+    private void rackOnAck(long now, TcpSegment seg, boolean unaAdvanced, boolean duplicate, boolean newlySacked,
+            boolean dsack) {
+        int dsackLeft = dsack ? seg.options.sackLeft(0) : 0;
+        int dsackRight = dsack ? seg.options.sackRight(0) : 0;
+        if (dsack) {
+            counters.dsacksReceived++;
+        }
+        // Duplicates of a loss probe or of an RTO's go-back-N are expected, not a sign of reordering.
+        boolean rtoRecovery = !inRecovery && Seq.lt(sndUna, recover);
+        rack.onAck(sndUna, sndNxt, dsack && !rtoRecovery && !tlp.isProbeDuplicate(dsackLeft, dsackRight));
+        if (newlySacked) {
+            // §6.2 step 3 wants deliveries in ascending sequence order; the peer lists the newest block first.
+            int n = seg.options.sackBlockCount();
+            for (int i = 0; i < n; i++) {
+                int j = i;
+                while (j > 0 && Seq.gt(seg.options.sackLeft(sackOrder[j - 1]), seg.options.sackLeft(i))) {
+                    sackOrder[j] = sackOrder[j - 1];
+                    j--;
+                }
+                sackOrder[j] = i;
+            }
+            for (int j = 0; j < n; j++) {
+                int i = sackOrder[j];
+                sentLog.sacked(seg.options.sackLeft(i), seg.options.sackRight(i), scoreboard, rack);
+            }
+        }
+        detectLosses(now);
+        TailLossProbe.Verdict verdict = tlp.onAck(sndUna, unaAdvanced, duplicate, newlySacked, dsackLeft, dsackRight);
+        if (verdict == TailLossProbe.Verdict.LOSS_REPAIRED) {
+            tailLossRepaired();
+        }
+        updateProbeTimer(now, unaAdvanced);
+    }
+
+    /** §6.2 step 5 and §6.3: marks what RACK deems lost, arms the reorder timer, enters recovery if need be. */
+    private void detectLosses(long now) {
+        if (sentLog.isEmpty()) {
+            reorderDeadline = NEVER;
+            return;
+        }
+        boolean lossRecovery = inRecovery || Seq.lt(sndUna, recover);
+        long reoWnd = rack.reorderingWindow(lossRecovery, sentLog.sackedSegments(), rtt.srtt());
+        int marked = rack.detectLoss(sentLog, now, reoWnd, sndNxt);
+        long wait = rack.reorderTimeout();
+        reorderDeadline = wait > 0 ? now + wait : NEVER;
+        if (marked > 0) {
+            counters.rackLosses += marked;
+            // RFC 6675 §5 / RFC 8985 §3.4: one congestion response per window of data.
+            if (!inRecovery && sndNxt == sndMax && Seq.ge(sndUna, recover)) {
+                enterRecovery(now);
+            }
+        }
+    }
+
+    /** §6.3: the reorder timer expired; whatever it waited for is lost now unless it was delivered. */
+    private void reorderTimeout(long now) {
+        if (!sackOn || !canSendData()) {
+            return;
+        }
+        detectLosses(now);
+        if (sentLog.lostBytes() > 0) {
+            output(now);
+        }
+    }
+
+    /** Retransmits (part of) the first segment marked lost below SND.NXT; returns the bytes sent. */
+    private int retransmitLost(long now) {
+        for (int guard = 0; guard < 1 << 16; guard++) {
+            int k = sentLog.firstLost(sndNxt);
+            if (k < 0) {
+                return 0;
+            }
+            int start = Seq.max(sentLog.start(k), sndUna);
+            int end = sentLog.end(k);
+            int s = scoreboard.nextUnsacked(start, end);
+            int len = Math.min(sendMss(), Math.min(scoreboard.holeEnd(s, end) - s, dataEndSeq() - s));
+            if (Seq.ge(s, end) || len <= 0) {
+                sentLog.clearLost(k); // SACKed after all: nothing to resend
+                continue;
+            }
+            int sent = transmitData(now, s, len, finSent() && s + len == finSeq);
+            counters.retransmittedSegments++;
+            return sent;
+        }
+        return 0;
+    }
+
+    /**
+     * §7.2: (re)arms the probe timer while the conditions hold (SACK, nothing SACKed, no fast or RTO recovery,
+     * no probe outstanding, data in flight), never later than the RTO; otherwise stops it.
+     */
+    private void updateProbeTimer(long now, boolean restart) {
+        if (!sackOn || inRecovery || Seq.lt(sndUna, recover) || !scoreboard.isEmpty() || tlp.blocksProbing(sndUna)
+                || sentLog.isEmpty() || !canSendData()) {
+            probeDeadline = NEVER;
+            return;
+        }
+        if (!restart && probeDeadline != NEVER) {
+            return;
+        }
+        long at = now + TailLossProbe.probeTimeout(rtt.srtt(), sndMax - sndUna, sendMss());
+        if (rtoDeadline != NEVER && at > rtoDeadline) {
+            at = rtoDeadline;
+        }
+        probeDeadline = capByUserTimeout(at);
+    }
+
+    /** §7.3: sends one probe, new data if the peer's window takes it, else the last segment again. */
+    private void probeTimeout(long now) {
+        if (!sackOn || !canSendData() || inRecovery || Seq.lt(sndUna, recover) || tlp.blocksProbing(sndUna)
+                || sentLog.isEmpty() || sndNxt != sndMax) {
+            return;
+        }
+        int mss = sendMss();
+        int unsent = dataEndSeq() - sndNxt;
+        int room = usableWindow();
+        if (unsent > 0 && room > 0) {
+            // New data, past the congestion window by at most this one segment.
+            int len = Math.min(mss, Math.min(unsent, room));
+            boolean withFin = finQueued && sndNxt + len == finSeq;
+            int sent = transmitData(now, sndNxt, len, withFin);
+            advanceSndNxt(now, sndNxt + sent + (withFin && sent == len ? 1 : 0));
+            tlp.sent(sndMax, false, sndMax);
+        } else {
+            int last = sentLog.size() - 1;
+            int end = sentLog.end(last);
+            int start = Seq.max(sentLog.start(last), end - mss);
+            transmitData(now, start, end - start, finSent() && end == finSeq);
+            counters.retransmittedSegments++;
+            tlp.sent(sndMax, true, start);
+        }
+        counters.tlpProbes++;
+        armRetransmitTimer(now); // §7.3: the RTO restarts after the probe
+    }
+
+    /**
+     * §7.4: the probe repaired a lost tail segment. Congestion control answers the loss as fast recovery
+     * would (halve the window), unless this window already had its response.
+     */
+    private void tailLossRepaired() {
+        counters.tlpRecoveries++;
+        if (inRecovery || Seq.lt(sndUna, recover)) {
+            return;
+        }
+        // Linux reduces from cwnd (tcp_init_cwnd_reduction): after a repaired tail the flight is near empty.
+        ssthresh = Math.max(cwnd / 2, 2 * sendMss());
+        cwnd = ssthresh;
+        bytesAckedInAvoidance = 0;
     }
 
     /** Retransmits one segment starting at SND.UNA (fast retransmit, RFC 5681 §3.2 step 2). */
@@ -1094,9 +1308,8 @@ public final class TcpConnection {
         int end = sackOn ? scoreboard.holeEnd(sndUna, sndMax) : sndMax;
         int len = Math.min(sendMss(), Math.min(end - sndUna, dataEndSeq() - sndUna));
         if (len > 0) {
-            int sent = transmitData(now, sndUna, len, false);
+            transmitData(now, sndUna, len, false);
             counters.retransmittedSegments++;
-            highRxt = Seq.max(highRxt, sndUna + sent);
         } else if (finQueued && sndUna == finSeq) {
             transmitControl(now, finSeq, TcpFlags.FIN | TcpFlags.ACK);
             counters.retransmittedSegments++;
@@ -1112,6 +1325,7 @@ public final class TcpConnection {
         int begin = 0;
         if (Seq.lt(seq, rcvNxt)) {
             begin = rcvNxt - seq; // already received: trim the front
+            noteDuplicate(seq, seq + len);
         }
         int end = len;
         int rightEdge = rcvAdvRight;
@@ -1187,10 +1401,13 @@ public final class TcpConnection {
             sendAck(now);
         }
         rtoDeadline = NEVER;
+        reorderDeadline = NEVER;
+        probeDeadline = NEVER;
         persistDeadline = NEVER;
         keepAliveDeadline = NEVER;
         delayedAckDeadline = NEVER;
         finWait2Deadline = NEVER;
+        sentLog.clear();
         sendQueue.releaseAll();
         reassembly.releaseAll();
         if (config.timeWaitNanos() == 0 || !events.admitTimeWait(this)) {
@@ -1244,23 +1461,19 @@ public final class TcpConnection {
         int mss = sendMss();
         cwndLimited = false;
         boolean sentSomething = false;
+        boolean sentNewData = false;
+        int resentBelowSndNxt = 0; // outside recovery the flight does not count what RACK had us resend
         for (int guard = 0; guard < 1 << 16; guard++) {
             int flight = sndNxt - sndUna;
-            int pipe = inRecovery && sackOn ? pipe() : flight;
+            int pipe = inRecovery && sackOn ? pipe() : flight + resentBelowSndNxt;
             int cwndBudget = cwnd - pipe;
-            if (inRecovery && sackOn && cwndBudget >= mss) {
-                int lossBoundary = scoreboard.lossBoundary(sndUna, mss);
-                int s = scoreboard.nextUnsacked(Seq.max(highRxt, sndUna), lossBoundary);
-                if (Seq.lt(s, lossBoundary)) {
-                    int len = Math.min(mss, scoreboard.holeEnd(s, lossBoundary) - s);
-                    len = Math.min(len, dataEndSeq() - s);
-                    if (len > 0) {
-                        int sent = transmitData(now, s, len, false);
-                        counters.retransmittedSegments++;
-                        highRxt = s + sent;
-                        sentSomething = true;
-                        continue;
-                    }
+            // RFC 6675 §5 NextSeg rule 1, with RACK's lost marks in place of IsLost (RFC 8985 §3.4).
+            if (sackOn && sentLog.lostBytes() > 0 && cwndBudget >= mss) {
+                int resent = retransmitLost(now);
+                if (resent > 0) {
+                    resentBelowSndNxt += inRecovery ? 0 : resent;
+                    sentSomething = true;
+                    continue;
                 }
             }
             int unsent = dataEndSeq() - sndNxt;
@@ -1294,10 +1507,13 @@ public final class TcpConnection {
             int sent = transmitData(now, sndNxt, len, withFin);
             if (Seq.lt(sndNxt, sndMax)) {
                 counters.retransmittedSegments++;
-            } else if (!rttTiming && !tsOn) {
-                rttTiming = true;
-                rttSeq = sndNxt;
-                rttStart = now;
+            } else {
+                sentNewData = true;
+                if (!rttTiming && !tsOn) {
+                    rttTiming = true;
+                    rttSeq = sndNxt;
+                    rttStart = now;
+                }
             }
             advanceSndNxt(now, sndNxt + sent + (withFin && sent == len ? 1 : 0));
             sentSomething = true;
@@ -1305,6 +1521,9 @@ public final class TcpConnection {
         }
         if (sentSomething && rtoDeadline == NEVER && sndMax != sndUna) {
             armRetransmitTimer(now);
+        }
+        if (sentNewData) {
+            updateProbeTimer(now, true); // RFC 8985 §7.2: (re)start the PTO after new data
         }
         // RFC 9293 §3.8.6.1: data waits on a closed (or too small) window and nothing is in flight.
         if ((hasUnsentData() || (finQueued && !finSent())) && sndMax == sndUna && rtoDeadline == NEVER
@@ -1325,13 +1544,12 @@ public final class TcpConnection {
         }
     }
 
-    /** RFC 6675 §4 SetPipe, over holes: unSACKed bytes in flight, less lost ones not yet retransmitted. */
+    /**
+     * RFC 6675 §4 SetPipe (with SACK): unSACKed bytes in flight, less those marked lost and not yet
+     * retransmitted (RFC 8985 §3.4: RACK's marks stand in for IsLost).
+     */
     private int pipe() {
-        int unsacked = scoreboard.unsackedBetween(sndUna, sndMax);
-        int lossBoundary = scoreboard.lossBoundary(sndUna, sendMss());
-        int lostNotRetransmitted = Seq.lt(highRxt, lossBoundary)
-                ? scoreboard.unsackedBetween(Seq.max(highRxt, sndUna), lossBoundary) : 0;
-        return Math.max(0, unsacked - lostNotRetransmitted);
+        return Math.max(0, scoreboard.unsackedBetween(sndUna, sndMax) - sentLog.lostBytes());
     }
 
     private boolean canSendData() {
@@ -1384,6 +1602,9 @@ public final class TcpConnection {
         ByteBuf payload = sendQueue.slice(streamOffset(seq), len);
         int flags = TcpFlags.ACK | (fin ? TcpFlags.FIN : 0) | (seq + len == dataEndSeq() ? TcpFlags.PSH : 0);
         emit(now, seq, flags, options, payload);
+        if (sackOn) {
+            sentLog.sent(seq, seq + len, now); // RFC 8985 §6.1: each segment's (re)transmission time
+        }
         return len;
     }
 
@@ -1445,11 +1666,31 @@ public final class TcpConnection {
         armRetransmitTimer(now);
     }
 
+    /** RFC 2883 §4: remembers the part of [left, right) below RCV.NXT for a D-SACK block. */
+    private void noteDuplicate(int left, int right) {
+        right = Seq.min(right, rcvNxt);
+        if (sackOn && Seq.lt(left, right) && Seq.lt(rcvNxt - left, 1 << 30)) {
+            dsackPending = true;
+            dsackLeft = left;
+            dsackRight = right;
+        }
+    }
+
     private TcpOptions dataOptions(long now) {
         int blocks = 0;
-        if (sackOn && !reassembly.isEmpty()) {
+        if (sackOn && (dsackPending || !reassembly.isEmpty())) {
             int maxBlocks = tsOn ? 3 : 4; // RFC 2018 §3: 40 option bytes, 10 taken by timestamps
-            blocks = reassembly.sackBlocks(sackEdges, maxBlocks);
+            if (dsackPending) {
+                // RFC 2883 §4: the duplicate first, then the usual blocks; sent once.
+                dsackPending = false;
+                blocks = reassembly.sackBlocks(sackScratch, maxBlocks - 1);
+                System.arraycopy(sackScratch, 0, sackEdges, 2, 2 * blocks);
+                sackEdges[0] = dsackLeft;
+                sackEdges[1] = dsackRight;
+                blocks++;
+            } else {
+                blocks = reassembly.sackBlocks(sackEdges, maxBlocks);
+            }
         }
         if (!tsOn && blocks == 0) {
             return TcpOptions.NONE;
@@ -1539,12 +1780,15 @@ public final class TcpConnection {
         setState(TcpState.CLOSED);
         closeReason = reason;
         rtoDeadline = NEVER;
+        reorderDeadline = NEVER;
+        probeDeadline = NEVER;
         delayedAckDeadline = NEVER;
         persistDeadline = NEVER;
         keepAliveDeadline = NEVER;
         timeWaitDeadline = NEVER;
         finWait2Deadline = NEVER;
         ackNow = false;
+        sentLog.clear();
         sendQueue.releaseAll();
         reassembly.releaseAll();
         events.onClosed(this, reason);

@@ -13,6 +13,14 @@ public final class TcpCounters {
     public long synRetransmits;
     public long finRetransmits;
     public long duplicateAcks;
+    /** Tail loss probes sent (RFC 8985 §7.3; Linux TCPLossProbes). */
+    public long tlpProbes;
+    /** Losses a tail loss probe repaired (RFC 8985 §7.4; Linux TCPLossProbeRecovery). */
+    public long tlpRecoveries;
+    /** Segments RACK marked lost by time (RFC 8985 §6.2). */
+    public long rackLosses;
+    /** ACKs carrying a D-SACK block (RFC 2883): something we retransmitted had arrived already. */
+    public long dsacksReceived;
     public long outOfOrderSegments;
     public long outOfOrderDropped;
     public long pawsRejected;

@@ -92,6 +92,11 @@ public final class StackMetrics implements MeterBinder {
         tcpCounter(r, "tcp.challenge.acks", "Challenge ACKs sent (RFC 5961)", c -> c.challengeAcks);
         tcpCounter(r, "tcp.probes", "Probes sent", c -> c.persistProbes, "kind", "persist");
         tcpCounter(r, "tcp.probes", "Probes sent", c -> c.keepaliveProbes, "kind", "keepalive");
+        tcpCounter(r, "tcp.probes", "Probes sent", c -> c.tlpProbes, "kind", "tail_loss");
+        tcpCounter(r, "tcp.tail.loss.recoveries", "Losses a tail loss probe repaired (RFC 8985)", c -> c.tlpRecoveries);
+        tcpCounter(r, "tcp.rack.losses", "Segments RACK found lost by time (RFC 8985)", c -> c.rackLosses);
+        tcpCounter(r, "tcp.dsacks", "ACKs received with a D-SACK block: a retransmission was needless (RFC 2883)",
+                c -> c.dsacksReceived);
         tcpCounter(r, "tcp.resets", "RST segments", c -> c.resetsSent, "direction", "out");
         tcpCounter(r, "tcp.resets", "RST segments", c -> c.resetsReceived, "direction", "in");
         tcpCounter(r, "tcp.unacceptable.segments", "Segments outside the receive window", c -> c.unacceptableSegments);

@@ -31,6 +31,8 @@ final class ConnectionPair implements AutoCloseable {
     private final PriorityQueue<InFlight> wire = new PriorityQueue<>();
     /** Decides whether a segment is lost: (segment, fromClient) -> drop. */
     BiPredicate<TcpSegment, Boolean> dropFilter = (s, c) -> false;
+    /** Extra one-way delay of a segment, in nanoseconds, so later ones overtake it: (segment, fromClient) -> delay. */
+    java.util.function.ToLongBiFunction<TcpSegment, Boolean> extraDelay = (s, c) -> 0;
     final List<String> trace = new ArrayList<>();
     boolean tracing;
 
@@ -66,7 +68,7 @@ final class ConnectionPair implements AutoCloseable {
             seg.release();
             return;
         }
-        wire.add(new InFlight(now + oneWayDelay, sequence++, seg, fromClient));
+        wire.add(new InFlight(now + oneWayDelay + extraDelay.applyAsLong(seg, fromClient), sequence++, seg, fromClient));
     }
 
     /** Runs until {@code done} holds or virtual time passes {@code limitNanos} from now. */
