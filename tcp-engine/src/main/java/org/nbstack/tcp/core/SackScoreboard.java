@@ -119,23 +119,6 @@ final class SackScoreboard {
         return false;
     }
 
-    /**
-     * The RFC 6675 §4 IsLost boundary: every unSACKed byte below it has DupThresh discontiguous SACKed
-     * blocks, or more than (DupThresh - 1) * MSS SACKed bytes, above it. Returns {@code una} when no byte is lost.
-     */
-    int lossBoundary(int una, int mss) {
-        int blocks = 0;
-        long bytes = 0;
-        for (int k = count - 1; k >= 0; k--) {
-            blocks++;
-            bytes += rights[k] - lefts[k];
-            if (blocks >= DUP_THRESH || bytes > (long) (DUP_THRESH - 1) * mss) {
-                return lefts[k];
-            }
-        }
-        return una;
-    }
-
     /** UnSACKed bytes in [from, to). */
     int unsackedBetween(int from, int to) {
         if (Seq.ge(from, to)) {

@@ -142,6 +142,7 @@ public final class Engine implements AutoCloseable {
      */
     public String tcpSummary() {
         long sent = 0, retransmitted = 0, timeouts = 0, fast = 0, dupAcks = 0, ooo = 0, oooDropped = 0;
+        long rackLosses = 0, probes = 0, dsacks = 0;
         for (Shard s : shardList) {
             org.nbstack.tcp.core.TcpCounters c = s.stack.tcpCounters();
             sent += c.segmentsSent;
@@ -151,9 +152,13 @@ public final class Engine implements AutoCloseable {
             dupAcks += c.duplicateAcks;
             ooo += c.outOfOrderSegments;
             oooDropped += c.outOfOrderDropped;
+            rackLosses += c.rackLosses;
+            probes += c.tlpProbes;
+            dsacks += c.dsacksReceived;
         }
         return "segments sent " + sent + ", retransmitted " + retransmitted + ", RTOs " + timeouts
-                + ", fast retransmits " + fast + ", dup ACKs " + dupAcks + ", out-of-order " + ooo
+                + ", fast retransmits " + fast + ", RACK losses " + rackLosses + ", tail loss probes " + probes
+                + ", D-SACKs " + dsacks + ", dup ACKs " + dupAcks + ", out-of-order " + ooo
                 + " (dropped " + oooDropped + "), inbound queue drops " + inboundDrops();
     }
 
