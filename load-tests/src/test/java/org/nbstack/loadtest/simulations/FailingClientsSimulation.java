@@ -28,8 +28,8 @@ public final class FailingClientsSimulation extends NbssSimulation {
     private final int healthySessions = Knobs.integer("sessions", 200, 40);
     private final double failingShare = Knobs.decimal("failingShare", 0.2, 0.2);
     private final Duration ramp = Knobs.duration("ramp", Duration.ofSeconds(10), Duration.ofSeconds(2));
-    private final Duration settle = Knobs.duration("settle", Duration.ofSeconds(10), Duration.ofSeconds(2));
-    private final Duration hold = Knobs.duration("duration", Duration.ofSeconds(60), Duration.ofSeconds(14));
+    private final Duration settle = Knobs.duration("settle", Duration.ofSeconds(10), Duration.ofSeconds(1));
+    private final Duration hold = Knobs.duration("duration", Duration.ofSeconds(60), Duration.ofSeconds(10));
     private final Duration interval = Knobs.duration("interval", Duration.ofMillis(100), Duration.ofMillis(100));
     private final int p99Millis = Knobs.integer("p99Millis", 100, 250);
     private final LoadStart loadStart = new LoadStart();
