@@ -3,6 +3,7 @@ package org.nbstack.loadtest.report;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -30,6 +31,24 @@ public record BenchFigure(String name, double value, String unit, double baselin
             json.append("  ").append(figures.get(i).toJson()).append(i + 1 < figures.size() ? ",\n" : "\n");
         }
         Files.writeString(file, json.append("]\n"));
+    }
+
+    /**
+     * Writes the figures of every file in {@code parts} (each written by {@link #writeAll}) into {@code file}, in the
+     * order given: the comparisons of several simulations side by side in one benchmark file.
+     */
+    public static void mergeAll(List<Path> parts, Path file) throws IOException {
+        List<String> figures = new ArrayList<>();
+        for (Path part : parts) {
+            for (String line : Files.readAllLines(part)) {
+                String figure = line.strip();
+                if (figure.startsWith("{")) {
+                    figures.add(figure.endsWith(",") ? figure.substring(0, figure.length() - 1) : figure);
+                }
+            }
+        }
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        Files.writeString(file, figures.isEmpty() ? "[\n]\n" : "[\n  " + String.join(",\n  ", figures) + "\n]\n");
     }
 
     private static String number(double value) {

@@ -1,19 +1,20 @@
 package org.nbstack.loadtest.server;
 
-import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.util.List;
 import java.util.Optional;
 import org.nbstack.loadtest.targets.LoadTarget;
 import org.nbstack.loadtest.targets.NetworkNamespace;
+import org.nbstack.loadtest.targets.RunTransport;
 import org.nbstack.netbios.server.Listener;
 import org.nbstack.netbios.server.ListenerRegistry;
 import org.nbstack.netbios.server.NetbiosServer;
 import org.nbstack.netbios.server.NetbiosServerSettings;
-import org.nbstack.spi.Transports;
+import org.nbstack.tcp.netty.EngineTransport;
+import org.nbstack.tcp.stack.StackMetrics;
 
 /**
  * A {@link NetbiosServer} in the load test's own JVM, on the target's server transport. Its CPU is the CPU of its
@@ -21,17 +22,20 @@ import org.nbstack.spi.Transports;
  */
 public final class InJvmServer implements ServerUnderTest {
 
-    /** Meter names under which an engine transport may count SYN retransmissions, tagged kind=syn. */
-    private static final List<String> SYN_RETRANSMIT_METERS = List.of("tcp.retransmits", "engine.tcp.retransmits");
+    /** The engine's SYN (and SYN-ACK) retransmission meter, tagged kind=syn ({@link StackMetrics}). */
+    private static final String SYN_RETRANSMIT_METER = "tcp.retransmits";
 
     private final NetbiosServer server;
     private final ObservedTransport transport;
+    private final RunTransport opened;
     private final MeterRegistry meters;
     private final LoadTarget target;
 
-    private InJvmServer(NetbiosServer server, ObservedTransport transport, MeterRegistry meters, LoadTarget target) {
+    private InJvmServer(NetbiosServer server, ObservedTransport transport, RunTransport opened, MeterRegistry meters,
+            LoadTarget target) {
         this.server = server;
         this.transport = transport;
+        this.opened = opened;
         this.meters = meters;
         this.target = target;
     }
@@ -42,7 +46,8 @@ public final class InJvmServer implements ServerUnderTest {
      * @param threads event-loop threads of the server
      */
     public static InJvmServer start(LoadTarget target, ServerTuning tuning, int threads) {
-        ObservedTransport transport = new ObservedTransport(Transports.named(target.serverTransport(), target.serverOptions()));
+        RunTransport opened = RunTransport.open(target.serverTransport(), target.serverOptions());
+        ObservedTransport transport = new ObservedTransport(opened.transport());
         ListenerRegistry listeners = new ListenerRegistry();
         listeners.listen(Listener.of(ServedNames.ECHO, session -> session.inbound()));
         // take(1) cancels the rest of the inbound stream, whose queued messages the session then releases.
@@ -52,16 +57,27 @@ public final class InJvmServer implements ServerUnderTest {
         NetbiosServerSettings settings = tuning.applyTo(NetbiosServerSettings.builder().transport(target.serverTransport())
                 .transportOptions(target.serverOptions()).bindAddress(target.serverHost(), port).eventLoopThreads(threads)).build();
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
-        NetbiosServer server = NetbiosServer.start(transport, settings, listeners, meters);
+        NetbiosServer server;
+        try {
+            server = NetbiosServer.start(transport, settings, listeners, meters);
+        } catch (RuntimeException e) {
+            opened.close();
+            throw e;
+        }
+        // The engine's own TCP counters, as bin/nbstack serve exposes them at /metrics; the kernel's TCP has none here.
+        if (transport.delegate() instanceof EngineTransport engine) {
+            new StackMetrics(engine.engine()::stacks).bindTo(meters);
+        }
         if (target.needsNamespace()) {
             try {
                 NetworkNamespace.configureKernelSide();
             } catch (IOException | InterruptedException e) {
                 server.close();
+                opened.close();
                 throw new IllegalStateException("cannot configure the kernel side of the TUN device: " + e.getMessage(), e);
             }
         }
-        return new InJvmServer(server, transport, meters, target);
+        return new InJvmServer(server, transport, opened, meters, target);
     }
 
     /** The server itself, for status queries during a run. */
@@ -82,20 +98,20 @@ public final class InJvmServer implements ServerUnderTest {
 
     @Override
     public Optional<Long> synRetransmissions() {
-        for (String name : SYN_RETRANSMIT_METERS) {
-            Counter counter = meters.find(name).tag("kind", "syn").counter();
-            if (counter != null) {
-                return Optional.of((long) counter.count());
-            }
-        }
-        return Optional.empty();
+        FunctionCounter counter = meters.find(SYN_RETRANSMIT_METER).tag("kind", "syn").functionCounter();
+        return counter == null ? Optional.empty() : Optional.of((long) counter.count());
     }
 
     @Override
     public String synRetransmissionsAbsence() {
         return target.isKernel()
                 ? "the server runs on the kernel's TCP (" + target.serverTransport() + "), whose SYN retransmissions are the kernel's own (TCPSynRetrans in /proc/net/netstat)"
-                : "the in-JVM " + target.serverTransport() + " server registers no " + SYN_RETRANSMIT_METERS + "{kind=syn} meter";
+                : "the in-JVM " + target.serverTransport() + " server registers no " + SYN_RETRANSMIT_METER + "{kind=syn} meter";
+    }
+
+    @Override
+    public Optional<EngineCounters> engineCounters() {
+        return EngineCounters.of(transport);
     }
 
     @Override
@@ -106,5 +122,6 @@ public final class InJvmServer implements ServerUnderTest {
     @Override
     public void close() {
         server.close();
+        opened.close();
     }
 }

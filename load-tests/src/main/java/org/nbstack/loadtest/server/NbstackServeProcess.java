@@ -59,9 +59,12 @@ public final class NbstackServeProcess implements ServerUnderTest {
         Files.createDirectories(workDir);
         Path config = workDir.resolve("nbstack-loadtest.conf");
         Files.writeString(config, config(target, tuning, threads, port, adminPort));
-        Process process = new ProcessBuilder(List.of(repository.resolve("bin/nbstack").toString(), "serve", "--config",
+        ProcessBuilder builder = new ProcessBuilder(List.of(repository.resolve("bin/nbstack").toString(), "serve", "--config",
                 config.toAbsolutePath().toString())) // bin/nbstack runs from the repository root
-                .directory(repository.toFile()).redirectErrorStream(true).start();
+                .directory(repository.toFile()).redirectErrorStream(true);
+        // The server reads NBSTACK_* variables as configuration keys and refuses unknown ones; the namespace marker is not one.
+        builder.environment().remove(NetworkNamespace.MARKER);
+        Process process = builder.start();
         awaitReady(process);
         if (target.needsNamespace()) {
             NetworkNamespace.configureKernelSide();
@@ -150,12 +153,25 @@ public final class NbstackServeProcess implements ServerUnderTest {
 
     @Override
     public Optional<Long> synRetransmissions() {
+        Optional<Long> count = scrape().flatMap(AdminMetrics::synRetransmissions);
+        if (count.isEmpty() && lastMetricsProblem.isEmpty()) {
+            lastMetricsProblem = metrics + " has no tcp_retransmits_total{kind=\"syn\"}";
+        }
+        return count;
+    }
+
+    @Override
+    public Optional<EngineCounters> engineCounters() {
+        return scrape().flatMap(AdminMetrics::engineCounters);
+    }
+
+    /** The server's {@code /metrics} text; empty (with {@link #lastMetricsProblem} saying why) when it cannot be read. */
+    private Optional<String> scrape() {
         try {
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(metrics).timeout(Duration.ofSeconds(5)).build(),
                     HttpResponse.BodyHandlers.ofString());
-            Optional<Long> count = AdminMetrics.synRetransmissions(response.body());
-            lastMetricsProblem = count.isPresent() ? "" : metrics + " has no tcp_retransmits_total{kind=\"syn\"}";
-            return count;
+            lastMetricsProblem = "";
+            return Optional.of(response.body());
         } catch (IOException e) {
             lastMetricsProblem = "cannot read " + metrics + ": " + e.getMessage();
             return Optional.empty();

@@ -29,6 +29,11 @@ final class ObservedTransport implements Transport {
         this.delegate = delegate;
     }
 
+    /** The transport observed. */
+    Transport delegate() {
+        return delegate;
+    }
+
     @Override
     public String name() {
         return delegate.name();

@@ -21,6 +21,11 @@ public interface ServerUnderTest extends AutoCloseable {
     /** Why {@link #synRetransmissions()} is empty. */
     String synRetransmissionsAbsence();
 
+    /** The counters of the server's engine when it runs in this JVM on the engine; empty otherwise. */
+    default Optional<EngineCounters> engineCounters() {
+        return Optional.empty();
+    }
+
     /** One line: what runs where. */
     String describe();
 

@@ -34,7 +34,7 @@ public final class NetworkNamespace {
 
     /** Gives the kernel side of the engine's TUN device its address and brings it up; call after the engine opened it. */
     public static void configureKernelSide() throws IOException, InterruptedException {
-        run(List.of("ip", "addr", "add", KERNEL_SIDE, "dev", TUN_DEVICE));
+        run(List.of("ip", "addr", "replace", KERNEL_SIDE, "dev", TUN_DEVICE));
         run(List.of("ip", "link", "set", TUN_DEVICE, "up"));
     }
 

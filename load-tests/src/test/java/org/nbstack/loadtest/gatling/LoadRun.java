@@ -12,11 +12,13 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import org.nbstack.loadtest.report.LatencyBook;
+import org.nbstack.loadtest.server.EngineCounters;
 import org.nbstack.loadtest.server.InJvmServer;
 import org.nbstack.loadtest.server.ServerTuning;
 import org.nbstack.loadtest.server.ServerUnderTest;
 import org.nbstack.loadtest.targets.LoadTarget;
 import org.nbstack.loadtest.targets.LoadTargets;
+import org.nbstack.loadtest.targets.RunTransport;
 import org.nbstack.netbios.client.NetbiosClient;
 import org.nbstack.netbios.client.NetbiosClientSettings;
 import org.nbstack.netbios.codec.NbssFrames;
@@ -25,7 +27,6 @@ import org.nbstack.netbios.session.SessionLimits;
 import org.nbstack.netbios.session.SessionSettings;
 import org.nbstack.netbios.session.SessionTimeouts;
 import org.nbstack.spi.Transport;
-import org.nbstack.spi.Transports;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,6 +54,10 @@ public final class LoadRun {
     private NetbiosClient nonReadingClient;
     private LocalPortConnector connector;
     private Optional<Long> synRetransmissionsAtStart = Optional.empty();
+    private Optional<EngineCounters> clientEngineAtStart = Optional.empty();
+    private Optional<EngineCounters> serverEngineAtStart = Optional.empty();
+    private RunTransport clientRunTransport;
+    private Transport clientTransport;
 
     /** @param simulationId Gatling's id of the simulation: its class's simple name, lower-cased */
     public LoadRun(String simulationId, ServerTuning tuning) {
@@ -71,11 +76,14 @@ public final class LoadRun {
             ownsServer = provided.isEmpty();
             server = provided.orElseGet(() -> InJvmServer.start(target, tuning, Knobs.integer("serverThreads", 1, 1)));
             int threads = Knobs.integer("clientThreads", 1, 1);
-            Transport clientTransport = Transports.named(target.clientTransport(), target.clientOptions());
+            clientRunTransport = RunTransport.open(target.clientTransport(), target.clientOptions());
+            clientTransport = clientRunTransport.transport();
             client = NetbiosClient.create(clientTransport, NetbiosClientSettings.DEFAULT.withSession(clientSessions()), null);
             nonReadingClient = NetbiosClient.create(clientTransport, nonReadingClientSettings(), null);
             connector = new LocalPortConnector(clientTransport, target.isKernel(), clientSessions(), threads);
             synRetransmissionsAtStart = server.synRetransmissions();
+            clientEngineAtStart = EngineCounters.of(clientTransport);
+            serverEngineAtStart = server.engineCounters();
         } catch (RuntimeException e) {
             finish(); // Gatling does not call after() when before() failed
             throw e;
@@ -100,6 +108,7 @@ public final class LoadRun {
     }
 
     public void finish() {
+        logEngineCounters();
         for (VuConnection connection : open) {
             connection.abort();
         }
@@ -107,10 +116,19 @@ public final class LoadRun {
         closeQuietly(connector);
         closeQuietly(client);
         closeQuietly(nonReadingClient);
+        closeQuietly(clientRunTransport); // after the clients' event loops, which its link lived on
         if (ownsServer && server != null) {
             server.close();
         }
         writePercentiles();
+    }
+
+    /** What the engines counted during the run: the first place to look when a run on the engine was slow. */
+    private void logEngineCounters() {
+        clientEngineAtStart.ifPresent(start -> EngineCounters.of(clientTransport)
+                .ifPresent(now -> log.info("load generator's engine during the run: {}", now.since(start))));
+        serverEngineAtStart.ifPresent(start -> server.engineCounters()
+                .ifPresent(now -> log.info("server's engine during the run: {}", now.since(start))));
     }
 
     private static void closeQuietly(AutoCloseable closeable) {

@@ -26,8 +26,12 @@ public final class Nbss {
     /** Local ports for users that reconnect from their own port: below Linux's ephemeral range (32768-60999). */
     private static final int LOCAL_PORT_BASE = Integer.getInteger(Knobs.PREFIX + "localPortBase", 21000);
     private static final int LOCAL_PORT_COUNT = 4000;
-    /** Binding a port whose previous connection is still in LAST_ACK fails for a moment on the kernel; retried at once. */
-    private static final int BIND_RETRIES = 20;
+    /**
+     * Binding a port whose previous connection is still in LAST_ACK (the user's FIN not yet acknowledged) fails for
+     * a moment; it is retried every millisecond for up to this long, which counts in the reconnect's time. A port held
+     * longer than the 1 s initial RTO means an ACK was lost, and fails the reconnect.
+     */
+    private static final Duration PORT_RELEASE_BOUND = Duration.ofSeconds(1);
 
     private final LoadRun run;
 
@@ -60,17 +64,18 @@ public final class Nbss {
         return action(requestName, (session, outcome) -> {
             Session clean = dropConnection(session);
             int port = LOCAL_PORT_BASE + (int) ((session.userId() - 1) % LOCAL_PORT_COUNT);
-            connectFrom(port, called, clean, outcome, BIND_RETRIES);
+            connectFrom(port, called, clean, outcome, System.nanoTime() + PORT_RELEASE_BOUND.toNanos());
         });
     }
 
-    private void connectFrom(int port, NetbiosName called, Session session, StepOutcome outcome, int retriesLeft) {
+    private void connectFrom(int port, NetbiosName called, Session session, StepOutcome outcome, long retryDeadlineNanos) {
         InetSocketAddress local = new InetSocketAddress(localHost(), port);
         run.connector().connect(run.serverAddress(), local, called, callingName(session), SETUP_TIMEOUT).whenComplete((established, error) -> {
             if (error == null) {
                 outcome.ok(session.set(VuConnection.KEY, new VuConnection(established, run, port)));
-            } else if (retriesLeft > 0 && isPortStillHeld(error)) {
-                session.eventLoop().schedule(() -> connectFrom(port, called, session, outcome, retriesLeft - 1), 1, TimeUnit.MILLISECONDS);
+            } else if (isPortStillHeld(error) && System.nanoTime() - retryDeadlineNanos < 0) {
+                session.eventLoop().schedule(() -> connectFrom(port, called, session, outcome, retryDeadlineNanos), 1,
+                        TimeUnit.MILLISECONDS);
             } else {
                 outcome.ko(session, "from port " + port + ": " + describe(error));
             }
@@ -211,7 +216,8 @@ public final class Nbss {
                     outcome.ok(without);
                 } else {
                     connection.abort();
-                    outcome.ko(without, "the server still served the failed session (no write-stall tear-down)");
+                    outcome.ko(without, "the server still served the failed session of a '" + session.scenario()
+                            + "' user (no write-stall tear-down)");
                 }
             });
         });

@@ -31,6 +31,29 @@ class BenchFigureTest {
     }
 
     @Test
+    void comparisonsOfSeveralSimulationsMergeIntoOneFile(@TempDir Path dir) throws Exception {
+        RunSummary echoEngine = new RunSummary("steady-echo", "engine-udp", "echo", 1800, 120, 900, 4000, 0, 0.5, 300L << 20, "x");
+        RunSummary echoKernel = new RunSummary("steady-echo", "nio", "echo", 2000, 100, 600, 2000, 0, 0.25, 200L << 20, "x");
+        RunSummary churnEngine = new RunSummary("connection-churn", "engine-udp", "connect", 100, 700, 4000, 7000, 1, 0.1, 160L << 20, "x");
+        RunSummary churnKernel = new RunSummary("connection-churn", "nio", "connect", 100, 900, 9000, 20000, 0, 0.1, 170L << 20, "x");
+        Path echo = dir.resolve("echo.json");
+        Path churn = dir.resolve("churn.json");
+        BenchFigure.writeAll(echo, RunSummary.compare(echoEngine, echoKernel));
+        BenchFigure.writeAll(churn, RunSummary.compare(churnEngine, churnKernel));
+        Path merged = dir.resolve("loadtest.json");
+
+        BenchFigure.mergeAll(List.of(echo, churn), merged);
+
+        List<String> lines = Files.readAllLines(merged);
+        assertThat(lines).hasSize(2 + 2 * RunSummary.compare(echoEngine, echoKernel).size());
+        assertThat(lines.get(1)).startsWith("  {\"name\": \"steady-echo engine-udp vs nio: echo requests/s\"").endsWith(",");
+        assertThat(lines.get(lines.size() - 2)).startsWith("  {\"name\": \"connection-churn engine-udp vs nio: server RSS (peak)\"")
+                .endsWith("}");
+        assertThat(String.join("\n", lines)).contains(
+                "{\"name\": \"connection-churn engine-udp vs nio: errors\", \"value\": 1, \"unit\": \"requests\", \"baseline\": 0, \"ratio\": 0}");
+    }
+
+    @Test
     void summaryRoundTripsThroughItsFile(@TempDir Path dir) throws Exception {
         RunSummary summary = new RunSummary("reconnect-storm", "epoll", "reconnect", 123.5, 1, 2, 3, 4, 0.125, 5, "the server");
         summary.write(dir.resolve("s.properties"));

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.nbstack.loadtest.report.BenchFigure;
 import org.nbstack.loadtest.report.RunSummary;
 import org.nbstack.loadtest.targets.LoadTarget;
@@ -16,7 +17,8 @@ import org.nbstack.loadtest.targets.LoadTargets;
 /**
  * {@code bin/loadtest compare <simulation>}: the same simulation on the candidate (the engine) and on the baseline
  * (the kernel), each in a JVM of its own so neither inherits the other's memory or JIT state, then the figures side
- * by side in {@value #OUTPUT}.
+ * by side in {@code target/bench/loadtest-<simulation>-<candidate>-vs-<baseline>.json}; {@code target/bench/loadtest.json}
+ * holds the figures of every comparison made so far.
  */
 final class Comparison {
 
@@ -44,13 +46,28 @@ final class Comparison {
         RunSummary baseline = runInOwnJvm(simulation, options.baseline());
         RunSummary candidate = runInOwnJvm(simulation, options.candidate());
         List<BenchFigure> figures = RunSummary.compare(candidate, baseline);
-        BenchFigure.writeAll(OUTPUT, figures);
+        // One file per comparison, and OUTPUT holding all of them: compare the four simulations one after the other.
+        BenchFigure.writeAll(OUTPUT.resolveSibling("loadtest-" + simulation.name() + "-" + options.candidate() + "-vs-"
+                + options.baseline() + ".json"), figures);
+        BenchFigure.mergeAll(comparisonFiles(), OUTPUT);
         out.printf("%n%-58s %14s %14s %8s%n", "figure", options.candidate(), options.baseline(), "ratio");
         for (BenchFigure figure : figures) {
             out.printf("%-58s %14.2f %14.2f %8.2f  %s%n", figure.name(), figure.value(), figure.baseline(), figure.ratio(), figure.unit());
         }
         out.println("written: " + OUTPUT.toAbsolutePath());
         return 0;
+    }
+
+    /** Every comparison's file, by simulation in catalog order, then by name. */
+    private static List<Path> comparisonFiles() throws IOException {
+        List<Path> files = new ArrayList<>();
+        for (SimulationCatalog.Entry entry : SimulationCatalog.ALL) {
+            try (Stream<Path> list = Files.list(OUTPUT.getParent())) {
+                list.filter(p -> p.getFileName().toString().startsWith("loadtest-" + entry.name() + "-"))
+                        .filter(p -> p.getFileName().toString().endsWith(".json")).sorted().forEach(files::add);
+            }
+        }
+        return files;
     }
 
     private RunSummary runInOwnJvm(SimulationCatalog.Entry simulation, String transport) throws IOException, InterruptedException {

@@ -27,6 +27,7 @@ public final class LoadTestMain {
             status = switch (options.command()) {
                 case "list" -> list();
                 case "compare" -> new Comparison(options, System.out).run();
+                case "short-forms" -> new ShortForms(options.transport(), System.out).run();
                 default -> new SingleRun(options, repository, System.out).run();
             };
         } catch (IllegalArgumentException e) {

@@ -17,6 +17,7 @@ record RunOptions(String command, String simulation, String transport, String ca
     static final String USAGE = """
             usage: bin/loadtest <simulation> [--transport T] [--duration D] [--server auto|in-jvm|serve] [-Dnbstack.loadtest.KEY=VALUE ...]
                    bin/loadtest compare <simulation> [--candidate T] [--baseline T] [--duration D] [--server ...]
+                   bin/loadtest short-forms [--transport T]     (every simulation's short form, as bin/test runs them)
                    bin/loadtest list
             simulations: steady-echo, connection-churn, failing-clients, reconnect-storm
             transports:  nio, epoll, engine-udp, engine-tun (compare: candidate engine-udp, baseline nio)""";
@@ -27,10 +28,10 @@ record RunOptions(String command, String simulation, String transport, String ca
             throw new IllegalArgumentException("no simulation given");
         }
         String command = switch (rest.getFirst()) {
-            case "compare", "list", "run" -> rest.removeFirst();
+            case "compare", "list", "run", "short-forms" -> rest.removeFirst();
             default -> "run";
         };
-        String simulation = command.equals("list") ? "" : take(rest, "a simulation name");
+        String simulation = command.equals("list") || command.equals("short-forms") ? "" : take(rest, "a simulation name");
         String transport = "nio";
         String candidate = "engine-udp";
         String baseline = "nio";

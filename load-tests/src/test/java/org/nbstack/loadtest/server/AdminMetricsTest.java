@@ -20,6 +20,24 @@ class AdminMetricsTest {
     }
 
     @Test
+    void readsTheEngineCountersOfAServeProcess() {
+        String text = """
+                tcp_retransmits_total{kind="syn",listener="loadtest"} 29.0
+                tcp_retransmits_total{kind="timeout",listener="loadtest"} 34.0
+                tcp_retransmits_total{kind="fast",listener="loadtest"} 2.0
+                tcp_retransmitted_segments_total{listener="loadtest"} 5.0
+                tcp_duplicate_acks_total{listener="loadtest"} 34.0
+                tcp_drops_total{listener="loadtest",reason="bad_tcp_checksum"} 1.0
+                tcp_drops_total{listener="loadtest",reason="not_local_address"} 2.0
+                tcp_listen_overflows_total{listener="loadtest",queue="syn"} 4.0
+                tcp_listen_overflows_total{listener="loadtest",queue="accept"} 1.0
+                tcp_connection_limit_drops_total{listener="loadtest"} 0.0
+                """;
+        assertThat(AdminMetrics.engineCounters(text)).contains(new EngineCounters(29, 34, 5, 34, 3, 0, 5));
+        assertThat(AdminMetrics.engineCounters("netbios_sessions_active{side=\"server\"} 4.0\n")).isEmpty();
+    }
+
+    @Test
     void isEmptyWhenTheServerHasNoSuchCounter() {
         assertThat(AdminMetrics.synRetransmissions("netbios_sessions_active{side=\"server\"} 4.0\n")).isEmpty();
     }

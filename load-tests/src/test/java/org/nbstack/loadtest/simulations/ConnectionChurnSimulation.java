@@ -21,7 +21,7 @@ import org.nbstack.loadtest.server.ServerTuning;
 public final class ConnectionChurnSimulation extends NbssSimulation {
 
     private final double rate = Knobs.decimal("rate", 100, 40);
-    private final Duration duration = Knobs.duration("duration", Duration.ofSeconds(60), Duration.ofSeconds(8));
+    private final Duration duration = Knobs.duration("duration", Duration.ofSeconds(60), Duration.ofSeconds(5));
     private final Duration warmUpTime = Knobs.duration("warmUp", Duration.ofSeconds(5), Duration.ofSeconds(2));
     private final int p99Millis = Knobs.integer("p99Millis", 100, 250);
 

@@ -29,7 +29,7 @@ public final class FailingClientsSimulation extends NbssSimulation {
     private final double failingShare = Knobs.decimal("failingShare", 0.2, 0.2);
     private final Duration ramp = Knobs.duration("ramp", Duration.ofSeconds(10), Duration.ofSeconds(2));
     private final Duration settle = Knobs.duration("settle", Duration.ofSeconds(10), Duration.ofSeconds(2));
-    private final Duration hold = Knobs.duration("duration", Duration.ofSeconds(60), Duration.ofSeconds(14));
+    private final Duration hold = Knobs.duration("duration", Duration.ofSeconds(60), Duration.ofSeconds(10));
     private final Duration interval = Knobs.duration("interval", Duration.ofMillis(100), Duration.ofMillis(100));
     private final int p99Millis = Knobs.integer("p99Millis", 100, 250);
     private final LoadStart loadStart = new LoadStart();
@@ -41,6 +41,10 @@ public final class FailingClientsSimulation extends NbssSimulation {
         int vanishing = failing - stopReading;
         // A failed session is found after the write-stall timeout; its user looks again well after that.
         Duration lookAgainAfter = ServerTuning.FAST_STALL_DETECTION.writeStallTimeout().plusSeconds(4);
+        // A user that stops reading stalls the server's writes only once the buffers between them are full, which took
+        // up to 6 s in some runs; looking again (reading) before the server tore it down would un-stall the session, so
+        // it keeps not reading (and sending) until the server ends it, for up to as long as the whole check may take.
+        Duration stopReadingFor = lookAgainAfter.plus(TEARDOWN_CHECK_BOUND);
 
         ScenarioBuilder healthy = scenario("healthy")
                 .exec(nbss.connect("connect", ServedNames.ECHO)).exitHereIfFailed()
@@ -50,7 +54,7 @@ public final class FailingClientsSimulation extends NbssSimulation {
                 .exec(nbss.close("close"));
         ScenarioBuilder stopsReading = scenario("stops reading")
                 .exec(behaveFirst())
-                .exec(nbss.stopReadingAndKeepSending(FAILING_MESSAGE_SIZE, Duration.ofMillis(10), lookAgainAfter))
+                .exec(nbss.stopReadingAndKeepSending(FAILING_MESSAGE_SIZE, Duration.ofMillis(10), stopReadingFor))
                 .exec(nbss.checkTornDown("failed session torn down", TEARDOWN_CHECK_BOUND));
         ScenarioBuilder vanishes = scenario("vanishes")
                 .exec(behaveFirst())

@@ -20,7 +20,7 @@ public final class SteadyEchoSimulation extends NbssSimulation {
 
     private final int sessions = Knobs.integer("sessions", 200, 40);
     private final Duration ramp = Knobs.duration("ramp", Duration.ofSeconds(10), Duration.ofSeconds(2));
-    private final Duration hold = Knobs.duration("duration", Duration.ofSeconds(60), Duration.ofSeconds(8));
+    private final Duration hold = Knobs.duration("duration", Duration.ofSeconds(60), Duration.ofSeconds(5));
     private final Duration interval = Knobs.duration("interval", Duration.ofMillis(100), Duration.ofMillis(100));
     private final int p99Millis = Knobs.integer("p99Millis", 100, 250);
     private final LoadStart loadStart = new LoadStart();
