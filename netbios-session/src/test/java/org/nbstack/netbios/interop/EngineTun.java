@@ -24,6 +24,9 @@ import org.nbstack.tcp.netty.EngineTransport;
  * the device is then moved into the namespace, where it gets {@link #KERNEL} and a route to {@link #ENGINE}; the
  * descriptor keeps working. Nothing is configured outside the namespace. {@link #close} closes the engine (and with
  * it the device) and deletes the namespace, also when the test failed.
+ *
+ * <p>The server gets its engine by transport name, as everywhere in this module; this test fixture alone uses the
+ * engine's classes (test scope): to ask where the TUN link runs, and to close the engine, which holds the device.
  */
 final class EngineTun implements AutoCloseable {
 
