@@ -48,6 +48,12 @@ final class ChannelConnection implements ClientConnection {
 
     static ChannelConnection connect(Transport transport, EventLoopGroup group, InetSocketAddress server, int receiveBuffer,
             boolean readAhead) throws IOException {
+        return connect(transport, group, null, server, receiveBuffer, readAhead);
+    }
+
+    /** @param local the client's own address (port 0), or null for the transport's choice */
+    static ChannelConnection connect(Transport transport, EventLoopGroup group, InetSocketAddress local, InetSocketAddress server,
+            int receiveBuffer, boolean readAhead) throws IOException {
         BlockingQueue<Object> received = new LinkedBlockingQueue<>();
         Bootstrap bootstrap = new Bootstrap().group(group).channelFactory(transport.channelFactory())
                 .option(ChannelOption.AUTO_READ, readAhead)
@@ -57,7 +63,7 @@ final class ChannelConnection implements ClientConnection {
         if (receiveBuffer > 0) {
             bootstrap.option(ChannelOption.SO_RCVBUF, receiveBuffer);
         }
-        ChannelFuture connect = bootstrap.connect(server);
+        ChannelFuture connect = local == null ? bootstrap.connect(server) : bootstrap.connect(server, local);
         try {
             if (!connect.await(CONNECT_TIMEOUT.toMillis() + 1000)) {
                 connect.channel().close();
