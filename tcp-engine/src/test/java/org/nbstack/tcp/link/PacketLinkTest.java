@@ -120,22 +120,23 @@ class PacketLinkTest {
     @Test
     @SuppressWarnings("try") // the third link only has to be open
     void aBlackholedHostLosesEveryPacketBothWaysUntilRestored() throws Exception {
-        URI link = URI.create("sim://unit-hole?delay=1ms");
+        // a's packets take 500 ms: far more than a busy machine may pause this thread between a send and the blackhole
+        URI link = URI.create("sim://unit-hole?delay=500ms");
         List<ByteBuf> toA = new CopyOnWriteArrayList<>();
         List<ByteBuf> toC = new CopyOnWriteArrayList<>();
         try (PacketLink a = PacketLinks.open(link, context("10.9.6.1", toA));
                 PacketLink b = PacketLinks.open(URI.create("sim://unit-hole"), context("10.9.6.2", received));
                 PacketLink c = PacketLinks.open(URI.create("sim://unit-hole"), context("10.9.6.3", toC))) {
             ByteBuf inFlight = packet(0x0a090601, 0x0a090602, 60);
-            a.send(inFlight); // delayed 1 ms: still on the wire when the host vanishes
+            a.send(inFlight); // still on the wire when the host vanishes
             SimBlackholes.blackhole(link, "10.9.6.2");
             for (int i = 0; i < 10; i++) {
                 a.send(packet(0x0a090601, 0x0a090602, 60)); // to it
                 b.send(packet(0x0a090602, 0x0a090601, 60)); // from it
                 a.send(packet(0x0a090601, 0x0a090603, 60)); // between the others
             }
-            awaitSize(toC, 10);
-            Thread.sleep(20); // past the delay of everything sent
+            awaitSize(toC, 10); // sent last, delayed alike: everything of a's is due by now (one event loop, in deadline order)
+            Thread.sleep(20);
             assertThat(received).as("packets to the blackholed host, the one in flight included").isEmpty();
             assertThat(toA).as("packets from the blackholed host").isEmpty();
             assertThat(toC).as("the others still talk").hasSize(10);
