@@ -227,8 +227,9 @@ public final class ChannelSession implements NetbiosSession {
             publisher.cancel();
         }
         publishers.clear();
-        registry.remove(this);
+        // Counted before it leaves the status view: whoever sees the session gone also sees why it closed.
         metrics.sessionClosed(closeReason.tag());
+        registry.remove(this);
         log.debug("session {} {} -> {} from {} ended: {}", id, callingName, calledName, remoteAddress, closeReason);
         try {
             onEnd.run();

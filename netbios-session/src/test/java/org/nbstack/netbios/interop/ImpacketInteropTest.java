@@ -6,7 +6,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -15,7 +17,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.nbstack.netbios.server.Listener;
 import org.nbstack.netbios.server.NetbiosServerSettings;
 
-/** impacket's NetBIOS session client (python3-impacket), a client nobody here wrote, against the server. */
+/**
+ * impacket's NetBIOS session client (python3-impacket), a client nobody here wrote, against the server: on nio over
+ * 127.0.0.1, and on the engine over a TUN device with impacket in the test's network namespace (kernel TCP there).
+ */
 class ImpacketInteropTest {
 
     // impacket sends its SESSION REQUEST by itself only when sess_port is 139; on another port the script asks
@@ -23,9 +28,9 @@ class ImpacketInteropTest {
     private static final String SCRIPT = """
             import sys
             from impacket import nmb
-            port, called = int(sys.argv[1]), sys.argv[2]
+            port, called, host = int(sys.argv[1]), sys.argv[2], sys.argv[3]
             try:
-                s = nmb.NetBIOSTCPSession('CLIENT', called, '127.0.0.1', sess_port=port, timeout=10)
+                s = nmb.NetBIOSTCPSession('CLIENT', called, host, sess_port=port, timeout=10)
                 if port != nmb.NETBIOS_SESSION_PORT:
                     s._request_session(nmb.TYPE_SERVER, nmb.TYPE_WORKSTATION, 10)
             except nmb.NetBIOSError as e:
@@ -87,13 +92,47 @@ class ImpacketInteropTest {
         }
     }
 
+    /** On port 139, where impacket sends the SESSION REQUEST by itself: the engine's ports need no privilege. */
+    @Test
+    void impacketOnTheEngineOverTunSetsUpASessionAndEchoes() throws Exception {
+        try (EngineTun tun = EngineTun.open();
+                RealClientServer server = RealClientServer.onEngine(tun, NetbiosServerSettings.NBSS_PORT, NetbiosServerSettings.builder())) {
+            server.listeners.listen(Listener.of(RealClientServer.SERVER, session -> session.inbound()));
+            EngineTun.Result result = tun.exec(Duration.ofSeconds(60),
+                    List.of(python, script(), "139", "SERVER", EngineTun.ENGINE), Map.of());
+            assertThat(result.output()).contains("ECHO 5", "ECHO 70000");
+            assertThat(result.exit()).as(result.output()).isZero();
+            assertThat(server.established()).isEqualTo(1);
+            assertThat(server.meters.find("netbios.bytes.in").counter().count()).isEqualTo(70_005);
+            assertThat(server.meters.find("netbios.bytes.out").counter().count()).isEqualTo(70_005);
+        }
+    }
+
+    @Test
+    void impacketOnTheEngineOverTunIsRefusedForAnUnknownName() throws Exception {
+        try (EngineTun tun = EngineTun.open();
+                RealClientServer server = RealClientServer.onEngine(tun, NetbiosServerSettings.NBSS_PORT, NetbiosServerSettings.builder())) {
+            server.listeners.listen(Listener.of(RealClientServer.SERVER, session -> session.inbound()));
+            EngineTun.Result result = tun.exec(Duration.ofSeconds(60),
+                    List.of(python, script(), "139", "NOBODY", EngineTun.ENGINE), Map.of());
+            assertThat(result.exit()).as(result.output()).isEqualTo(3);
+            assertThat(result.output()).contains("NEGATIVE");
+            assertThat(server.negatives(0x82)).isEqualTo(1);
+            assertThat(server.established()).isZero();
+        }
+    }
+
     private record Result(int exit, String output) {
     }
 
-    private Result run(int port, String called) throws Exception {
+    private String script() throws IOException {
         Path script = dir.resolve("nbss_echo.py");
         Files.writeString(script, SCRIPT);
-        Process process = new ProcessBuilder(python, script.toString(), Integer.toString(port), called)
+        return script.toString();
+    }
+
+    private Result run(int port, String called) throws Exception {
+        Process process = new ProcessBuilder(python, script(), Integer.toString(port), called, "127.0.0.1")
                 .redirectErrorStream(true).start();
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("impacket finished").isTrue();
         return new Result(process.exitValue(), new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8));

@@ -28,13 +28,33 @@ final class RealClientServer implements AutoCloseable {
     final List<byte[]> firstMessages = new CopyOnWriteArrayList<>();
     final NetbiosServer server;
 
+    private RealClientServer(NetbiosServerSettings settings) {
+        server = NetbiosServer.start(settings, listeners, meters);
+    }
+
     private RealClientServer(int port, NetbiosServerSettings.Builder settings) {
-        server = NetbiosServer.start(settings.transport("nio").bindAddress("127.0.0.1", port).eventLoopThreads(1).build(),
-                listeners, meters);
+        this(settings.transport("nio").bindAddress("127.0.0.1", port).eventLoopThreads(1).build());
     }
 
     static RealClientServer onPort(int port, NetbiosServerSettings.Builder settings) {
         return new RealClientServer(port, settings);
+    }
+
+    /**
+     * A server on the engine, on {@link EngineTun#ENGINE}:{@code port} of {@code tun}'s TUN device, which is then moved
+     * into the fixture's namespace; run the clients with {@link EngineTun#exec}. Any port works: the engine's ports are
+     * its own, so smbclient's and jcifs-ng's 139 needs no privilege and collides with nothing on the machine.
+     */
+    static RealClientServer onEngine(EngineTun tun, int port, NetbiosServerSettings.Builder settings) {
+        RealClientServer server = new RealClientServer(settings.transport("engine").transportOptions(tun.transportOptions())
+                .bindAddress(EngineTun.ENGINE, port).eventLoopThreads(1).build());
+        try {
+            tun.attachNamespace();
+        } catch (RuntimeException e) {
+            server.close();
+            throw e;
+        }
+        return server;
     }
 
     /** A server on 127.0.0.1:139, or the test is skipped saying why. */

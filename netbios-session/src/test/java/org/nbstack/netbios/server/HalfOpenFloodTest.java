@@ -6,7 +6,6 @@ import static org.nbstack.netbios.testing.EchoingClients.withoutStandstills;
 import static org.nbstack.netbios.testing.TestServers.count;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,9 +19,10 @@ import org.nbstack.netbios.session.SessionStatus;
 import org.nbstack.netbios.testing.EchoingClients;
 import org.nbstack.netbios.testing.EchoingClients.RoundTrip;
 import org.nbstack.netbios.testing.GcPauses;
-import org.nbstack.netbios.testing.HalfOpenConnections;
+import org.nbstack.netbios.testing.HalfOpenFlood;
 import org.nbstack.netbios.testing.HalfOpenConnections.Outcome;
 import org.nbstack.netbios.testing.HiccupProbe;
+import org.nbstack.netbios.testing.TestNetwork;
 import org.nbstack.netbios.testing.TestServers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * A flood of connections that never send their SESSION REQUEST (some send part of a header, or a header and part of
  * the request, and stop) while established sessions echo at a fixed rate. The session request timeout must hold
  * for every one of them, whatever the flood's size, and the established sessions must not notice: no errors, and
- * their p99 round trip near the one measured without a flood in the same run.
+ * their p99 round trip near the one measured without a flood in the same run. On the kernel transports and on the
+ * engine, where the flood and the sessions are channels of a client engine beside the server's (a {@code mem} link).
  */
 class HalfOpenFloodTest {
 
@@ -49,7 +50,7 @@ class HalfOpenFloodTest {
     private static final int ROUNDS = 2;
 
     static Stream<String> transports() {
-        return TestServers.kernelTransports();
+        return Stream.concat(TestServers.kernelTransports(), Stream.of("engine"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -60,13 +61,14 @@ class HalfOpenFloodTest {
         listeners.listen(Listener.of(SERVER, session -> session.inbound()));
         // Room for the whole flood, so that every connection meets the request timeout and none the pending limit
         // (PendingConnectionLimitTest covers that), and a backlog the flood's SYNs cannot overflow.
-        try (NetbiosServer server = TestServers.start(transport, listeners, meters, b -> b
-                .sessionRequestTimeout(REQUEST_TIMEOUT).maxPendingConnections(FLOOD + 50).backlog(2 * FLOOD));
-                EchoingClients healthy = EchoingClients.start(server.localAddress(), SERVER, HEALTHY, ECHO_PERIOD);
+        try (TestNetwork network = TestNetwork.of(transport, "mem://");
+                NetbiosServer server = network.start(listeners, meters, b -> b
+                        .sessionRequestTimeout(REQUEST_TIMEOUT).maxPendingConnections(FLOOD + 50).backlog(2 * FLOOD));
+                EchoingClients healthy = EchoingClients.start(network, server.localAddress(), SERVER, HEALTHY, ECHO_PERIOD);
                 GcPauses gcPauses = new GcPauses();
                 HiccupProbe hiccups = new HiccupProbe(3, TimeUnit.MILLISECONDS)) {
             // Rehearsal: JIT compilation and class loading of the accept, timeout and reset paths are not the flood's cost.
-            flood(server, FLOOD / 3);
+            flood(network, server, FLOOD / 3);
             healthy.takeRoundTrips();
             double timedOutBefore = count(meters, "netbios.requests.timedout");
 
@@ -77,7 +79,7 @@ class HalfOpenFloodTest {
                 // Baseline and flood alternate, so load from outside the test falls on both alike.
                 Thread.sleep(BASELINE_PHASE.toMillis());
                 baseline.addAll(healthy.takeRoundTrips());
-                rounds.add(flood(server, FLOOD));
+                rounds.add(flood(network, server, FLOOD));
                 duringFloods.addAll(healthy.takeRoundTrips());
             }
 
@@ -147,12 +149,12 @@ class HalfOpenFloodTest {
         }
     }
 
-    private static FloodRound flood(NetbiosServer server, int connections) throws Exception {
+    private static FloodRound flood(TestNetwork network, NetbiosServer server, int connections) throws Exception {
         long start = System.nanoTime();
         int peakPending = 0;
         long slowestStatus = 0;
         boolean everySession = true;
-        try (HalfOpenConnections flood = HalfOpenConnections.open(loopback(server), connections, OPENING_TIME)) {
+        try (HalfOpenFlood flood = network.openHalfOpen(server.localAddress(), connections, OPENING_TIME)) {
             Duration deadline = REQUEST_TIMEOUT.plus(CLOSE_BOUND).plusSeconds(3);
             while (!flood.awaitAllEnded(Duration.ofMillis(20)) && System.nanoTime() - start < deadline.toNanos()) {
                 long t0 = System.nanoTime();
@@ -163,9 +165,5 @@ class HalfOpenFloodTest {
             }
             return new FloodRound(flood.outcomes(), peakPending, slowestStatus, everySession, System.nanoTime() - start);
         }
-    }
-
-    private static InetSocketAddress loopback(NetbiosServer server) {
-        return new InetSocketAddress("127.0.0.1", server.localAddress().getPort());
     }
 }

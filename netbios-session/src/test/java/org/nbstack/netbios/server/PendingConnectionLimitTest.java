@@ -15,16 +15,19 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntSupplier;
-import org.junit.jupiter.api.Test;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.nbstack.netbios.name.NetbiosName;
 import org.nbstack.netbios.testing.RawNbssClient;
-import org.nbstack.netbios.testing.TestServers;
+import org.nbstack.netbios.testing.TestNetwork;
 import org.slf4j.LoggerFactory;
 
 /**
  * max-pending-connections bounds the connections still waiting for their SESSION REQUEST. When that many wait, the
  * newest connection is reset at once (as Linux drops new SYNs when its SYN queue is full), counted, and logged at a
- * bounded rate; established sessions carry on, and once the waiting ones are gone callers get in again.
+ * bounded rate; established sessions carry on, and once the waiting ones are gone callers get in again. On one
+ * kernel transport and on the engine (server and clients on two engines over a {@code mem} link).
  */
 class PendingConnectionLimitTest {
 
@@ -32,8 +35,13 @@ class PendingConnectionLimitTest {
     private static final int LIMIT = 4;
     private static final int TURNED_AWAY = 20;
 
-    @Test
-    void whenFullTheNewestConnectionIsResetCountedAndLoggedOnce() throws Exception {
+    static Stream<String> nioAndEngine() {
+        return Stream.of("nio", "engine");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("nioAndEngine")
+    void whenFullTheNewestConnectionIsResetCountedAndLoggedOnce(String transport) throws Exception {
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         ListenerRegistry listeners = new ListenerRegistry();
         listeners.listen(Listener.of(SERVER, session -> session.inbound()));
@@ -43,18 +51,19 @@ class PendingConnectionLimitTest {
         serverLogger.addAppender(serverLog);
         List<RawNbssClient> waiting = new ArrayList<>();
         // A request timeout far beyond the test, so that only the limit closes connections here.
-        try (NetbiosServer server = TestServers.start("nio", listeners, meters, b -> b
-                .maxPendingConnections(LIMIT).sessionRequestTimeout(Duration.ofSeconds(30)));
-                RawNbssClient established = RawNbssClient.connect(server.localAddress())) {
+        TestNetwork network = TestNetwork.of(transport, "mem://");
+        try (NetbiosServer server = network.start(listeners, meters, b -> b
+                        .maxPendingConnections(LIMIT).sessionRequestTimeout(Duration.ofSeconds(30)));
+                RawNbssClient established = network.connect(server.localAddress())) {
             InetSocketAddress address = server.localAddress();
             assertThat(established.requestSession(SERVER, NetbiosName.of("EARLY", 0))).isEqualTo(0x82);
             for (int i = 0; i < LIMIT; i++) {
-                waiting.add(RawNbssClient.connect(address));
+                waiting.add(network.connect(address));
             }
             awaitValue(server::pendingConnections, LIMIT);
 
             for (int i = 0; i < TURNED_AWAY; i++) {
-                assertThat(resetOnArrival(address)).as("connection beyond the limit reset at once").isTrue();
+                assertThat(resetOnArrival(network, address)).as("connection beyond the limit reset at once").isTrue();
             }
             assertThat(count(meters, "netbios.connections.rejected", "reason", "pending_full")).isEqualTo(TURNED_AWAY);
             assertThat(server.pendingConnections()).as("the waiting connections keep their places").isEqualTo(LIMIT);
@@ -71,7 +80,7 @@ class PendingConnectionLimitTest {
                 client.close();
             }
             awaitValue(server::pendingConnections, 0);
-            try (RawNbssClient late = RawNbssClient.connect(address)) {
+            try (RawNbssClient late = network.connect(address)) {
                 assertThat(late.requestSession(SERVER, NetbiosName.of("LATE", 0))).as("accepted once places are free").isEqualTo(0x82);
                 assertThat(server.sessions()).hasSize(2);
             }
@@ -80,14 +89,15 @@ class PendingConnectionLimitTest {
             for (RawNbssClient client : waiting) {
                 client.close();
             }
+            network.close(); // after its clients
         }
     }
 
     /** Whether a new connection is reset within 2 s; the reset can come so soon that connect() itself reports it. */
-    private static boolean resetOnArrival(InetSocketAddress address) throws IOException {
+    private static boolean resetOnArrival(TestNetwork network, InetSocketAddress address) throws IOException {
         RawNbssClient client;
         try {
-            client = RawNbssClient.connect(address);
+            client = network.connect(address);
         } catch (SocketException e) {
             return true;
         }

@@ -24,6 +24,7 @@ import org.nbstack.netbios.server.ListenerRegistry;
 import org.nbstack.netbios.server.NetbiosServer;
 import org.nbstack.netbios.server.NetbiosServerSettings;
 import org.nbstack.netbios.testing.RawNbssClient;
+import org.nbstack.netbios.testing.TestNetwork;
 import org.nbstack.netbios.testing.TestServers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,6 +38,10 @@ import org.slf4j.LoggerFactory;
  * thousands of 4-octet KEEP ALIVEs before its window closed, so the server first sends it more data than the
  * kernel buffers on both sides hold; from then on TCP takes nothing, the KEEP ALIVE included. A client that is
  * idle but reads stays established throughout, receiving KEEP ALIVEs.
+ *
+ * <p>On the {@code engine} transport the client really vanishes: it connects from a host address of its own on a
+ * {@code sim} link, which then blackholes that address, so the server's data is never acknowledged. The same
+ * amount of data then fills the server's send buffer and the KEEP ALIVE waits behind it, within the same bounds.
  */
 class KeepAliveFailureTest {
 
@@ -49,8 +54,11 @@ class KeepAliveFailureTest {
     private static final int FILL_MESSAGES = 64;
     private static final int FILL_SIZE = 4096;
 
+    /** One-way delay only: the bounds below are about the server's timers, not about lost packets. */
+    private static final String SIM_LINK = "sim://?delay=1ms&seed=1";
+
     static Stream<String> transports() {
-        return TestServers.kernelTransports();
+        return Stream.concat(TestServers.kernelTransports(), Stream.of("engine"));
     }
 
     /** With the write-stall timeout off, the unwritten KEEP ALIVE alone finds the vanished client. */
@@ -59,7 +67,8 @@ class KeepAliveFailureTest {
     void aVanishedClientIsAbortedWhenItsKeepAliveCannotBeWritten(String transport) throws Exception {
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         Duration detected;
-        try (Scenario scenario = new Scenario(transport, meters, b -> b.writeStallTimeout(Duration.ZERO))) {
+        try (TestNetwork network = TestNetwork.of(transport, SIM_LINK);
+                Scenario scenario = new Scenario(network, meters, b -> b.writeStallTimeout(Duration.ZERO))) {
             detected = scenario.timeToAbortAfterStall();
             // Data stuck at t; the KEEP ALIVE due at t + interval is queued on the next tick; one interval later it
             // has still not been taken, found on the next tick: 2 intervals, plus up to 2 ticks, plus 1 s for a loaded machine.
@@ -67,7 +76,7 @@ class KeepAliveFailureTest {
                     .isBetween(KEEP_ALIVE.multipliedBy(2).minus(TICK), KEEP_ALIVE.multipliedBy(2).plus(TICK.multipliedBy(2)).plusSeconds(1));
             scenario.assertIdleReaderKept(meters);
         }
-        log.info("{}: frozen client aborted {} ms after its data stopped moving", transport, detected.toMillis());
+        log.info("{}: vanished client aborted {} ms after its data stopped moving", transport, detected.toMillis());
         assertThat(count(meters, "netbios.sessions.closed", "reason", "keepalive_failed")).isEqualTo(1);
         assertThat(count(meters, "netbios.sessions.closed", "reason", "write_stall")).isZero();
         assertThat(count(meters, "netbios.sessions.stalled")).isZero();
@@ -78,7 +87,8 @@ class KeepAliveFailureTest {
     void aShorterWriteStallTimeoutFindsTheVanishedClientFirst() throws Exception {
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         Duration writeStall = Duration.ofMillis(600);
-        try (Scenario scenario = new Scenario("nio", meters, b -> b.writeStallTimeout(writeStall))) {
+        try (TestNetwork network = TestNetwork.kernel("nio");
+                Scenario scenario = new Scenario(network, meters, b -> b.writeStallTimeout(writeStall))) {
             Duration detected = scenario.timeToAbortAfterStall();
             // The tick is a quarter of the shorter timeout, 150 ms.
             assertThat(detected).isBetween(writeStall.minusMillis(150), writeStall.plusMillis(300).plusSeconds(1));
@@ -89,26 +99,32 @@ class KeepAliveFailureTest {
         assertThat(count(meters, "netbios.sessions.closed", "reason", "keepalive_failed")).isZero();
     }
 
-    /** A server with one idle client that reads and one that will freeze. */
+    /** A server with one idle client that reads and one that vanishes (blackholed on a sim link, else frozen). */
     private static final class Scenario implements AutoCloseable {
         final NetbiosServer server;
         final RawNbssClient idleReader;
         final RawNbssClient frozen;
+        /** Whether the frozen client is blackholed: then the server's reset cannot reach it either. */
+        final boolean blackholed;
         final AtomicInteger keepAlivesRead = new AtomicInteger();
         final ExecutorService reader = Executors.newVirtualThreadPerTaskExecutor();
 
-        Scenario(String transport, SimpleMeterRegistry meters, UnaryOperator<NetbiosServerSettings.Builder> timeouts)
+        Scenario(TestNetwork network, SimpleMeterRegistry meters, UnaryOperator<NetbiosServerSettings.Builder> timeouts)
                 throws IOException {
             ListenerRegistry listeners = new ListenerRegistry();
             listeners.listen(Listener.of(SERVER, session -> session.inbound()));
-            server = TestServers.start(transport, listeners, meters,
-                    b -> timeouts.apply(b.keepAliveInterval(KEEP_ALIVE).sendBufferSize(8 * 1024)));
+            server = network.start(listeners, meters, b -> timeouts.apply(b.keepAliveInterval(KEEP_ALIVE).sendBufferSize(8 * 1024)));
             InetSocketAddress address = server.localAddress();
-            idleReader = RawNbssClient.connect(address);
+            idleReader = network.connect(address);
             assertThat(idleReader.requestSession(SERVER, NetbiosName.of("READER", 0))).isEqualTo(0x82);
             reader.submit(this::readKeepAlives);
-            frozen = RawNbssClient.connect(address, 4096);
+            blackholed = network.canVanish();
+            TestNetwork.VanishingHost host = blackholed ? network.vanishingHost() : null;
+            frozen = blackholed ? host.connectWithWindow(address, 4096) : network.connectWithWindow(address, 4096);
             assertThat(frozen.requestSession(SERVER, NetbiosName.of("FROZEN", 0))).isEqualTo(0x82);
+            if (blackholed) {
+                host.vanish();
+            }
         }
 
         /** Fills the frozen client's window, then measures from the moment its data stopped moving to its abort. */
@@ -135,7 +151,11 @@ class KeepAliveFailureTest {
         }
 
         void assertIdleReaderKept(SimpleMeterRegistry meters) throws IOException, InterruptedException {
-            assertThat(frozen.closedByPeerWithin(Duration.ofSeconds(2))).as("the frozen client sees the reset").isTrue();
+            if (blackholed) {
+                assertThat(frozen.closedByPeerWithin(Duration.ofMillis(500))).as("the blackholed client hears nothing, no reset").isFalse();
+            } else {
+                assertThat(frozen.closedByPeerWithin(Duration.ofSeconds(2))).as("the frozen client sees the reset").isTrue();
+            }
             long deadline = System.nanoTime() + KEEP_ALIVE.multipliedBy(4).toNanos();
             while (keepAlivesRead.get() < 2 && System.nanoTime() < deadline) {
                 Thread.sleep(10);

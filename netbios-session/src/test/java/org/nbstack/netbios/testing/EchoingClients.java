@@ -42,9 +42,15 @@ public final class EchoingClients implements AutoCloseable {
 
     /** Establishes {@code count} sessions to {@code called} (callers {@code ECHO0}, {@code ECHO1}, ...) and starts their load. */
     public static EchoingClients start(InetSocketAddress server, NetbiosName called, int count, Duration period) throws IOException {
+        return start(TestNetwork.kernel("nio"), server, called, count, period);
+    }
+
+    /** As {@link #start(InetSocketAddress, NetbiosName, int, Duration)}, with clients of {@code network}. */
+    public static EchoingClients start(TestNetwork network, InetSocketAddress server, NetbiosName called, int count, Duration period)
+            throws IOException {
         EchoingClients load = new EchoingClients(period);
         for (int i = 0; i < count; i++) {
-            RawNbssClient client = RawNbssClient.connect(server);
+            RawNbssClient client = network.connect(server);
             load.clients.add(client);
             assertThat(client.requestSession(called, NetbiosName.of("ECHO" + i, 0))).as("POSITIVE SESSION RESPONSE").isEqualTo(0x82);
             load.threads.submit(() -> load.echoLoop(client));

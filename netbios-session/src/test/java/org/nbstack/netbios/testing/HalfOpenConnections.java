@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * them without blocking, a batch every millisecond over a given time, and watches each for the server's close
  * (EOF or reset), noting when it came. Only for addresses on this machine.
  */
-public final class HalfOpenConnections implements AutoCloseable {
+public final class HalfOpenConnections implements HalfOpenFlood {
 
     /** What a connection sends before it falls silent. */
     public enum Kind {
@@ -32,6 +32,15 @@ public final class HalfOpenConnections implements AutoCloseable {
 
         Kind(byte[] sends) {
             this.sends = sends;
+        }
+
+        /** The kind of the {@code index}-th connection: the three in turn. */
+        static Kind of(int index) {
+            return values()[index % values().length];
+        }
+
+        byte[] sends() {
+            return sends.clone();
         }
     }
 
@@ -74,7 +83,7 @@ public final class HalfOpenConnections implements AutoCloseable {
         return new HalfOpenConnections(server, count, openingTime);
     }
 
-    /** Whether every connection has ended within {@code within}. */
+    @Override
     public boolean awaitAllEnded(Duration within) throws InterruptedException {
         return ended.await(within.toNanos(), TimeUnit.NANOSECONDS);
     }
@@ -84,6 +93,7 @@ public final class HalfOpenConnections implements AutoCloseable {
         return (int) (count - ended.getCount());
     }
 
+    @Override
     public List<Outcome> outcomes() {
         List<Outcome> all = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
@@ -121,7 +131,7 @@ public final class HalfOpenConnections implements AutoCloseable {
     }
 
     private void connect(int index) throws IOException {
-        Kind kind = Kind.values()[index % Kind.values().length];
+        Kind kind = Kind.of(index);
         SocketChannel channel = SocketChannel.open();
         channels.add(channel);
         channel.configureBlocking(false);

@@ -30,6 +30,8 @@ final class MemSwitch {
 
     private final String name;
     private volatile Port[] ports = new Port[0];
+    /** Addresses whose packets, both directions, {@code sim} links drop (copy-on-write, read per packet). */
+    private volatile int[] blackholed = new int[0];
 
     private MemSwitch(String name) {
         this.name = name;
@@ -37,6 +39,46 @@ final class MemSwitch {
 
     static MemSwitch named(String name) {
         return SWITCHES.computeIfAbsent(name, MemSwitch::new);
+    }
+
+    /** The switch of that name if a link was ever opened on it, else null. */
+    static MemSwitch existing(String name) {
+        return SWITCHES.get(name);
+    }
+
+    /** Whether the address has a port on this switch now. */
+    boolean hasPort(int address) {
+        return route(address) != null;
+    }
+
+    synchronized void blackhole(int address) {
+        if (!isBlackholed(address)) {
+            int[] next = Arrays.copyOf(blackholed, blackholed.length + 1);
+            next[blackholed.length] = address;
+            blackholed = next;
+        }
+    }
+
+    synchronized void restore(int address) {
+        blackholed = Arrays.stream(blackholed).filter(a -> a != address).toArray();
+    }
+
+    boolean isBlackholed(int address) {
+        for (int a : blackholed) {
+            if (a == address) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether the packet comes from or goes to a blackholed address (IPv4 source and destination, RFC 791 §3.1). */
+    boolean swallows(ByteBuf packet) {
+        if (blackholed.length == 0) {
+            return false;
+        }
+        int at = packet.readerIndex();
+        return isBlackholed(packet.getInt(at + 12)) || isBlackholed(packet.getInt(at + 16));
     }
 
     synchronized void attach(Port port) {

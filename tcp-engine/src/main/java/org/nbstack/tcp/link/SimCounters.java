@@ -9,6 +9,7 @@ public final class SimCounters {
     final LongAdder reordered = new LongAdder();
     final LongAdder corrupted = new LongAdder();
     final LongAdder tooBig = new LongAdder();
+    final LongAdder blackholed = new LongAdder();
 
     public long lost() {
         return lost.sum();
@@ -30,9 +31,14 @@ public final class SimCounters {
         return tooBig.sum();
     }
 
+    /** Packets dropped because they came from or went to a blackholed address. */
+    public long blackholed() {
+        return blackholed.sum();
+    }
+
     @Override
     public String toString() {
         return "lost " + lost() + ", duplicated " + duplicated() + ", reordered " + reordered() + ", corrupted "
-                + corrupted() + ", over MTU " + tooBig();
+                + corrupted() + ", over MTU " + tooBig() + ", blackholed " + blackholed();
     }
 }

@@ -13,7 +13,8 @@ import org.nbstack.spi.link.LinkContext;
 /**
  * {@code sim://switchName?loss=..&dup=..&reorder=..&corrupt=..&delay=..&jitter=..&mtu=..&seed=..}: a
  * {@link MemLink} that injects seeded faults on the packets it sends, in real time: delayed packets are
- * scheduled on the sending event loop (or one of the context's loops) and delivered when due.
+ * scheduled on the sending event loop (or one of the context's loops) and delivered when due. Packets from or to
+ * an address {@link SimBlackholes blackholed} on its switch are dropped, as if that host had vanished.
  *
  * <p>Fault draws come from one seeded generator per link, taken under a short lock: several event loops
  * send at once and SplittableRandom is not thread-safe. The schedule of faults is reproducible per seed;
@@ -146,8 +147,14 @@ final class SimLink extends MemLink {
         }
     }
 
+    /** Checked here, not on send, so that packets already in flight when a host vanishes are lost too. */
     private void forward(ByteBuf packet) {
         int length = packet.readableBytes();
+        if (medium.swallows(packet)) {
+            simCounters.blackholed.increment();
+            drop(packet);
+            return;
+        }
         if (!isClosed() && medium.forward(packet)) {
             counters.sent(length);
         } else {

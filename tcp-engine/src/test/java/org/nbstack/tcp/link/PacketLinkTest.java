@@ -118,6 +118,66 @@ class PacketLinkTest {
     }
 
     @Test
+    @SuppressWarnings("try") // the third link only has to be open
+    void aBlackholedHostLosesEveryPacketBothWaysUntilRestored() throws Exception {
+        // a's packets take 500 ms: far more than a busy machine may pause this thread between a send and the blackhole
+        URI link = URI.create("sim://unit-hole?delay=500ms");
+        List<ByteBuf> toA = new CopyOnWriteArrayList<>();
+        List<ByteBuf> toC = new CopyOnWriteArrayList<>();
+        try (PacketLink a = PacketLinks.open(link, context("10.9.6.1", toA));
+                PacketLink b = PacketLinks.open(URI.create("sim://unit-hole"), context("10.9.6.2", received));
+                PacketLink c = PacketLinks.open(URI.create("sim://unit-hole"), context("10.9.6.3", toC))) {
+            ByteBuf inFlight = packet(0x0a090601, 0x0a090602, 60);
+            a.send(inFlight); // still on the wire when the host vanishes
+            SimBlackholes.blackhole(link, "10.9.6.2");
+            for (int i = 0; i < 10; i++) {
+                a.send(packet(0x0a090601, 0x0a090602, 60)); // to it
+                b.send(packet(0x0a090602, 0x0a090601, 60)); // from it
+                a.send(packet(0x0a090601, 0x0a090603, 60)); // between the others
+            }
+            awaitSize(toC, 10); // sent last, delayed alike: everything of a's is due by now (one event loop, in deadline order)
+            Thread.sleep(20);
+            assertThat(received).as("packets to the blackholed host, the one in flight included").isEmpty();
+            assertThat(toA).as("packets from the blackholed host").isEmpty();
+            assertThat(toC).as("the others still talk").hasSize(10);
+            assertThat(inFlight.refCnt()).as("dropped packets released").isZero();
+            assertThat(SimLinkStats.of(a).blackholed()).isEqualTo(11);
+            assertThat(SimLinkStats.of(b).blackholed()).isEqualTo(10);
+
+            SimBlackholes.restore(link, "10.9.6.2");
+            a.send(packet(0x0a090601, 0x0a090602, 60));
+            b.send(packet(0x0a090602, 0x0a090601, 60));
+            awaitSize(received, 1);
+            awaitSize(toA, 1);
+        } finally {
+            toA.forEach(ByteBuf::release);
+            toC.forEach(ByteBuf::release);
+        }
+    }
+
+    @Test
+    @SuppressWarnings("try") // the link only has to be open
+    void blackholingSaysWhatIsWrong() throws Exception {
+        try (PacketLink a = PacketLinks.open(URI.create("sim://unit-hole-bad"), context("10.9.7.1", received))) {
+            URI link = URI.create("sim://unit-hole-bad");
+            assertThatThrownBy(() -> SimBlackholes.blackhole(link, "10.9.7.9")).hasMessageContaining("no engine on sim switch 'unit-hole-bad' has address 10.9.7.9");
+            assertThatThrownBy(() -> SimBlackholes.blackhole(link, "127.0.0.1")).hasMessageContaining("loopback");
+            assertThatThrownBy(() -> SimBlackholes.blackhole(link, "ten")).hasMessageContaining("'ten' is not an IPv4 address");
+            assertThatThrownBy(() -> SimBlackholes.blackhole(URI.create("mem://unit-hole-bad"), "10.9.7.1")).hasMessageContaining("not a sim link");
+            assertThatThrownBy(() -> SimBlackholes.blackhole(URI.create("sim://never-opened"), "10.9.7.1"))
+                    .hasMessageContaining("no sim link was ever opened on switch 'never-opened'");
+        }
+    }
+
+    private static void awaitSize(List<ByteBuf> list, int size) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (list.size() < size && System.nanoTime() < deadline) {
+            Thread.sleep(2);
+        }
+        assertThat(list).hasSize(size);
+    }
+
+    @Test
     void badUrisSayWhatIsWrong() throws Exception {
         LinkContext c = context("10.9.5.1", received);
         assertThatThrownBy(() -> PacketLinks.open(URI.create("carrier-pigeon://x"), c))
