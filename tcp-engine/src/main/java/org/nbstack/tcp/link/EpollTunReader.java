@@ -60,6 +60,8 @@ final class EpollTunReader implements TunReader, EpollIoHandle {
             }
             r.registered((IoRegistration) f.getNow());
         });
+        // A loop that shuts down before the link closes takes the registration with it and runs no stop task.
+        loop.terminationFuture().addListener(f -> reader.release());
         return r;
     }
 

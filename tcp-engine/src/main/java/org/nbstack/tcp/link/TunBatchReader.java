@@ -56,8 +56,11 @@ final class TunBatchReader {
         return false;
     }
 
-    /** Frees the read buffer; call once reading has stopped. */
-    void release() {
+    /**
+     * Frees the read buffer; call once reading has stopped. Synchronized: the stop on the loop and the
+     * loop's termination may both call it, from different threads.
+     */
+    synchronized void release() {
         if (buffer != null) {
             buffer.release();
             buffer = null;

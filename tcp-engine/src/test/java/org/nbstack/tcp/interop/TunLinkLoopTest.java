@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -52,6 +53,29 @@ class TunLinkLoopTest {
     void onNioLoopsTheDeviceIsReadByTheLinksOwnThread() throws Exception {
         Netns.assumeAvailable();
         readThroughDevice(NioIoHandler.newFactory(), false);
+    }
+
+    @Test
+    void aLoopThatShutsDownBeforeTheLinkClosesFreesTheReadBuffer() throws Exception {
+        Netns.assumeAvailable();
+        assumeTrue(Epoll.isAvailable(), "Netty's native epoll transport does not load here: " + Epoll.unavailabilityCause());
+        UnpooledByteBufAllocator counting = new UnpooledByteBufAllocator(true);
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+        TunLink link = (TunLink) PacketLinks.open(URI.create("tun://" + Netns.uniqueName("nbl") + "?mtu=1500"),
+                new LinkContext(List.of((Inet4Address) InetAddress.getByName(TunNetwork.ENGINE)), ByteBuf::release,
+                        counting, group));
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (counting.metric().usedDirectMemory() == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertThat(counting.metric().usedDirectMemory()).as("the registered reader holds its read buffer").isPositive();
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync(); // e.g. a server stopping its loops first
+        } finally {
+            link.close();
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+        }
+        assertThat(counting.metric().usedDirectMemory()).as("direct memory still held after loop shutdown and close").isZero();
     }
 
     private static void readThroughDevice(IoHandlerFactory handler, boolean expectLoop) throws Exception {
