@@ -91,8 +91,10 @@ public final class EngineServerSocketChannel extends AbstractServerChannel imple
 
     @Override
     protected void doRegister(ChannelPromise promise) {
-        shard = engine.shard(eventLoop());
-        promise.setSuccess();
+        shard = Shard.forRegistration(engine, eventLoop(), promise);
+        if (shard != null) {
+            promise.setSuccess();
+        }
     }
 
     @Override

@@ -305,7 +305,10 @@ public final class EngineSocketChannel extends AbstractChannel implements Socket
     @Override
     protected void doRegister(ChannelPromise promise) {
         if (shard == null) {
-            shard = engine.shard(eventLoop());
+            shard = Shard.forRegistration(engine, eventLoop(), promise);
+            if (shard == null) {
+                return;
+            }
         } else if (shard.loop != eventLoop()) {
             promise.setFailure(new IllegalStateException("accepted engine channel registered on " + eventLoop()
                     + " but its connection lives on " + shard.loop));

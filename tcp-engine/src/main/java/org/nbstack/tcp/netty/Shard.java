@@ -1,6 +1,7 @@
 package org.nbstack.tcp.netty;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.netty.util.internal.PlatformDependent;
@@ -47,6 +48,20 @@ final class Shard {
     private long timerDeadline = Long.MAX_VALUE;
     private ScheduledFuture<?> timerFuture;
     private volatile boolean closed;
+
+    /**
+     * The shard of {@code loop} for a channel registering there, or null after failing {@code promise} with why
+     * there is none (the engine is closed, its link cannot open). Netty 4.2 leaves the registration promise to
+     * {@code doRegister}: an exception thrown from there would leave it pending forever.
+     */
+    static Shard forRegistration(Engine engine, EventLoop loop, ChannelPromise promise) {
+        try {
+            return engine.shard(loop);
+        } catch (RuntimeException e) {
+            promise.setFailure(e);
+            return null;
+        }
+    }
 
     Shard(Engine engine, EventLoop loop, StackConfig config) {
         this.engine = engine;

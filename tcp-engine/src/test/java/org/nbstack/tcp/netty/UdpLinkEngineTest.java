@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.EventLoopGroup;
@@ -98,6 +100,26 @@ class UdpLinkEngineTest {
                 clientGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
                 serverGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
                 engineOf(client).close();
+                engineOf(server).close();
+            }
+        }
+    }
+
+    @Test
+    @Timeout(30)
+    void aLinkThatCannotOpenFailsTheBindInsteadOfHangingIt() throws Exception {
+        try (DatagramSocket taken = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            Transport server = engine(SERVER_ADDRESS, "udp://127.0.0.1:" + taken.getLocalPort() + "?peer." + CLIENT_ADDRESS
+                    + "=127.0.0.1:1");
+            EventLoopGroup group = server.newEventLoopGroup(1);
+            try {
+                ChannelFuture bind = new ServerBootstrap().group(group).channelFactory(server.serverChannelFactory())
+                        .childHandler(new ChannelInboundHandlerAdapter()).bind(SERVER_ADDRESS, 139);
+                assertThat(bind.await(10, TimeUnit.SECONDS)).as("the bind completes").isTrue();
+                assertThat(bind.cause()).as("the bind fails").isNotNull()
+                        .hasMessageContaining("cannot bind 127.0.0.1:" + taken.getLocalPort());
+            } finally {
+                group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
                 engineOf(server).close();
             }
         }
