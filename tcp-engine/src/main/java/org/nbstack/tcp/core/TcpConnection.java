@@ -37,6 +37,8 @@ public final class TcpConnection {
     private final SentSegmentLog sentLog = new SentSegmentLog();
     private final RackState rack = new RackState();
     private final TailLossProbe tlp = new TailLossProbe();
+    // RFC 3522 / RFC 4015: a timeout that timestamps show to be spurious is taken back.
+    private final SpuriousRtoDetection eifel = new SpuriousRtoDetection();
     private final int[] sackOrder = new int[TcpOptions.MAX_SACK_BLOCKS];
     private final int[] sackScratch = new int[2 * TcpOptions.MAX_SACK_BLOCKS];
     private final RttEstimator rtt;
@@ -539,6 +541,12 @@ public final class TcpConnection {
             sendSyn(now, state == TcpState.SYN_RECEIVED);
             return;
         }
+        // RFC 3522 / RFC 4015: only the first timeout out of calm (no fast recovery, no earlier
+        // timeout still being repaired) can be taken back, and only with timestamps to tell the ACKs apart.
+        boolean undoable = tsOn && !inRecovery && Seq.ge(sndUna, recover);
+        int priorCwnd = cwnd;
+        int priorSsthresh = ssthresh;
+        int priorRecover = recover;
         // RFC 5681 §3.1 equation 4, and the loss window of one segment.
         int flight = sndMax - sndUna;
         ssthresh = Math.max(flight / 2, 2 * sendMss());
@@ -547,18 +555,21 @@ public final class TcpConnection {
         inRecovery = false;
         dupAcks = 0;
         recover = sndMax; // RFC 6582 §3.2 step 4 after a timeout
-        // RFC 2018 §8: the receiver may renege, so SACK information is dropped after a timeout.
-        scoreboard.clear();
-        sentLog.clearMarks();
+        // RFC 6675 §5.1 / RFC 8985 §6.3: SACKed data stays SACKed, as in Linux; reneging (RFC 2018 §8) is caught
+        // where an ACK stops at SACKed data (ackAdvanced), which then forgets the SACK information.
         tlp.reset(); // the probe episode ends with the timeout
         reorderDeadline = NEVER;
         probeDeadline = NEVER;
         rttTiming = false;
-        sndNxt = sndUna; // go back N: resend from the first unacknowledged byte
+        sndNxt = sndUna; // go back N: resend from the first unacknowledged byte, skipping what the peer holds
         if (finQueued && Seq.ge(sndUna, finSeq)) {
             counters.finRetransmits++;
         }
         output(now);
+        if (undoable && Seq.gt(sndNxt, sndUna)) {
+            // RFC 3522 RetransmitTS: the TSval every segment sent now carries.
+            eifel.arm(tsClock(now), sndUna, sndNxt, priorCwnd, priorSsthresh, priorRecover);
+        }
         armRetransmitTimer(now);
     }
 
@@ -1028,12 +1039,22 @@ public final class TcpConnection {
         sendQueue.removeBefore(streamOffset(Seq.min(ack, dataEndSeq())));
         scoreboard.ackTo(sndUna);
         sentLog.ackTo(sndUna, rack);
+        if (!scoreboard.isEmpty() && scoreboard.left(0) == sndUna) {
+            // RFC 2018 §8 reneging (Linux tcp_check_sack_reneging): a receiver holding SACKed data at RCV.NXT
+            // would have acknowledged it, so it discarded it. Forget the SACKs; RACK or the RTO resend it all.
+            scoreboard.clear();
+            sentLog.clearMarks();
+        }
         lastProgress = now;
         retransmits = 0;
         persistBackoff = 0;
+        boolean echo = tsOn && seg.options.hasTimestamps && seg.options.tsEcr != 0;
+        boolean spuriousRto = eifel.onAcceptableAck(echo, seg.options.tsEcr);
 
-        // RTT: from the timestamp echo (RFC 7323 §4.1), else from the one timed segment (Karn's rule).
-        if (tsOn && seg.options.hasTimestamps && seg.options.tsEcr != 0) {
+        // RTT: from the timestamp echo (RFC 7323 §4.1), else from the one timed segment (Karn's rule). After a
+        // spurious timeout the echo names the original transmission, so the sample measures the late ACK's delay
+        // and the RTO grows to cover it (RFC 4015's restart of the estimator from new data is not done).
+        if (echo) {
             long sentMillis = (seg.options.tsEcr - tsOffset) & 0xffffffffL;
             long nowMillis = tsClock(now) - tsOffset & 0xffffffffL;
             long rttMillis = (nowMillis - sentMillis) & 0xffffffffL;
@@ -1048,6 +1069,9 @@ public final class TcpConnection {
         if (state.isSynchronized()) {
             congestionOnAck(now, ack, Math.max(dataAcked, 0));
         }
+        if (spuriousRto) {
+            undoSpuriousTimeout();
+        }
         dupAcks = inRecovery ? dupAcks : 0;
         // RFC 6298 §5.2/5.3: stop the timer when all is acknowledged, else restart it.
         if (sndMax == sndUna) {
@@ -1058,6 +1082,20 @@ public final class TcpConnection {
         if (dataAcked > 0 && sendSpace() > 0) {
             events.onSendSpace(this);
         }
+    }
+
+    /**
+     * The Eifel response (RFC 4015): the timeout was spurious, so sending resumes with unsent data (SND.NXT back
+     * to SND.MAX: no go-back-N of a window that was not lost) and the congestion state returns to what it was
+     * before the timeout, as Linux undoes it (tcp_undo_cwnd_reduction), rather than RFC 4015's FlightSize form.
+     */
+    private void undoSpuriousTimeout() {
+        counters.spuriousRtos++;
+        sndNxt = sndMax;
+        cwnd = Math.max(cwnd, eifel.priorCwnd());
+        ssthresh = Math.max(ssthresh, eifel.priorSsthresh());
+        bytesAckedInAvoidance = 0;
+        recover = eifel.priorRecover(); // out of timeout recovery: RACK, the probe and fast recovery apply again
     }
 
     private void congestionOnAck(long now, int ack, int acked) {
@@ -1160,9 +1198,11 @@ public final class TcpConnection {
         if (dsack) {
             counters.dsacksReceived++;
         }
-        // Duplicates of a loss probe or of an RTO's go-back-N are expected, not a sign of reordering.
+        // Duplicates of a loss probe, of an RTO's go-back-N or of a spurious RTO's resend are expected, not a
+        // sign of reordering.
         boolean rtoRecovery = !inRecovery && Seq.lt(sndUna, recover);
-        rack.onAck(sndUna, sndNxt, dsack && !rtoRecovery && !tlp.isProbeDuplicate(dsackLeft, dsackRight));
+        rack.onAck(sndUna, sndNxt, dsack && !rtoRecovery && !tlp.isProbeDuplicate(dsackLeft, dsackRight)
+                && !eifel.isRetransmissionDuplicate(dsackLeft, dsackRight));
         if (newlySacked) {
             // §6.2 step 3 wants deliveries in ascending sequence order; the peer lists the newest block first.
             int n = seg.options.sackBlockCount();
@@ -1464,8 +1504,14 @@ public final class TcpConnection {
         boolean sentNewData = false;
         int resentBelowSndNxt = 0; // outside recovery the flight does not count what RACK had us resend
         for (int guard = 0; guard < 1 << 16; guard++) {
+            boolean goingBackN = Seq.lt(sndNxt, sndMax); // after a timeout, resending from SND.UNA
+            if (goingBackN && sackOn && !scoreboard.isEmpty()) {
+                sndNxt = scoreboard.nextUnsacked(sndNxt, sndMax); // RFC 6675 §5.1: not what the peer holds
+                goingBackN = Seq.lt(sndNxt, sndMax);
+            }
             int flight = sndNxt - sndUna;
-            int pipe = inRecovery && sackOn ? pipe() : flight + resentBelowSndNxt;
+            int pipe = inRecovery && sackOn ? pipe()
+                    : (goingBackN && sackOn ? scoreboard.unsackedBetween(sndUna, sndNxt) : flight) + resentBelowSndNxt;
             int cwndBudget = cwnd - pipe;
             // RFC 6675 §5 NextSeg rule 1, with RACK's lost marks in place of IsLost (RFC 8985 §3.4).
             if (sackOn && sentLog.lostBytes() > 0 && cwndBudget >= mss) {
@@ -1487,6 +1533,10 @@ public final class TcpConnection {
             }
             int windowRoom = sndUna + sndWnd - sndNxt;
             int len = Math.min(unsent, mss);
+            // A resend stops at the next SACKed block; a whole hole goes out even if small (SWS and Nagle are
+            // about new data).
+            int holeRoom = goingBackN && sackOn ? scoreboard.holeEnd(sndNxt, sndMax) - sndNxt : Integer.MAX_VALUE;
+            len = Math.min(len, holeRoom);
             len = Math.min(len, windowRoom);
             if (!force) {
                 if (cwndBudget < len) {
@@ -1497,10 +1547,11 @@ public final class TcpConnection {
             if (len <= 0) {
                 break;
             }
-            if (!force && len < mss && len < unsent && len < maxSndWnd / 2) {
+            boolean wholeHole = len == holeRoom;
+            if (!force && !wholeHole && len < mss && len < unsent && len < maxSndWnd / 2) {
                 break; // sender SWS avoidance: wait for a full segment's room
             }
-            if (!force && len < mss && !config.noDelay() && flight > 0 && !finQueued) {
+            if (!force && !wholeHole && len < mss && !config.noDelay() && flight > 0 && !finQueued) {
                 break; // Nagle: one small segment outstanding at a time
             }
             boolean withFin = finQueued && sndNxt + len == finSeq;

@@ -21,6 +21,8 @@ public final class TcpCounters {
     public long rackLosses;
     /** ACKs carrying a D-SACK block (RFC 2883): something we retransmitted had arrived already. */
     public long dsacksReceived;
+    /** Retransmission timeouts found spurious by their timestamps and taken back (RFC 3522, RFC 4015). */
+    public long spuriousRtos;
     public long outOfOrderSegments;
     public long outOfOrderDropped;
     public long pawsRejected;

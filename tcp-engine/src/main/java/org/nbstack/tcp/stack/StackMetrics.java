@@ -85,6 +85,8 @@ public final class StackMetrics implements MeterBinder {
         tcpCounter(r, "tcp.retransmits", "Retransmission events", c -> c.fastRetransmits, "kind", "fast");
         tcpCounter(r, "tcp.retransmits", "Retransmission events", c -> c.synRetransmits, "kind", "syn");
         tcpCounter(r, "tcp.retransmits", "Retransmission events", c -> c.finRetransmits, "kind", "fin");
+        tcpCounter(r, "tcp.spurious.rtos", "Retransmission timeouts found spurious and undone (RFC 3522, RFC 4015)",
+                c -> c.spuriousRtos);
         tcpCounter(r, "tcp.duplicate.acks", "Duplicate ACKs received", c -> c.duplicateAcks);
         tcpCounter(r, "tcp.out.of.order.segments", "Segments that arrived ahead of a hole", c -> c.outOfOrderSegments);
         tcpCounter(r, "tcp.out.of.order.drops", "Out-of-order data dropped at the reassembly bound", c -> c.outOfOrderDropped);

@@ -31,6 +31,8 @@ final class ConnectionPair implements AutoCloseable {
     private final PriorityQueue<InFlight> wire = new PriorityQueue<>();
     /** Decides whether a segment is lost: (segment, fromClient) -> drop. */
     BiPredicate<TcpSegment, Boolean> dropFilter = (s, c) -> false;
+    /** Replaces a segment as it is sent, for a peer that misbehaves: (segment, fromClient) -> segment on the wire. */
+    java.util.function.BiFunction<TcpSegment, Boolean, TcpSegment> rewrite = (s, c) -> s;
     /** Extra one-way delay of a segment, in nanoseconds, so later ones overtake it: (segment, fromClient) -> delay. */
     java.util.function.ToLongBiFunction<TcpSegment, Boolean> extraDelay = (s, c) -> 0;
     final List<String> trace = new ArrayList<>();
@@ -61,6 +63,7 @@ final class ConnectionPair implements AutoCloseable {
     }
 
     private void send(TcpSegment seg, boolean fromClient) {
+        seg = rewrite.apply(seg, fromClient);
         if (tracing) {
             trace.add(String.format("%.6f %s %s", now / 1e9, fromClient ? "C>S" : "S>C", seg));
         }
