@@ -29,6 +29,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.nbstack.spi.link.LinkCounters;
 import org.nbstack.tcp.wire.Ipv4;
@@ -291,10 +292,25 @@ public final class UdpPacketLink implements AutoCloseable {
 
     @Override
     public void close() {
-        if (loop.inEventLoop() || loop.isShuttingDown()) {
-            channel.close(); // must not wait on its own loop; a dying loop closes the channel itself
+        if (loop.inEventLoop()) {
+            channel.close(); // must not wait on its own loop
+        } else if (loop.isShuttingDown()) {
+            // A dying loop runs no close task, and its epoll IoHandler was seen to leave this socket open (the
+            // port stayed bound after the loop had terminated): once the loop is gone, close the socket here.
+            loop.terminationFuture().awaitUninterruptibly(5, TimeUnit.SECONDS);
+            closeSocketOfDeadLoop();
         } else {
             channel.close().syncUninterruptibly();
+        }
+    }
+
+    private void closeSocketOfDeadLoop() {
+        if (channel instanceof EpollDatagramChannel epoll && epoll.isOpen()) {
+            try {
+                epoll.fd().close();
+            } catch (IOException e) {
+                log.warn("udp link {}: closing the socket failed: {}", config.bind(), e.toString());
+            }
         }
     }
 

@@ -126,6 +126,25 @@ class UdpLinkEngineTest {
     }
 
     @Test
+    @Timeout(60)
+    void theUdpPortIsFreeOnceTheLoopsHaveStoppedAndTheEngineIsClosed() throws Exception {
+        int port = freeUdpPort();
+        for (int round = 0; round < 10; round++) {
+            Engine engine = Engine.create(EngineConfig.of(SERVER_ADDRESS, "udp://127.0.0.1:" + port + "?peer." + CLIENT_ADDRESS
+                    + "=127.0.0.1:1"));
+            Transport server = new EngineTransport(engine);
+            EventLoopGroup group = server.newEventLoopGroup(1);
+            new ServerBootstrap().group(group).channelFactory(server.serverChannelFactory())
+                    .childHandler(new ChannelInboundHandlerAdapter()).bind(SERVER_ADDRESS, 139).sync();
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly(); // as a server stops
+            engine.close();
+            try (DatagramSocket again = new DatagramSocket(port, InetAddress.getLoopbackAddress())) {
+                assertThat(again.getLocalPort()).as("round " + round).isEqualTo(port);
+            }
+        }
+    }
+
+    @Test
     void badUdpUrisFailWithTheBadPartNamed() {
         assertThatThrownBy(() -> open("udp://127.0.0.1?peer.10.0.0.2=127.0.0.1:1"))
                 .hasMessageContaining("needs <bind-host>:<port>");
