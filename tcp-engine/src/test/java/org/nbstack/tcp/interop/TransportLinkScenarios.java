@@ -11,8 +11,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -20,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.nbstack.spi.TransportOptions;
 import org.nbstack.tcp.core.TcpConfig;
+import org.nbstack.tcp.link.LoopbackUdp;
 import org.nbstack.tcp.link.TunLink;
 import org.nbstack.tcp.link.UdpLink;
 import org.nbstack.tcp.netty.EngineConfig;
@@ -68,8 +67,8 @@ public final class TransportLinkScenarios {
     public static LinkScenarios.Result udpEngineToEngine(long bytes, int mtu, boolean gso) throws Exception {
         String a = "10.89.0.1";
         String b = "10.89.0.2";
-        int portA = freeUdpPort();
-        int portB = freeUdpPort();
+        int portA = LoopbackUdp.freePort();
+        int portB = LoopbackUdp.freePort();
         TcpConfig tcp = TcpConfig.builder().mss(mtu - 40).receiveBuffer(4 << 20).sendBuffer(4 << 20)
                 .timeWait(java.time.Duration.ofMillis(100)).build();
         String options = "?mtu=" + mtu + "&gso=" + gso;
@@ -118,12 +117,6 @@ public final class TransportLinkScenarios {
         EngineConfig config = EngineConfig.from(TransportOptions.empty().with(EngineConfig.ADDRESSES, address)
                 .with(EngineConfig.LINK, link)).withStack(StackConfig.of(Ipv4.parse(address)).withTcp(tcp));
         return new EngineTransport(org.nbstack.tcp.netty.Engine.create(config));
-    }
-
-    private static int freeUdpPort() throws Exception {
-        try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
     }
 
     /** An engine transport on a fresh {@code tun://} device (MTU 65,535) moved into a namespace of its own. */

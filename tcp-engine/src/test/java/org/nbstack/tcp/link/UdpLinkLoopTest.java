@@ -24,7 +24,6 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.nbstack.spi.link.LinkContext;
@@ -67,8 +66,8 @@ class UdpLinkLoopTest {
         assumeTrue(EpollDatagramChannel.isSegmentedDatagramPacketSupported(), "this kernel or Netty build has no UDP GSO");
         EventLoopGroup loops = new MultiThreadIoEventLoopGroup(2, EpollIoHandler.newFactory());
         List<ByteBuf> received = new CopyOnWriteArrayList<>();
-        int portA = freeUdpPort();
-        int portB = freeUdpPort();
+        int portA = LoopbackUdp.freePort();
+        int portB = LoopbackUdp.freePort();
         try {
             try (UdpLink b = (UdpLink) PacketLinks.open(URI.create("udp://127.0.0.1:" + portB
                     + "?mtu=9000&peer.10.141.0.1=127.0.0.1:" + portA), context(loops, received::add));
@@ -153,14 +152,14 @@ class UdpLinkLoopTest {
                 assertThat(link.readBatch()).isEqualTo(gso ? 16 : expectNative ? 64 : 1);
                 int port = link.localAddress().getPort();
                 for (int i = 0; i < 200; i++) {
-                    send(peer, tcpPacket(PEER_ADDRESS, LINK_ADDRESS, 40 + i), port);
+                    LoopbackUdp.send(peer, tcpPacket(PEER_ADDRESS, LINK_ADDRESS, 40 + i), port);
                 }
-                send(peer, new byte[] {1, 2, 3}, port);
+                LoopbackUdp.send(peer, new byte[] {1, 2, 3}, port);
                 byte[] udp = tcpPacket(PEER_ADDRESS, LINK_ADDRESS, 60);
                 udp[9] = 17;
-                send(peer, udp, port);
-                send(stranger, tcpPacket(PEER_ADDRESS, LINK_ADDRESS, 60), port);
-                awaitTrue(() -> received.size() == 200 && link.udpCounters().totalDrops() == 3);
+                LoopbackUdp.send(peer, udp, port);
+                LoopbackUdp.send(stranger, tcpPacket(PEER_ADDRESS, LINK_ADDRESS, 60), port);
+                LoopbackUdp.awaitTrue(() -> received.size() == 200 && link.udpCounters().totalDrops() == 3);
                 assertThat(offLoop).hasValue(0);
                 assertThat(received).extracting(ByteBuf::readableBytes).containsExactlyElementsOf(
                         java.util.stream.IntStream.range(0, 200).map(i -> 40 + i).boxed().toList());
@@ -232,23 +231,5 @@ class UdpLinkLoopTest {
             root = root.unwrap();
         }
         return root.capacity();
-    }
-
-    private static int freeUdpPort() throws Exception {
-        try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
-
-    private static void send(DatagramSocket from, byte[] bytes, int port) throws Exception {
-        from.send(new DatagramPacket(bytes, bytes.length, InetAddress.getLoopbackAddress(), port));
-    }
-
-    private static void awaitTrue(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
-        assertThat(condition.getAsBoolean()).isTrue();
     }
 }

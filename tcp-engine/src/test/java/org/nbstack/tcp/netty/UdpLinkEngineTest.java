@@ -15,14 +15,12 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.util.ReferenceCounted;
-import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.nbstack.spi.Transport;
@@ -30,6 +28,7 @@ import org.nbstack.spi.TransportOptions;
 import org.nbstack.spi.Transports;
 import org.nbstack.spi.link.LinkContext;
 import org.nbstack.spi.link.PacketLinks;
+import org.nbstack.tcp.link.LoopbackUdp;
 import org.nbstack.tcp.link.UdpDropReason;
 import org.nbstack.tcp.link.UdpLink;
 import org.slf4j.Logger;
@@ -51,8 +50,8 @@ class UdpLinkEngineTest {
     void nettyEchoOverUdpLinkIsByteExactAndGarbageIsCounted() throws Exception {
         try (DatagramSocket garbage = new DatagramSocket(0, InetAddress.getLoopbackAddress());
                 DatagramSocket stranger = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-            int serverPort = freeUdpPort();
-            int clientPort = freeUdpPort();
+            int serverPort = LoopbackUdp.freePort();
+            int clientPort = LoopbackUdp.freePort();
             // The garbage socket is a configured peer, so its datagrams meet the IPv4/TCP check.
             Transport server = engine(SERVER_ADDRESS, "udp://127.0.0.1:" + serverPort + "?peer." + CLIENT_ADDRESS
                     + "=127.0.0.1:" + clientPort + "&peer." + GARBAGE_ADDRESS + "=127.0.0.1:" + garbage.getLocalPort());
@@ -83,10 +82,10 @@ class UdpLinkEngineTest {
                 byte[] junk = {1, 2, 3};
                 byte[] ipv6 = new byte[60];
                 ipv6[0] = 0x60;
-                send(garbage, junk, serverPort);
-                send(garbage, ipv6, serverPort);
-                send(stranger, ipv6, serverPort);
-                awaitTrue(() -> serverLink.udpCounters().totalDrops() >= 3);
+                LoopbackUdp.send(garbage, junk, serverPort);
+                LoopbackUdp.send(garbage, ipv6, serverPort);
+                LoopbackUdp.send(stranger, ipv6, serverPort);
+                LoopbackUdp.awaitTrue(() -> serverLink.udpCounters().totalDrops() >= 3);
                 assertThat(serverLink.udpCounters().drops(UdpDropReason.TOO_SHORT)).isEqualTo(1);
                 assertThat(serverLink.udpCounters().drops(UdpDropReason.NOT_IPV4)).isEqualTo(1);
                 assertThat(serverLink.udpCounters().drops(UdpDropReason.UNKNOWN_SENDER)).isEqualTo(1);
@@ -128,7 +127,7 @@ class UdpLinkEngineTest {
     @Test
     @Timeout(60)
     void theUdpPortIsFreeOnceTheLoopsHaveStoppedAndTheEngineIsClosed() throws Exception {
-        int port = freeUdpPort();
+        int port = LoopbackUdp.freePort();
         for (int round = 0; round < 10; round++) {
             Engine engine = Engine.create(EngineConfig.of(SERVER_ADDRESS, "udp://127.0.0.1:" + port + "?peer." + CLIENT_ADDRESS
                     + "=127.0.0.1:1"));
@@ -192,23 +191,5 @@ class UdpLinkEngineTest {
 
     private static Engine engineOf(Transport t) {
         return ((EngineTransport) t).engine();
-    }
-
-    private static int freeUdpPort() throws Exception {
-        try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
-
-    private static void send(DatagramSocket from, byte[] bytes, int port) throws Exception {
-        from.send(new DatagramPacket(bytes, bytes.length, InetAddress.getLoopbackAddress(), port));
-    }
-
-    private static void awaitTrue(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
-        assertThat(condition.getAsBoolean()).isTrue();
     }
 }
