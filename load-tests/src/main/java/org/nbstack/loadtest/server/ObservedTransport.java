@@ -1,72 +1,36 @@
 package org.nbstack.loadtest.server;
 
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelFactory;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.ServerChannel;
 import io.netty.util.concurrent.EventExecutor;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import org.nbstack.spi.Availability;
+import org.nbstack.spi.ForwardingTransport;
 import org.nbstack.spi.Transport;
 
 /**
  * A transport that remembers the threads of the event loops it makes, so that an in-JVM server's CPU time can be
  * told apart from the load generator's, which shares the JVM.
  */
-final class ObservedTransport implements Transport {
+final class ObservedTransport extends ForwardingTransport {
 
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
-    private final Transport delegate;
     private final Set<Long> threadIds = ConcurrentHashMap.newKeySet();
 
     ObservedTransport(Transport delegate) {
-        this.delegate = delegate;
-    }
-
-    /** The transport observed. */
-    Transport delegate() {
-        return delegate;
-    }
-
-    @Override
-    public String name() {
-        return delegate.name();
-    }
-
-    @Override
-    public Availability availability() {
-        return delegate.availability();
+        super(delegate);
     }
 
     @Override
     public EventLoopGroup newEventLoopGroup(int threads) {
-        EventLoopGroup group = delegate.newEventLoopGroup(threads);
+        EventLoopGroup group = super.newEventLoopGroup(threads);
         // Starting each loop now (they start lazily) is what lets us learn its thread.
         for (EventExecutor executor : group) {
             executor.submit(() -> threadIds.add(Thread.currentThread().threadId())).syncUninterruptibly();
         }
         return group;
-    }
-
-    @Override
-    public ChannelFactory<? extends ServerChannel> serverChannelFactory() {
-        return delegate.serverChannelFactory();
-    }
-
-    @Override
-    public ChannelFactory<? extends Channel> channelFactory() {
-        return delegate.channelFactory();
-    }
-
-    @Override
-    public Optional<ChannelOption<Integer>> tcpUserTimeoutOption() {
-        return delegate.tcpUserTimeoutOption();
     }
 
     /** CPU time of the event-loop threads so far (threads that ended are no longer counted). */
