@@ -5,6 +5,7 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -28,6 +29,9 @@ import org.nbstack.spi.Transport;
 import org.nbstack.spi.TransportOptions;
 import org.nbstack.spi.TransportUnavailableException;
 import org.nbstack.spi.Transports;
+import org.nbstack.tcp.netty.Engine;
+import org.nbstack.tcp.netty.EngineTransport;
+import org.nbstack.tcp.stack.ConnectionInfo;
 import org.reactivestreams.Subscription;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -114,7 +118,11 @@ final class PingCommand implements Callable<Integer> {
         }
         NetbiosClientSettings settings = NetbiosClientSettings.DEFAULT.withResponseTimeout(timeout);
         try (NetbiosClient client = NetbiosClient.create(chosen, settings, null)) {
-            return ping(client, server, called, chosen.name());
+            int status = ping(client, server, called, chosen.name());
+            if (chosen instanceof EngineTransport engine) {
+                finishConnections(engine.engine());
+            }
+            return status;
         }
     }
 
@@ -169,6 +177,15 @@ final class PingCommand implements Callable<Integer> {
         }
         cli.out().print(stats.summary(target));
         return stats.receivedCount() == count ? Main.OK : Main.FAILED;
+    }
+
+    /** The client engine goes away with the command: first let the server's FIN be acknowledged. */
+    private void finishConnections(Engine engine) throws InterruptedException {
+        List<ConnectionInfo> left = ClientEngineDrain.awaitFinished(engine, timeout);
+        for (ConnectionInfo c : left) {
+            cli.err().printf("nbstack ping: connection %s -> %s still %s after %d ms; the server will time it out%n",
+                    c.local(), c.remote(), c.state().netstatName(), timeout.toMillis());
+        }
     }
 
     /** Replies, one requested at a time so that the session's own inbound queue bounds what is held. */

@@ -1,9 +1,12 @@
 package org.nbstack.server.e2e;
 
 import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -55,5 +58,31 @@ final class Launcher {
 
     String err(String name) throws IOException {
         return Files.readString(work.resolve(name + ".err"), StandardCharsets.UTF_8);
+    }
+
+    /** Waits (up to 60 s) until the standard output of {@code name} contains {@code text}; fails when the process ends first. */
+    void awaitOutput(String name, String text, Process process) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!out(name).contains(text)) {
+            if (!process.isAlive()) {
+                throw new AssertionError("bin/nbstack " + name + " exited with " + process.exitValue() + ":\n" + out(name) + err(name));
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("bin/nbstack " + name + " did not print '" + text + "' within 60 s:\n" + out(name) + err(name));
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    static int freeTcpPort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    static int freeUdpPort() throws IOException {
+        try (DatagramSocket socket = new DatagramSocket(0)) {
+            return socket.getLocalPort();
+        }
     }
 }

@@ -2,12 +2,9 @@ package org.nbstack.server.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.DatagramSocket;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,9 +20,9 @@ class ServeAndPingIT {
 
     @Test
     void serveThenPingThenSigtermExitsZeroAndLeavesTheConfigFileAlone() throws Exception {
-        int nbss = freeTcpPort();
-        int admin = freeTcpPort();
-        int udp = freeUdpPort();
+        int nbss = Launcher.freeTcpPort();
+        int admin = Launcher.freeTcpPort();
+        int udp = Launcher.freeUdpPort();
         Path config = work.resolve("nbstack.conf");
         Files.writeString(config, """
                 # an operator's file: nbstack must never write it (seed 001)
@@ -43,7 +40,7 @@ class ServeAndPingIT {
 
         Process serve = nbstack.start("serve", "serve", "--config", config.toString());
         try {
-            awaitOutput(nbstack, "serve", "serving;", serve);
+            nbstack.awaitOutput("serve", "serving;", serve);
             String started = nbstack.out("serve");
             assertThat(started).contains("listening: kernel transport=nio address=127.0.0.1:" + nbss
                     + " names=CHARGEN<20>,DISCARD<20>,ECHO<20>,NBSTACK<20>");
@@ -85,30 +82,5 @@ class ServeAndPingIT {
         assertThat(r.err()).isEqualTo("nbstack: configuration error: configuration key 'nbstack.admin.bind' = \"nowhere\" (from "
                 + config + ":1) is not valid: it must be host:port with a port 0..65535, e.g. 127.0.0.1:1139\n");
         assertThat(r.out()).isEmpty();
-    }
-
-    private static void awaitOutput(Launcher nbstack, String name, String text, Process process) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!nbstack.out(name).contains(text)) {
-            if (!process.isAlive()) {
-                throw new AssertionError("bin/nbstack serve exited with " + process.exitValue() + ":\n" + nbstack.out(name) + nbstack.err(name));
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("bin/nbstack serve did not start within 60 s:\n" + nbstack.out(name) + nbstack.err(name));
-            }
-            Thread.sleep(100);
-        }
-    }
-
-    private static int freeTcpPort() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
-
-    private static int freeUdpPort() throws Exception {
-        try (DatagramSocket socket = new DatagramSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }
