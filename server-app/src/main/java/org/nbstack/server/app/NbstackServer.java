@@ -194,18 +194,25 @@ public final class NbstackServer implements AdminSource, AutoCloseable {
      * Stops accepting, closes every session gracefully (FIN), waits up to {@code grace}, aborts the rest, then
      * stops the admin endpoint. Idempotent.
      */
-    public synchronized ShutdownReport stop(Duration grace) {
+    public ShutdownReport stop(Duration grace) {
+        return stop(grace, StopControl.none());
+    }
+
+    /**
+     * As {@link #stop(Duration)}, announcing through {@code control} what it waits for; completing
+     * {@code control.forced()} ends the wait at once and aborts what is left.
+     */
+    public synchronized ShutdownReport stop(Duration grace, StopControl control) {
         if (stopped) {
             return new ShutdownReport(0, 0, Duration.ZERO);
         }
         stopped = true;
-        ShutdownReport report = GracefulShutdown.stop(listeners, grace);
+        ShutdownReport report = GracefulShutdown.stop(listeners, grace, control);
         if (admin != null) {
             admin.close(); // last: it answers while the sessions close
         }
         meters.close();
-        log.info("stopped: {} session(s) closed gracefully, {} aborted, in {} ms", report.closedGracefully(), report.aborted(),
-                report.took().toMillis());
+        log.info("{}", report.summary());
         return report;
     }
 

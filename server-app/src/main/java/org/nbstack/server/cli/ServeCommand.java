@@ -1,19 +1,27 @@
 package org.nbstack.server.cli;
 
+import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import org.nbstack.config.LoadedConfig;
 import org.nbstack.server.app.NbstackServer;
 import org.nbstack.server.app.ServerOptions;
+import org.nbstack.server.app.ShutdownReport;
+import org.nbstack.server.app.StopControl;
 import org.nbstack.server.logging.LoggingSetup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code nbstack serve}: starts the listeners and the admin endpoint; SIGTERM or Ctrl-C stops it gracefully, exit 0. */
+/** {@code nbstack serve}: starts the listeners and the admin endpoint; SIGTERM or Ctrl-C stops it gracefully (exit 0), a second
+ * signal forces the stop (exit 1). */
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = "Run the server: one line per listener (transport, link, address, names), then serve until SIGTERM or Ctrl-C.")
 final class ServeCommand implements Callable<Integer> {
+
+    /** How long a forced stop may take before the process is halted. */
+    private static final Duration FORCED_STOP_BOUND = Duration.ofSeconds(5);
 
     private final Cli cli;
 
@@ -36,17 +44,38 @@ final class ServeCommand implements Callable<Integer> {
         }
         LoggingSetup.apply(loaded.config().logging());
         NbstackServer server = NbstackServer.start(loaded.config(), ServerOptions.to(cli.out()));
+        Duration grace = loaded.config().shutdown().gracePeriod();
         CountDownLatch stop = new CountDownLatch(1);
-        TerminationSignals.onTermination(stop::countDown);
-        Thread hook = new Thread(() -> server.stop(loaded.config().shutdown().gracePeriod()), "nbstack-shutdown");
+        StopControl control = new StopControl(line -> {
+            cli.out().println(line);
+            cli.out().flush();
+        }, new CompletableFuture<>());
+        TerminationSignals.onTermination(stop::countDown, () -> force(control));
+        Thread hook = new Thread(() -> server.stop(grace), "nbstack-shutdown");
         Runtime.getRuntime().addShutdownHook(hook); // other ways out (SIGHUP, System.exit) still close sessions
-        cli.out().println("serving; stop with Ctrl-C or SIGTERM (grace period " + loaded.config().shutdown().gracePeriod().toSeconds() + "s)");
+        cli.out().println("serving; stop with Ctrl-C or SIGTERM (grace period " + grace.toSeconds() + "s)");
         cli.out().flush();
         stop.await();
-        var report = server.stop(loaded.config().shutdown().gracePeriod());
-        cli.out().println("stopped: " + report.closedGracefully() + " session(s) closed gracefully, " + report.aborted()
-                + " aborted, in " + report.took().toMillis() + " ms");
+        ShutdownReport report = server.stop(grace, control);
+        cli.out().println(report.summary());
         cli.out().flush();
-        return Main.OK;
+        return report.forced() ? Main.FAILED : Main.OK;
+    }
+
+    /** A second signal: stop waiting and abort what is left; if even that hangs, the process ends anyway. */
+    private void force(StopControl control) {
+        cli.out().println("forcing the stop: aborting what is left");
+        cli.out().flush();
+        control.force();
+        Thread watchdog = new Thread(() -> {
+            try {
+                Thread.sleep(FORCED_STOP_BOUND.toMillis());
+            } catch (InterruptedException e) {
+                return;
+            }
+            Runtime.getRuntime().halt(Main.FAILED);
+        }, "nbstack-forced-stop");
+        watchdog.setDaemon(true);
+        watchdog.start();
     }
 }

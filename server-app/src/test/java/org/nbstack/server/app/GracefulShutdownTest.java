@@ -14,6 +14,7 @@ import org.nbstack.netbios.client.NetbiosClient;
 import org.nbstack.netbios.session.NetbiosSession;
 import org.nbstack.server.testing.Clients;
 import org.nbstack.server.testing.TestServers;
+import org.nbstack.tcp.core.TcpState;
 
 /** SIGTERM's path on the kernel transport: stop accepting, every session ends with a FIN, within the bound. */
 class GracefulShutdownTest {
@@ -51,5 +52,14 @@ class GracefulShutdownTest {
         started.server().stop(Duration.ofSeconds(1));
         assertThat(started.server().stop(Duration.ofSeconds(1)).closedGracefully()).isZero();
         assertThat(started.server().healthy()).isFalse();
+    }
+
+    @Test
+    void theWaitingLineSaysForWhatAndHowLong() {
+        assertThat(GracefulShutdown.waitingLine(Duration.ofSeconds(10), 0, java.util.Map.of(TcpState.LAST_ACK, 1L)))
+                .isEqualTo("stopping: waiting up to 10s for 1 connection (LAST_ACK); Ctrl-C again to force");
+        assertThat(GracefulShutdown.waitingLine(Duration.ofSeconds(10), 2, new java.util.TreeMap<>(java.util.Map.of(
+                TcpState.ESTABLISHED, 2L, TcpState.LAST_ACK, 1L))))
+                .isEqualTo("stopping: waiting up to 10s for 2 sessions and 3 connections (2 ESTABLISHED, 1 LAST_ACK); Ctrl-C again to force");
     }
 }
