@@ -12,33 +12,43 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** Runs the checkout's {@code bin/nbstack} as a process, over the distribution the package phase built. */
+/**
+ * Runs {@code bin/nbstack} as a process: the checkout's, over the distribution the package phase built, or another
+ * one (an unpacked tarball's) with its own environment.
+ */
 final class Launcher {
 
     record Result(int status, String out, String err) {
     }
 
-    private final Path repo = Path.of(System.getProperty("nbstack.repo", "..")).toAbsolutePath().normalize();
+    private static final Path REPO = Path.of(System.getProperty("nbstack.repo", "..")).toAbsolutePath().normalize();
+
     private final Path work;
+    private final Path script;
+    private final Map<String, String> environment;
 
     Launcher(Path work) {
-        this.work = work;
+        // the package phase built the distribution; a test never runs Maven inside Maven
+        this(work, REPO.resolve("bin/nbstack"), Map.of("NBSTACK_NO_BUILD", "1"));
     }
 
-    Path script() {
-        return repo.resolve("bin/nbstack");
+    /** {@code script} run in {@code work} with {@code environment} added to this JVM's (without its NBSTACK_* variables). */
+    Launcher(Path work, Path script, Map<String, String> environment) {
+        this.work = work;
+        this.script = script;
+        this.environment = Map.copyOf(environment);
     }
 
     /** Starts {@code bin/nbstack args}; its standard output and error go to files in the work directory. */
     Process start(String name, String... args) throws IOException {
         List<String> command = new ArrayList<>();
-        command.add(script().toString());
+        command.add(script.toString());
         command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).directory(repo.toFile())
+        ProcessBuilder builder = new ProcessBuilder(command).directory(script.getParent().getParent().toFile())
                 .redirectOutput(work.resolve(name + ".out").toFile()).redirectError(work.resolve(name + ".err").toFile());
         Map<String, String> env = builder.environment();
         env.keySet().removeIf(key -> key.startsWith("NBSTACK_"));
-        env.put("NBSTACK_NO_BUILD", "1"); // the package phase built it; a test never runs Maven inside Maven
+        env.putAll(environment);
         return builder.start();
     }
 
