@@ -136,7 +136,7 @@ final class EstablishmentHandler extends ChannelInboundHandlerAdapter {
         settle();
         switch (server.establishment().decide(request)) {
             case SessionEstablishment.Refuse refuse -> {
-                log.debug("{}: {} -> {} refused: {}", ctx.channel().remoteAddress(), request.callingName(),
+                log.info("{}: {} -> {} refused: {}", ctx.channel().remoteAddress(), request.callingName(),
                         request.calledName(), refuse.code());
                 refuse(ctx, refuse.code());
             }

@@ -103,7 +103,7 @@ public final class NetbiosServer implements AutoCloseable {
                         () -> log.warn("transport {} has no TCP user timeout; tcp-user-timeout is ignored", transport.name()));
             }
             Channel channel = bootstrap.bind(settings.bindAddress()).syncUninterruptibly().channel();
-            log.info("NetBIOS session service listening on {} ({} transport)", channel.localAddress(), transport.name());
+            log.debug("NetBIOS session service listening on {} ({} transport)", channel.localAddress(), transport.name());
             return new NetbiosServer(transport, group, channel, listeners, context);
         } catch (Exception e) { // bind() failures arrive as a checked BindException, rethrown unchecked by Netty
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
@@ -189,6 +189,6 @@ public final class NetbiosServer implements AutoCloseable {
             }
         }
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-        log.info("NetBIOS session service on {} stopped", listener.localAddress());
+        log.debug("NetBIOS session service on {} stopped", listener.localAddress());
     }
 }

@@ -230,7 +230,7 @@ public final class ChannelSession implements NetbiosSession {
         // Counted before it leaves the status view: whoever sees the session gone also sees why it closed.
         metrics.sessionClosed(closeReason.tag());
         registry.remove(this);
-        log.debug("session {} {} -> {} from {} ended: {}", id, callingName, calledName, remoteAddress, closeReason);
+        log.info("session {} {} -> {} from {} ended: {}", id, callingName, calledName, remoteAddress, closeReason);
         try {
             onEnd.run();
         } finally {

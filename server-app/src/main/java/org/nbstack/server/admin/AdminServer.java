@@ -73,7 +73,7 @@ public final class AdminServer implements AutoCloseable {
             reply(exchange, AdminViews.netstatJson(netstat), AdminViews.netstatText(netstat));
         });
         server.start();
-        log.info("admin endpoint on http://{}/", address(server.getAddress()));
+        log.debug("admin endpoint on http://{}/", address(server.getAddress())); // serve prints it on standard output
         return new AdminServer(server, executor);
     }
 

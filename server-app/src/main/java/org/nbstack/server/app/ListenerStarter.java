@@ -70,7 +70,9 @@ final class ListenerStarter {
         } catch (Exception e) { // NetbiosServerException, TransportUnavailableException, or Netty's unchecked-rethrown I/O errors
             return skipOrFail(listener, e.getMessage() == null ? e.toString() : e.getMessage());
         }
-        observed.groups().forEach(meters::bindEventLoops);
+        for (int i = 0; i < observed.groups().size(); i++) {
+            meters.bindEventLoops(listener.name(), i, observed.groups().get(i));
+        }
         Optional<EngineIntrospection> engine = options.engines().apply(transport);
         Optional<StackMetrics> engineMeters = engine.map(e -> new StackMetrics(e::stacks));
         engineMeters.ifPresent(m -> m.bindTo(meters.forListener(listener.name())));

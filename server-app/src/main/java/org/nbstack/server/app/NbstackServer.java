@@ -212,7 +212,7 @@ public final class NbstackServer implements AdminSource, AutoCloseable {
             admin.close(); // last: it answers while the sessions close
         }
         meters.close();
-        log.info("{}", report.summary());
+        log.debug("{}", report.summary()); // serve prints it on standard output
         return report;
     }
 

@@ -8,7 +8,8 @@ import org.slf4j.MDC;
 
 /**
  * Wraps a configured handler: names the session in the MDC when it starts (the connection's
- * {@link MdcChannelHandler} keeps it for the channel's later events) and logs the session's start.
+ * {@link MdcChannelHandler} keeps it for the channel's later events) and logs the session's start at INFO (the
+ * session service logs its end and refusals at INFO too).
  */
 public final class MdcSessionHandler implements SessionHandler {
 
@@ -23,7 +24,7 @@ public final class MdcSessionHandler implements SessionHandler {
         MDC.put(MdcKeys.SESSION, Long.toString(session.id()));
         MDC.put(MdcKeys.REMOTE, String.valueOf(session.remoteAddress()));
         org.slf4j.LoggerFactory.getLogger(MdcSessionHandler.class)
-                .debug("session {} established: {} -> {}", session.id(), session.callingName(), session.calledName());
+                .info("session {} established: {} -> {}", session.id(), session.callingName(), session.calledName());
         return delegate.handle(session);
     }
 }

@@ -56,9 +56,14 @@ public final class ServerMeters implements AutoCloseable {
         return view;
     }
 
-    /** Netty's event executor meters (pending tasks) for a listener's event loops. */
-    public void bindEventLoops(EventLoopGroup group) {
-        new NettyEventExecutorMetrics(group).bindTo(registry);
+    /**
+     * Netty's event executor meters (workers, pending tasks) for the {@code index}-th event loop group of a listener,
+     * tagged {@code listener} and {@code group}: each group registers the same gauge names.
+     */
+    public void bindEventLoops(String listener, int index, EventLoopGroup group) {
+        MeterRegistry view = forListener(listener);
+        view.config().commonTags("group", Integer.toString(index));
+        new NettyEventExecutorMetrics(group).bindTo(view);
     }
 
     /** The content type to answer a scrape with: OpenMetrics when the Accept header asks for it. */

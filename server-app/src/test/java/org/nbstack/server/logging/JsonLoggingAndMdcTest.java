@@ -53,7 +53,9 @@ class JsonLoggingAndMdcTest {
                 && l.getString("logger_name").endsWith("ChannelSession")).findFirst().orElseThrow();
         assertThat(ended.getString("session")).isEqualTo("1");
         assertThat(ended.getString("listener")).isEqualTo("kernel");
-        assertThat(ended.getString("level")).isEqualTo("DEBUG");
+        assertThat(ended.getString("level")).isEqualTo("INFO");
+        // Logback's own context properties (which appender was chosen) are no field of a log line
+        assertThat(lines).allSatisfy(line -> assertThat(line.hasPath("NBSTACK_LOG_FORMAT")).isFalse());
     }
 
     private static void awaitServerEndedLine(ByteArrayOutputStream captured) {

@@ -240,8 +240,11 @@ public final class Engine implements AutoCloseable {
         if (configured.tcp().mss() <= linkMss) {
             return configured;
         }
-        log.info("engine {}: TCP MSS {} lowered to {}, what the link's MTU carries", config.addresses(),
-                configured.tcp().mss(), linkMss);
+        // the default MSS (1460, Ethernet's) is a ceiling, and a link with a smaller MTU is normal: say so only for a chosen one
+        if (configured.tcp().mss() != TcpConfig.DEFAULT.mss()) {
+            log.info("engine {}: TCP MSS {} lowered to {}, what the link's MTU carries", config.addresses(),
+                    configured.tcp().mss(), linkMss);
+        }
         return configured.withTcp(configured.tcp().toBuilder().mss(linkMss).build());
     }
 

@@ -1,0 +1,75 @@
+package org.nbstack.server.logging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.DatagramSocket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.nbstack.config.LoggingSettings;
+import org.nbstack.netbios.client.NetbiosClient;
+import org.nbstack.netbios.client.NetbiosSessionException;
+import org.nbstack.netbios.session.NetbiosSession;
+import org.nbstack.server.testing.Clients;
+import org.nbstack.server.testing.TestServers;
+
+/**
+ * What an operator sees in the log at the default level (INFO) of a server with both default listeners: every
+ * session's start and end and every refusal, and no start-up noise (no duplicate of the lines serve prints on
+ * standard output, no Micrometer warning, no MSS remark about the default configuration).
+ */
+class OperatorLogLinesTest {
+
+    private final PrintStream originalErr = System.err;
+
+    @AfterEach
+    void restore() {
+        System.setErr(originalErr);
+        LoggingSetup.apply(new LoggingSettings(LoggingSettings.Format.TEXT, "INFO", Map.of()));
+    }
+
+    @Test
+    void sessionsAndRefusalsAreLoggedAtInfoAndStartingAndStoppingAddNoNoise() throws Exception {
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        LoggingSetup.apply(new LoggingSettings(LoggingSettings.Format.TEXT, "INFO", Map.of()));
+        int udp;
+        try (DatagramSocket socket = new DatagramSocket(0)) {
+            udp = socket.getLocalPort();
+        }
+
+        var config = TestServers.config("listeners.engine.enabled=true", "listeners.engine.link=udp://127.0.0.1:" + udp);
+        try (var server = TestServers.start(config); NetbiosClient client = Clients.client(null)) {
+            assertThat(server.output()).contains("listening: engine").contains("listening: kernel");
+            NetbiosSession session = Clients.connect(client, server.kernelAddress(), "ECHO");
+            session.close();
+            session.onClose().block(Duration.ofSeconds(5));
+            try {
+                Clients.connect(client, server.kernelAddress(), "NOSUCH");
+            } catch (NetbiosSessionException expected) {
+                // 0x82: not listening on called name
+            }
+            await(captured, "ended");
+            await(captured, "refused");
+        }
+        String log = captured.toString(StandardCharsets.UTF_8);
+
+        assertThat(log).containsPattern("INFO .* session 1 established: TESTER<00> -> ECHO<20>")
+                .containsPattern("INFO .*session 1 TESTER<00> -> ECHO<20> from .* ended: ")
+                .containsPattern("INFO .* -> NOSUCH<20> refused: ");
+        assertThat(log).as("serve prints these on standard output; the log must not repeat them")
+                .doesNotContain("listening on").doesNotContain("admin endpoint on").doesNotContain("stopped");
+        assertThat(log).doesNotContain("already registered").doesNotContain("lowered to").doesNotContain("WARN");
+    }
+
+    private static void await(ByteArrayOutputStream captured, String text) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (!captured.toString(StandardCharsets.UTF_8).contains(text) && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+    }
+}
