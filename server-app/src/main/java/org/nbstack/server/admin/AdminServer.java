@@ -54,7 +54,8 @@ public final class AdminServer implements AutoCloseable {
                 "not found; try /metrics, /healthz, /status, /netstat, /sessions\n"));
         context(server, "/metrics", exchange -> {
             String contentType = org.nbstack.server.metrics.ServerMeters.contentType(exchange.getRequestHeaders().getFirst("Accept"));
-            respond(exchange, 200, contentType, source.scrape(contentType));
+            String encoding = exchange.getRequestHeaders().getFirst("Accept-Encoding");
+            respond(exchange, 200, contentType, source.scrape(contentType), encoding != null && encoding.contains("gzip"));
         });
         context(server, "/healthz", exchange -> {
             boolean healthy = source.healthy();
@@ -110,12 +111,25 @@ public final class AdminServer implements AutoCloseable {
     }
 
     private static void respond(HttpExchange exchange, int status, String contentType, String body) throws IOException {
+        respond(exchange, status, contentType, body, false);
+    }
+
+    /** @param gzip compress the body (the client said {@code Accept-Encoding: gzip}; Prometheus does) */
+    private static void respond(HttpExchange exchange, int status, String contentType, String body, boolean gzip) throws IOException {
         try (exchange) {
             if (!"GET".equals(exchange.getRequestMethod()) && !"HEAD".equals(exchange.getRequestMethod())) {
                 exchange.sendResponseHeaders(405, -1);
                 return;
             }
             byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            if (gzip) {
+                java.io.ByteArrayOutputStream compressed = new java.io.ByteArrayOutputStream(bytes.length / 4 + 64);
+                try (java.util.zip.GZIPOutputStream out = new java.util.zip.GZIPOutputStream(compressed)) {
+                    out.write(bytes);
+                }
+                bytes = compressed.toByteArray();
+                exchange.getResponseHeaders().set("Content-Encoding", "gzip");
+            }
             exchange.getResponseHeaders().set("Content-Type", contentType);
             exchange.getResponseHeaders().set("Cache-Control", "no-store");
             boolean head = "HEAD".equals(exchange.getRequestMethod());

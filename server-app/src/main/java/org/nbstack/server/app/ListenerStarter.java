@@ -12,6 +12,7 @@ import org.nbstack.server.engine.EngineStackMapping;
 import org.nbstack.tcp.netty.EngineConfig;
 import org.nbstack.tcp.netty.EngineTransport;
 import org.nbstack.tcp.stack.StackConfig;
+import org.nbstack.server.metrics.ServerMeterDefaults;
 import org.nbstack.server.metrics.ServerMeters;
 import org.nbstack.spi.Transport;
 import org.nbstack.tcp.stack.StackMetrics;
@@ -76,6 +77,8 @@ final class ListenerStarter {
         Optional<EngineIntrospection> engine = options.engines().apply(transport);
         Optional<StackMetrics> engineMeters = engine.map(e -> new StackMetrics(e::stacks));
         engineMeters.ifPresent(m -> m.bindTo(meters.forListener(listener.name())));
+        engine.ifPresent(e -> e.bindLinkMeters(meters.forListener(listener.name())));
+        ServerMeterDefaults.bindZeroCounters(meters.forListener(listener.name()));
         return new RunningListener(listener, Optional.of(server), Optional.of(observed), engine, engineMeters, "", nameList);
     }
 

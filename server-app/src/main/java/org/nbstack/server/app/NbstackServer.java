@@ -38,7 +38,7 @@ public final class NbstackServer implements AdminSource, AutoCloseable {
     private final ServerMeters meters;
     private final long startedNanos = System.nanoTime();
     private AdminServer admin;
-    private boolean stopped;
+    private volatile boolean stopped;
 
     private NbstackServer(NbstackConfig config, List<RunningListener> listeners, ServerMeters meters) {
         this.config = config;
@@ -74,6 +74,9 @@ public final class NbstackServer implements AdminSource, AutoCloseable {
                 throw new StartupException("no listener is running; enable one under nbstack.listeners");
             }
             NbstackServer server = new NbstackServer(config, started, meters);
+            for (RunningListener listener : started) {
+                meters.listenerUp(listener.config().name(), listener.config().transport(), () -> listener.running() && !server.stopped);
+            }
             if (config.admin().enabled()) {
                 server.admin = startAdmin(config, server);
                 options.out().println("admin:     http://" + address(server.admin.address())
@@ -222,8 +225,7 @@ public final class NbstackServer implements AdminSource, AutoCloseable {
     }
 
     static String version() {
-        String version = NbstackServer.class.getPackage().getImplementationVersion();
-        return version == null ? "dev" : version;
+        return ServerMeters.version();
     }
 
     private static String address(InetSocketAddress address) {

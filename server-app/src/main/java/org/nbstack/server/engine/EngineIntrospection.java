@@ -24,4 +24,11 @@ public interface EngineIntrospection {
 
     /** The engine's stacks (one per shard), for {@code StackMetrics}, which reads only their thread-safe counters. */
     Collection<TcpStack> stacks();
+
+    /**
+     * Binds the engine's own meters (its link's packets, bytes and drops; its shards) to {@code registry}, a view of
+     * the server's registry made for this call (its filters may be changed).
+     */
+    default void bindLinkMeters(io.micrometer.core.instrument.MeterRegistry registry) {
+    }
 }

@@ -6,7 +6,10 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.stream.Collectors;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.config.MeterFilter;
 import org.nbstack.tcp.netty.Engine;
+import org.nbstack.tcp.netty.EngineMetrics;
 import org.nbstack.tcp.stack.ConnectionInfo;
 import org.nbstack.tcp.stack.TcpStack;
 
@@ -45,6 +48,16 @@ final class RunningEngineIntrospection implements EngineIntrospection {
     @Override
     public Collection<TcpStack> stacks() {
         return engine.stacks();
+    }
+
+    /**
+     * {@link EngineMetrics}' link and shard meters; its {@code tcp.*} meters are left out, as the server binds them
+     * itself (one {@code StackMetrics} per listener), and so is its {@code engine} tag (the listener tag names it).
+     */
+    @Override
+    public void bindLinkMeters(MeterRegistry registry) {
+        registry.config().meterFilter(MeterFilter.denyNameStartsWith("tcp.")).meterFilter(MeterFilter.ignoreTags("engine"));
+        new EngineMetrics(engine).bindTo(registry);
     }
 
     @Override

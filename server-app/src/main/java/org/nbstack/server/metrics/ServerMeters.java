@@ -1,5 +1,7 @@
 package org.nbstack.server.metrics;
 
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -16,7 +18,9 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.channel.EventLoopGroup;
+import java.lang.management.ManagementFactory;
 import java.util.Locale;
+import java.util.function.BooleanSupplier;
 
 /**
  * The server's one Prometheus registry with the JVM, process and Netty allocator meters, and a per-listener
@@ -33,6 +37,7 @@ public final class ServerMeters implements AutoCloseable {
     private final JvmGcMetrics gc = new JvmGcMetrics();
 
     public ServerMeters() {
+        registry.config().meterFilter(new PrometheusConventions());
         new ClassLoaderMetrics().bindTo(registry);
         new JvmMemoryMetrics().bindTo(registry);
         gc.bindTo(registry);
@@ -42,6 +47,25 @@ public final class ServerMeters implements AutoCloseable {
         new FileDescriptorMetrics().bindTo(registry);
         new NettyAllocatorMetrics(PooledByteBufAllocator.DEFAULT).bindTo(registry);
         new NettyAllocatorMetrics(UnpooledByteBufAllocator.DEFAULT).bindTo(registry);
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            FunctionCounter.builder("process.cpu", os, o -> o.getProcessCpuTime() / 1e9).baseUnit("seconds")
+                    .description("CPU time the server process used").register(registry);
+        }
+        Gauge.builder("nbstack.build.info", () -> 1).description("Always 1; the labels say which nbstack runs on which Java")
+                .tags("version", version(), "java", Runtime.version().toString()).register(registry);
+    }
+
+    /** {@code nbstack_listener_up{listener, transport}}: 1 while the listener serves, 0 when it was skipped. */
+    public void listenerUp(String listener, String transport, BooleanSupplier running) {
+        Gauge.builder("nbstack.listener.up", running, r -> r.getAsBoolean() ? 1 : 0)
+                .description("1 while the listener serves, 0 when it was skipped at start (nbstack status says why)")
+                .tags("listener", listener, "transport", transport).strongReference(true).register(registry);
+    }
+
+    /** The version of this build ({@code dev} outside the packaged jar). */
+    public static String version() {
+        String version = ServerMeters.class.getPackage().getImplementationVersion();
+        return version == null ? "dev" : version;
     }
 
     public PrometheusMeterRegistry registry() {

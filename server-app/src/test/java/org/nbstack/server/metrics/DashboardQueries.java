@@ -48,7 +48,7 @@ final class DashboardQueries {
 
     /** The expression with Grafana's variables replaced by values Prometheus accepts. */
     static String forPrometheus(String expr) {
-        return expr.replace("$__rate_interval", "1m").replace("$listener", ".*");
+        return expr.replace("$__rate_interval", "1m").replace("$listener", ".*").replace("$job", ".*").replace("$instance", ".*");
     }
 
     /** The metric names in {@code expr}: identifiers outside label matchers, grouping clauses, ranges and strings. */

@@ -27,6 +27,7 @@ import org.nbstack.server.engine.EngineIntrospection;
 import org.nbstack.server.engine.EngineMetricNames;
 import org.nbstack.server.engine.EngineMetersTestSupport;
 import org.nbstack.server.testing.Clients;
+import org.nbstack.server.engine.EngineTransportIntrospection;
 import org.nbstack.server.testing.Http;
 import org.nbstack.server.testing.TestServers;
 
@@ -35,8 +36,8 @@ import org.nbstack.server.testing.TestServers;
  * config, and one engine and one NetBIOS metric come back through its query API; every PromQL expression of the
  * shipped Grafana dashboard is valid and names only metrics the server exposes.
  *
- * <p>Until the engine transport is merged, the engine meters come from a real engine stack introspected by the
- * test (the wiring the engine transport will do); the meter names and binder are the production ones.
+ * <p>The engine listener runs a real engine (its link and shard meters); the kernel listener is given a listening
+ * engine stack too, so that the {@code tcp_*} meters have a known TIME_WAIT limit to query.
  */
 class PrometheusDashboardTest {
 
@@ -51,8 +52,11 @@ class PrometheusDashboardTest {
         assumeTrue(prometheus.isPresent(), "the prometheus binary is not installed (Debian package 'prometheus', listed in "
                 + ".ci/packages.txt); skipping the Prometheus scrape test");
         EngineIntrospection engine = EngineMetersTestSupport.listeningStack();
-        var options = ServerOptions.to(System.out).withEngines(transport -> Optional.of(engine));
-        try (var server = TestServers.start(TestServers.config(), options); NetbiosClient client = Clients.client(null)) {
+        // the engine listener's real engine (link and shard meters); a listening stack stands for one behind the kernel's
+        var options = ServerOptions.to(System.out)
+                .withEngines(transport -> EngineTransportIntrospection.of(transport).or(() -> Optional.of(engine)));
+        var serverConfig = TestServers.config("listeners.engine.enabled=true", "listeners.engine.link=udp://127.0.0.1:" + freeUdpPort());
+        try (var server = TestServers.start(serverConfig, options); NetbiosClient client = Clients.client(null)) {
             makeEveryEventMeterExist(client, server.kernelAddress());
             int port = freePort();
             Path config = scrapeConfig(server.adminAddress());
@@ -179,6 +183,12 @@ class PrometheusDashboardTest {
 
     private static int freePort() throws Exception {
         try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static int freeUdpPort() throws java.io.IOException {
+        try (java.net.DatagramSocket socket = new java.net.DatagramSocket(0)) {
             return socket.getLocalPort();
         }
     }
