@@ -29,6 +29,15 @@ public final class AdminServer implements AutoCloseable {
     /** Requests waiting for an admin thread; beyond it a request is answered 503 at once. */
     private static final int QUEUE = 64;
 
+    private static final String INDEX = """
+            nbstack admin endpoint
+              /metrics   Prometheus metrics (OpenMetrics when asked; gzip when asked)
+              /healthz   ok, degraded: why (200), or 503 when no listener runs
+              /status    version, uptime, listeners, sessions, engine (JSON; ?format=text for the CLI's table)
+              /sessions  every NetBIOS session (JSON; ?format=text)
+              /netstat   the engine's connections (JSON; ?format=text)
+            """;
+
     private final HttpServer server;
     private final ThreadPoolExecutor executor;
 
@@ -50,8 +59,7 @@ public final class AdminServer implements AutoCloseable {
                     throw new java.util.concurrent.RejectedExecutionException("admin endpoint busy");
                 });
         server.setExecutor(executor);
-        context(server, "/", exchange -> respond(exchange, 404, "text/plain; charset=utf-8",
-                "not found; try /metrics, /healthz, /status, /netstat, /sessions\n"));
+        context(server, "/", exchange -> respond(exchange, 200, "text/plain; charset=utf-8", INDEX));
         context(server, "/metrics", exchange -> {
             String contentType = org.nbstack.server.metrics.ServerMeters.contentType(exchange.getRequestHeaders().getFirst("Accept"));
             String encoding = exchange.getRequestHeaders().getFirst("Accept-Encoding");
@@ -59,7 +67,9 @@ public final class AdminServer implements AutoCloseable {
         });
         context(server, "/healthz", exchange -> {
             boolean healthy = source.healthy();
-            respond(exchange, healthy ? 200 : 503, "text/plain; charset=utf-8", healthy ? "ok\n" : "no listener is running\n");
+            // degraded still serves (200), so a load balancer keeps it; the body tells an operator what is missing
+            String body = !healthy ? "no listener is running\n" : source.degraded().map(why -> "degraded: " + why + "\n").orElse("ok\n");
+            respond(exchange, healthy ? 200 : 503, "text/plain; charset=utf-8", body);
         });
         context(server, "/status", exchange -> {
             StatusView status = source.status();
@@ -78,9 +88,16 @@ public final class AdminServer implements AutoCloseable {
         return new AdminServer(server, executor);
     }
 
-    /** A handler that answers 500 with the error, instead of dropping the connection, when building the answer fails. */
+    /**
+     * A handler for exactly {@code path} (the JDK server matches by prefix: {@code /healthzzz} must be a 404) that
+     * answers 500 with the error, instead of dropping the connection, when building the answer fails.
+     */
     private static void context(HttpServer server, String path, com.sun.net.httpserver.HttpHandler handler) {
         server.createContext(path, exchange -> {
+            if (!exchange.getRequestURI().getPath().equals(path)) {
+                respond(exchange, 404, "text/plain; charset=utf-8", "not found: " + exchange.getRequestURI().getPath() + "\n\n" + INDEX);
+                return;
+            }
             try {
                 handler.handle(exchange);
             } catch (RuntimeException e) {

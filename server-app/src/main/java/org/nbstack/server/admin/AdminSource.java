@@ -12,6 +12,11 @@ public interface AdminSource {
     /** Whether the server serves: at least one listener runs. */
     boolean healthy();
 
+    /** Why the server serves less than it was configured to (e.g. a listener skipped at start); empty when it does not. */
+    default java.util.Optional<String> degraded() {
+        return java.util.Optional.empty();
+    }
+
     StatusView status();
 
     List<SessionRow> sessions();

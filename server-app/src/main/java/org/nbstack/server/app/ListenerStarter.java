@@ -2,6 +2,7 @@ package org.nbstack.server.app;
 
 import java.util.List;
 import java.util.Optional;
+import org.nbstack.config.InvalidConfigException;
 import org.nbstack.config.ListenerConfig;
 import org.nbstack.config.NbstackConfig;
 import org.nbstack.netbios.server.ListenerRegistry;
@@ -52,7 +53,12 @@ final class ListenerStarter {
                 engineStack = EngineStackMapping.stackConfig(config.engine(), listener.addresses()); // the engine's own checks, before listening
             }
         } catch (IllegalArgumentException e) {
-            throw new StartupException(key + ": " + e.getMessage());
+            throw new InvalidConfigException(key + ": " + e.getMessage());
+        }
+        if (!Transports.availability().containsKey(listener.transport().toLowerCase(java.util.Locale.ROOT))) {
+            // a name no provider has is a mistake in the configuration, not a transport that cannot run here
+            throw new InvalidConfigException(key + ".transport = \"" + listener.transport() + "\" is not a transport; the transports are "
+                    + String.join(", ", Transports.availability().keySet()));
         }
         Transport transport;
         try {

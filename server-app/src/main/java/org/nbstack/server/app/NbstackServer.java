@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.nbstack.config.InvalidConfigException;
 import org.nbstack.config.ListenerConfig;
 import org.nbstack.config.NbstackConfig;
 import org.nbstack.netbios.server.ListenerRegistry;
@@ -58,7 +59,7 @@ public final class NbstackServer implements AdminSource, AutoCloseable {
             names = NetbiosMapping.registry(config.netbios(), SessionHandlers.discover());
         } catch (IllegalArgumentException e) {
             meters.close();
-            throw new StartupException(e.getMessage());
+            throw new InvalidConfigException(e.getMessage()); // an unknown handler or a bad option: exit 2, not 1
         }
         List<String> nameList = config.netbios().names().stream()
                 .map(n -> n.name().toUpperCase(java.util.Locale.ROOT) + String.format("<%02X>", n.suffix())).sorted().toList();
@@ -123,6 +124,13 @@ public final class NbstackServer implements AdminSource, AutoCloseable {
 
     public ServerMeters meters() {
         return meters;
+    }
+
+    @Override
+    public Optional<String> degraded() {
+        List<String> skipped = listeners.stream().filter(l -> !l.running())
+                .map(l -> "listener " + l.config().name() + " skipped: " + l.skipReason()).toList();
+        return skipped.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", skipped));
     }
 
     @Override

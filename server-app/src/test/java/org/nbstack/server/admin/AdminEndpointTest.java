@@ -163,4 +163,20 @@ class AdminEndpointTest {
         }
         return encoded;
     }
+
+    @Test
+    void theRootIsAnIndexAnUnknownPathIsA404AndASkippedListenerMakesHealthzDegraded() throws Exception {
+        try (var server = TestServers.start(TestServers.config("listeners.engine.enabled=true", "listeners.engine.link=udp:nohost"))) {
+            String base = "http://" + server.adminAddress();
+            HttpResponse<String> index = Http.get(base + "/");
+            assertThat(index.statusCode()).isEqualTo(200);
+            assertThat(index.body()).contains("/metrics").contains("/healthz").contains("/status").contains("/sessions").contains("/netstat");
+            for (String unknown : List.of("/healthzzz", "/metrics/extra", "/nosuch")) {
+                assertThat(Http.get(base + unknown).statusCode()).as(unknown).isEqualTo(404);
+            }
+            HttpResponse<String> health = Http.get(base + "/healthz");
+            assertThat(health.statusCode()).as("the kernel listener serves").isEqualTo(200);
+            assertThat(health.body()).startsWith("degraded: listener engine skipped: ");
+        }
+    }
 }

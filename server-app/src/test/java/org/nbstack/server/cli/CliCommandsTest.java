@@ -36,6 +36,21 @@ class CliCommandsTest {
     }
 
     @Test
+    void anUnknownTransportOrHandlerIsAConfigurationErrorExitTwo() {
+        Result transport = run("serve", "--set", "listeners.kernel.transport=kqueue", "--set", "listeners.engine.enabled=false",
+                "--set", "admin.bind=127.0.0.1:0");
+        assertThat(transport.status()).isEqualTo(2);
+        assertThat(transport.err()).startsWith("nbstack: configuration error: nbstack.listeners.kernel.transport = \"kqueue\" is not a transport; "
+                + "the transports are ").contains("nio").hasLineCount(1);
+
+        Result handler = run("serve", "--set", "netbios.names.files.handler=nosuch", "--set", "listeners.engine.enabled=false",
+                "--set", "listeners.kernel.bind=127.0.0.1:0", "--set", "admin.bind=127.0.0.1:0");
+        assertThat(handler.status()).isEqualTo(2);
+        assertThat(handler.err()).startsWith("nbstack: configuration error: nbstack.netbios.names.files: no session handler called 'nosuch'")
+                .hasLineCount(1);
+    }
+
+    @Test
     void pingExitsOneWhenNoEchoComesBack() {
         try (var server = TestServers.start(TestServers.config())) {
             Result r = run("ping", "DISCARD", "--address", server.kernelAddress(), "--count", "2", "--timeout", "300ms");

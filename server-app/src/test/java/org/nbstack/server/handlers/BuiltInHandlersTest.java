@@ -12,7 +12,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.nbstack.netbios.client.NetbiosClient;
 import org.nbstack.netbios.session.NetbiosSession;
-import org.nbstack.server.app.StartupException;
+import org.nbstack.config.InvalidConfigException;
 import org.nbstack.server.testing.Clients;
 import org.nbstack.server.testing.TestServers;
 
@@ -50,10 +50,10 @@ class BuiltInHandlersTest {
                     .block()).isNull();
             var serverMeters = server.server().meters().registry();
             long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (serverMeters.find("netbios.bytes.in").tag("listener", "kernel").counter().count() < 100_000 && System.nanoTime() < deadline) {
+            while (serverMeters.find("netbios.received").tag("listener", "kernel").counter().count() < 100_000 && System.nanoTime() < deadline) {
                 Thread.onSpinWait();
             }
-            assertThat(serverMeters.find("netbios.bytes.in").tag("listener", "kernel").counter().count()).isEqualTo(100_000);
+            assertThat(serverMeters.find("netbios.received").tag("listener", "kernel").counter().count()).isEqualTo(100_000);
         }
     }
 
@@ -74,14 +74,14 @@ class BuiltInHandlersTest {
     @Test
     void anUnknownHandlerStopsStartUpNamingTheKeyAndTheHandlersThatExist() {
         var config = TestServers.config("netbios.names.echo.handler=ehco");
-        assertThatThrownBy(() -> TestServers.start(config)).isInstanceOf(StartupException.class)
+        assertThatThrownBy(() -> TestServers.start(config)).isInstanceOf(InvalidConfigException.class)
                 .hasMessage("nbstack.netbios.names.echo: no session handler called 'ehco'; the handlers here are chargen, discard, echo");
     }
 
     @Test
     void aBadHandlerOptionIsNamed() {
         var config = TestServers.config("netbios.names.chargen.handler-options.message-size=0");
-        assertThatThrownBy(() -> TestServers.start(config)).isInstanceOf(StartupException.class)
+        assertThatThrownBy(() -> TestServers.start(config)).isInstanceOf(InvalidConfigException.class)
                 .hasMessageContaining("handler 'chargen' option 'message-size' = '0' must be a whole number 1..131071");
     }
 
