@@ -29,6 +29,12 @@ public final class Main {
         CommandLine commandLine = new CommandLine(new NbstackCommand(cli), new CliFactory(cli));
         commandLine.setOut(new java.io.PrintWriter(out, true));
         commandLine.setErr(new java.io.PrintWriter(err, true));
+        // a usage mistake is one line naming the command and where its help is, not the whole usage text
+        commandLine.setParameterExceptionHandler((e, args2) -> {
+            String command = e.getCommandLine().getCommandSpec().qualifiedName();
+            err.println(command + ": " + e.getMessage() + " (" + command + " --help lists the options)");
+            return USAGE;
+        });
         commandLine.setExecutionExceptionHandler((e, line, parsed) -> {
             switch (e) {
                 case InvalidConfigException config -> {

@@ -8,6 +8,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,6 +49,26 @@ class CliCommandsTest {
         assertThat(handler.status()).isEqualTo(2);
         assertThat(handler.err()).startsWith("nbstack: configuration error: nbstack.netbios.names.files: no session handler called 'nosuch'")
                 .hasLineCount(1);
+    }
+
+    @Test
+    void usageMistakesAreOneLineWithExitTwo() {
+        Result unknown = run("ping", "ECHO", "--nosuch");
+        assertThat(unknown.status()).isEqualTo(2);
+        assertThat(unknown.err()).isEqualTo("nbstack ping: Unknown option: '--nosuch' (nbstack ping --help lists the options)\n");
+
+        Result negative = run("ping", "ECHO", "--interval", "-1s");
+        assertThat(negative.status()).isEqualTo(2);
+        assertThat(negative.err()).contains("'-1s' is negative").doesNotContain("Exception").hasLineCount(1);
+    }
+
+    @Test
+    void durationsTakeTheConfigurationSyntax() {
+        DurationConverter durations = new DurationConverter();
+        assertThat(durations.convert("250ms")).isEqualTo(Duration.ofMillis(250));
+        assertThat(durations.convert("1h")).isEqualTo(Duration.ofHours(1));
+        assertThat(durations.convert("2 days")).isEqualTo(Duration.ofDays(2));
+        assertThat(durations.convert("0")).isEqualTo(Duration.ZERO);
     }
 
     @Test
