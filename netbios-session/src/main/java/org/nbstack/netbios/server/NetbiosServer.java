@@ -107,7 +107,8 @@ public final class NetbiosServer implements AutoCloseable {
             return new NetbiosServer(transport, group, channel, listeners, context);
         } catch (Exception e) { // bind() failures arrive as a checked BindException, rethrown unchecked by Netty
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-            String hint = settings.bindAddress().getPort() < 1024
+            // only a refused privileged port gets the hint: not a port in use, nor an engine's link that cannot bind
+            String hint = settings.bindAddress().getPort() < 1024 && String.valueOf(e.getMessage()).contains("Permission denied")
                     ? " (ports below 1024 need root or CAP_NET_BIND_SERVICE; or choose another port)" : "";
             throw new NetbiosServerException("cannot listen on " + settings.bindAddress() + " with the " + transport.name()
                     + " transport: " + e.getMessage() + hint, e);

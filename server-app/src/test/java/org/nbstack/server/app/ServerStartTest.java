@@ -41,6 +41,17 @@ class ServerStartTest {
     }
 
     @Test
+    void anEngineLinkPortInUseSaysSoWithoutThePrivilegedPortHint() throws Exception {
+        try (java.net.DatagramSocket busy = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
+            var config = TestServers.config("listeners.engine.enabled=true", "listeners.engine.required=true",
+                    "listeners.engine.link=udp://127.0.0.1:" + busy.getLocalPort());
+            assertThatThrownBy(() -> TestServers.start(config)).isInstanceOf(StartupException.class)
+                    .hasMessageContaining("127.0.0.1:" + busy.getLocalPort()).hasMessageContaining("in use")
+                    .hasMessageNotContaining("below 1024");
+        }
+    }
+
+    @Test
     void noRunningListenerIsAnError() {
         var config = TestServers.config("listeners.kernel.enabled=false");
         assertThatThrownBy(() -> TestServers.start(config)).isInstanceOf(StartupException.class)
