@@ -64,7 +64,7 @@ final class MdcChannelHandler extends ChannelDuplexHandler {
 
     private void run(ChannelHandlerContext ctx, Runnable event) {
         if (remote == null) {
-            remote = String.valueOf(ctx.channel().remoteAddress());
+            remote = MdcSessionHandler.hostPort(ctx.channel().remoteAddress());
         }
         String previousListener = MDC.get(MdcKeys.LISTENER);
         String previousRemote = MDC.get(MdcKeys.REMOTE);

@@ -1,6 +1,8 @@
 package org.nbstack.server.logging;
 
 import io.netty.buffer.ByteBuf;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import org.nbstack.netbios.session.NetbiosSession;
 import org.nbstack.netbios.session.SessionHandler;
 import org.reactivestreams.Publisher;
@@ -22,9 +24,14 @@ public final class MdcSessionHandler implements SessionHandler {
     @Override
     public Publisher<? extends ByteBuf> handle(NetbiosSession session) {
         MDC.put(MdcKeys.SESSION, Long.toString(session.id()));
-        MDC.put(MdcKeys.REMOTE, String.valueOf(session.remoteAddress()));
+        MDC.put(MdcKeys.REMOTE, hostPort(session.remoteAddress()));
         org.slf4j.LoggerFactory.getLogger(MdcSessionHandler.class)
                 .info("session {} established: {} -> {}", session.id(), session.callingName(), session.calledName());
         return delegate.handle(session);
+    }
+
+    /** {@code 127.0.0.1:40000}, without the leading slash of {@link InetSocketAddress#toString()}. */
+    static String hostPort(SocketAddress address) {
+        return address instanceof InetSocketAddress inet ? inet.getHostString() + ":" + inet.getPort() : String.valueOf(address);
     }
 }
