@@ -115,6 +115,7 @@ public final class TcpConnection {
     private long finWait2Deadline = NEVER;
     private int retransmits;
     private int persistBackoff;
+    private final ZeroWindowProbes zeroWindowProbes = new ZeroWindowProbes();
     private int keepAliveProbes;
     private long lastProgress;
 
@@ -605,10 +606,6 @@ public final class TcpConnection {
             persistBackoff = 0;
             return;
         }
-        if (userTimedOut(now)) {
-            giveUp(now, CloseReason.USER_TIMEOUT);
-            return;
-        }
         if (usableWindow() > 0) {
             // The window opened but was too small to pass sender SWS avoidance: the override timeout
             // of RFC 1122 4.2.3.4 sends what fits.
@@ -616,12 +613,40 @@ public final class TcpConnection {
             output(now, true);
             return;
         }
-        // RFC 9293 §3.8.6.1 / RFC 1122 4.2.2.17: probe the zero window. Like Linux, the probe carries
-        // an old sequence number so it cannot be taken as data, and the peer must answer with an ACK.
-        counters.persistProbes++;
-        transmitControl(now, sndUna - 1, TcpFlags.ACK);
+        if (probingGaveUp(now)) {
+            return;
+        }
+        sendWindowProbe(now);
         persistBackoff++;
         armPersistTimer(now);
+    }
+
+    /**
+     * RFC 9293 §3.8.6.1 / RFC 1122 4.2.2.17: probe the zero window. Like Linux, the probe carries an old
+     * sequence number so it cannot be taken as data, and the peer must answer with an ACK.
+     */
+    private void sendWindowProbe(long now) {
+        counters.persistProbes++;
+        zeroWindowProbes.probeSent();
+        transmitControl(now, sndUna - 1, TcpFlags.ACK);
+    }
+
+    /**
+     * Seed 003 (Q254930) for a closed window: probing ends, with a RST, once the user timeout passed (RFC 5482),
+     * the probes went unanswered up to the retry limit, or an orphan used up its retries (Linux tcp_probe_timer).
+     * Returns whether the connection gave up.
+     */
+    private boolean probingGaveUp(long now) {
+        if (userTimedOut(now)) {
+            giveUp(now, CloseReason.USER_TIMEOUT);
+            return true;
+        }
+        if (zeroWindowProbes.exhausted(retryLimit(), orphaned)) {
+            counters.persistTimeouts++;
+            giveUp(now, CloseReason.PERSIST_TIMEOUT);
+            return true;
+        }
+        return false;
     }
 
     private void keepAliveTimeout(long now) {
@@ -954,6 +979,7 @@ public final class TcpConnection {
             ackNow = resources.allowChallengeAck(now);
             return false;
         }
+        zeroWindowProbes.answered(); // the peer is alive, whatever window it offers (Linux: icsk_probes_out = 0)
         int oldWnd = sndWnd;
         int oldUna = sndUna;
         boolean newlySacked = false;
@@ -1048,6 +1074,7 @@ public final class TcpConnection {
         lastProgress = now;
         retransmits = 0;
         persistBackoff = 0;
+        zeroWindowProbes.progressed();
         boolean echo = tsOn && seg.options.hasTimestamps && seg.options.tsEcr != 0;
         boolean spuriousRto = eifel.onAcceptableAck(echo, seg.options.tsEcr);
 

@@ -105,5 +105,6 @@ public final class StackMetrics implements MeterBinder {
         tcpCounter(r, "tcp.timeouts", "Connections closed by a timeout", c -> c.connectionTimeouts, "kind", "retransmit");
         tcpCounter(r, "tcp.timeouts", "Connections closed by a timeout", c -> c.finWait2Timeouts, "kind", "fin_wait_2");
         tcpCounter(r, "tcp.timeouts", "Connections closed by a timeout", c -> c.orphanRetriesExhausted, "kind", "orphan");
+        tcpCounter(r, "tcp.timeouts", "Connections closed by a timeout", c -> c.persistTimeouts, "kind", "persist");
     }
 }
