@@ -526,8 +526,14 @@ public final class TcpConnection {
         if (!synState && sndMax == sndUna) {
             return; // nothing outstanding
         }
-        retransmits++;
-        if (retransmits > retryLimit()) {
+        // RFC 1122 4.2.2.17 (Linux tcp_retransmit_timer): the peer shrank its window to zero under data in
+        // flight, so nothing may be resent; the timeout probes the window instead, bounded like the persist timer.
+        boolean windowClosed = !synState && sndWnd == 0 && Seq.lt(sndUna, dataEndSeq());
+        if (windowClosed) {
+            if (probingGaveUp(now)) {
+                return;
+            }
+        } else if (++retransmits > retryLimit()) {
             giveUp(now, synState ? CloseReason.CONNECT_TIMEOUT : CloseReason.RETRANSMIT_TIMEOUT);
             return;
         }
@@ -567,6 +573,9 @@ public final class TcpConnection {
             counters.finRetransmits++;
         }
         output(now);
+        if (windowClosed) {
+            sendWindowProbe(now);
+        }
         if (undoable && Seq.gt(sndNxt, sndUna)) {
             // RFC 3522 RetransmitTS: the TSval every segment sent now carries.
             eifel.arm(tsClock(now), sndUna, sndNxt, priorCwnd, priorSsthresh, priorRecover);
