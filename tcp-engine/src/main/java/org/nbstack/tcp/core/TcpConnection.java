@@ -96,6 +96,7 @@ public final class TcpConnection {
     private boolean inRecovery;
     private int recoveryPoint;
     private int recover;
+    private boolean synAcknowledged;
     private int dupAcks;
     private boolean partialAckSeen;
 
@@ -872,7 +873,9 @@ public final class TcpConnection {
         }
 
         // RFC 7323 §4.3 (3): remember the timestamp of the segment that covers Last.ACK.sent.
-        if (tsOn && seg.options.hasTimestamps && Seq.ge(seg.options.tsVal, tsRecent) && Seq.le(seg.seq, lastAckSent)) {
+        // After the RFC 7323 §5.5 invalidation any timestamp is newer than the forgotten TS.Recent.
+        if (tsOn && seg.options.hasTimestamps && (!tsRecentValid || Seq.ge(seg.options.tsVal, tsRecent))
+                && Seq.le(seg.seq, lastAckSent)) {
             tsRecent = seg.options.tsVal;
             tsRecentAge = now;
             tsRecentValid = true;
@@ -1064,12 +1067,19 @@ public final class TcpConnection {
     /** SND.UNA moves forward to {@code ack}. */
     private void ackAdvanced(long now, TcpSegment seg, int ack) {
         int oldUna = sndUna;
-        boolean synAcked = oldUna == iss;
+        // Not "oldUna == ISS": after 2^32 bytes SND.UNA passes the ISS again, and the SYN is acknowledged once.
+        boolean synAcked = !synAcknowledged;
+        synAcknowledged = true;
         boolean finAcked = finQueued && Seq.le(oldUna, finSeq) && Seq.gt(ack, finSeq);
         int dataAcked = ack - oldUna - (synAcked ? 1 : 0) - (finAcked ? 1 : 0);
         sndUna = ack;
         if (Seq.lt(sndNxt, sndUna)) {
             sndNxt = sndUna;
+        }
+        if (Seq.gt(sndUna, recover)) {
+            // RFC 6582 recover is only compared with SND.UNA: once passed, it stays just behind, so that the serial
+            // comparison cannot flip after 2^31 bytes acknowledged without loss (which would block fast retransmit).
+            recover = sndUna - 1;
         }
         sendQueue.removeBefore(streamOffset(Seq.min(ack, dataEndSeq())));
         scoreboard.ackTo(sndUna);
