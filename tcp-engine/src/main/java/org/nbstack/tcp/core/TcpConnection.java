@@ -16,6 +16,11 @@ public final class TcpConnection {
     private static final long NEVER = Long.MAX_VALUE;
     /** RFC 9293 §3.7.1: the MSS assumed when the peer sends none. */
     private static final int DEFAULT_PEER_MSS = 536;
+    /**
+     * The smallest peer MSS we honour, as Linux's tcp_min_snd_mss (CVE-2019-11479): room for the full 40 bytes
+     * of options and 8 bytes of data. A smaller MSS option would make us send tiny segments at great cost.
+     */
+    static final int MIN_PEER_MSS = 48;
     /** Length of the timestamps option as sent on data segments: NOP, NOP, TS (RFC 7323 Appendix A). */
     private static final int TS_OPTION_BYTES = 12;
     private static final int MAX_OPTION_BYTES = 40;
@@ -190,7 +195,7 @@ public final class TcpConnection {
         c.rcvNxt = ack.seq;
         c.rcvAdvRight = ack.seq + synAckWindow;
         c.lastAckSent = ack.seq;
-        c.peerMss = peerMss;
+        c.peerMss = c.boundedPeerMss(peerMss);
         c.peerOfferedWindowScale = peerWindowScale >= 0;
         if (c.peerOfferedWindowScale) {
             c.sndWscale = Math.min(peerWindowScale, TcpConfig.MAX_WINDOW_SCALE);
@@ -768,7 +773,7 @@ public final class TcpConnection {
         rcvAdvRight = rcvNxt;
         lastAckSent = rcvNxt;
         TcpOptions o = syn.options;
-        peerMss = o.mss > 0 ? o.mss : DEFAULT_PEER_MSS;
+        peerMss = o.mss > 0 ? boundedPeerMss(o.mss) : DEFAULT_PEER_MSS;
         peerOfferedWindowScale = o.windowScale >= 0;
         if (peerOfferedWindowScale) { // our SYN always offers it, so it applies when the peer's does (RFC 7323 §1.3)
             sndWscale = Math.min(o.windowScale, TcpConfig.MAX_WINDOW_SCALE); // RFC 7323 §2.3
@@ -787,6 +792,14 @@ public final class TcpConnection {
         sndWnd = syn.window; // RFC 7323 §2.2: the window in a SYN is not scaled
         sndWl1 = syn.seq;
         maxSndWnd = sndWnd;
+    }
+
+    private int boundedPeerMss(int advertised) {
+        if (advertised < MIN_PEER_MSS) {
+            counters.peerMssClamped++;
+            return MIN_PEER_MSS;
+        }
+        return advertised;
     }
 
     private void establish(long now) {
