@@ -823,14 +823,26 @@ public final class TcpConnection {
             return;
         }
         if (seg.has(TcpFlags.FIN)) {
-            // The peer lost our ACK of its FIN: ACK again and restart the 2*MSL timer.
-            timeWaitDeadline = now + config.timeWaitNanos();
-            ackNow = true;
+            if (isPeerFinAgain(seg)) {
+                // The peer lost our ACK of its FIN: ACK again and restart the 2*MSL timer (RFC 9293 §3.10.7.4).
+                timeWaitDeadline = now + config.timeWaitNanos();
+                ackNow = true;
+            } else {
+                // Not the peer's FIN (RFC 9293 §3.10.7.4 acceptability): an ACK at most, and TIME_WAIT is not
+                // extended, so forged or stray FINs cannot keep the entry alive.
+                ackNow = !outOfWindowAckBudgetSpent(now);
+            }
             return;
         }
         if (seg.payloadLength() > 0) {
             ackNow = true;
         }
+    }
+
+    /** A retransmission of the FIN that brought us here: its FIN has the sequence number just below RCV.NXT. */
+    private boolean isPeerFinAgain(TcpSegment seg) {
+        boolean pawsOk = !tsOn || !seg.options.hasTimestamps || Seq.ge(seg.options.tsVal, tsRecent); // RFC 7323 §5.3
+        return pawsOk && seg.seq + seg.payloadLength() == rcvNxt - 1;
     }
 
     /** RFC 9293 §3.10.7.4 for SYN_RECEIVED and the synchronized states, in the RFC's order. */
@@ -961,8 +973,10 @@ public final class TcpConnection {
             ackNow = true;
         }
 
-        // Eighth: FIN.
-        if (seg.has(TcpFlags.FIN) && dataFitsWindow) {
+        // Eighth: FIN. Like Linux (tcp_data_queue), a bare FIN at RCV.NXT is taken even by a zero window: it needs no
+        // buffer space, and refusing it would leave the peer retransmitting its FIN until it gives up.
+        boolean bareFinAtRcvNxt = payloadLen == 0 && seg.seq == rcvNxt;
+        if (seg.has(TcpFlags.FIN) && (dataFitsWindow || bareFinAtRcvNxt)) {
             int segFinSeq = seg.seq + payloadLen;
             if (Seq.inWindow(segFinSeq, rcvNxt, rcvAdvRight + 1)) {
                 peerFinPending = true;
@@ -985,6 +999,11 @@ public final class TcpConnection {
         if (seg.payloadLength() > 0 || seg.has(TcpFlags.SYN) || seg.has(TcpFlags.FIN)) {
             return false;
         }
+        return outOfWindowAckBudgetSpent(now);
+    }
+
+    /** Whether an answer to an unacceptable segment went out less than 500 ms ago; takes the budget if not. */
+    private boolean outOfWindowAckBudgetSpent(long now) {
         if (lastOutOfWindowAck != NEVER && now - lastOutOfWindowAck < OUT_OF_WINDOW_ACK_INTERVAL_NANOS) {
             return true;
         }
