@@ -26,7 +26,6 @@ public final class TcpConnection {
     private static final int MAX_OPTION_BYTES = 40;
     /** RFC 7323 §5.5: TS.Recent is invalid after 24 days of idleness. */
     private static final long PAWS_IDLE_LIMIT_NANOS = 24L * 24 * 3600 * 1_000_000_000L;
-    private static final long PERSIST_MAX_NANOS = 120_000_000_000L;
     private static final long OUT_OF_WINDOW_ACK_INTERVAL_NANOS = 500_000_000L;
 
     private final ConnectionId id;
@@ -536,7 +535,7 @@ public final class TcpConnection {
         // flight, so nothing may be resent; the timeout probes the window instead, bounded like the persist timer.
         boolean windowClosed = !synState && sndWnd == 0 && Seq.lt(sndUna, dataEndSeq());
         if (windowClosed) {
-            if (probingGaveUp(now)) {
+            if (probingGaveUp(now, rtt.rto())) {
                 return;
             }
         } else if (++retransmits > retryLimit()) {
@@ -628,7 +627,7 @@ public final class TcpConnection {
             output(now, true);
             return;
         }
-        if (probingGaveUp(now)) {
+        if (probingGaveUp(now, persistInterval())) {
             return;
         }
         sendWindowProbe(now);
@@ -649,14 +648,18 @@ public final class TcpConnection {
     /**
      * Seed 003 (Q254930) for a closed window: probing ends, with a RST, once the user timeout passed (RFC 5482),
      * the probes went unanswered up to the retry limit, or an orphan used up its retries (Linux tcp_probe_timer).
+     * An orphan also gives up once its probe interval has backed off to the RTO maximum (Linux: not "alive").
      * Returns whether the connection gave up.
+     *
+     * @param nextInterval the wait before the probe that would be sent next
      */
-    private boolean probingGaveUp(long now) {
+    private boolean probingGaveUp(long now, long nextInterval) {
         if (userTimedOut(now)) {
             giveUp(now, CloseReason.USER_TIMEOUT);
             return true;
         }
-        if (zeroWindowProbes.exhausted(retryLimit(), orphaned)) {
+        boolean orphanBackedOff = orphaned && zeroWindowProbes.sent() > 0 && nextInterval >= config.rtoMaxNanos();
+        if (zeroWindowProbes.exhausted(retryLimit(), orphaned) || orphanBackedOff) {
             counters.persistTimeouts++;
             giveUp(now, CloseReason.PERSIST_TIMEOUT);
             return true;
@@ -697,8 +700,13 @@ public final class TcpConnection {
     }
 
     private void armPersistTimer(long now) {
-        long interval = Math.min(PERSIST_MAX_NANOS, rtt.rto() << Math.min(persistBackoff, 20));
-        persistDeadline = capByUserTimeout(now + Math.max(interval, config.rtoMinNanos()));
+        persistDeadline = capByUserTimeout(now + persistInterval());
+    }
+
+    /** The persist timer's backed-off interval, capped at the RTO maximum like Linux's probe timer. */
+    private long persistInterval() {
+        long interval = Math.min(config.rtoMaxNanos(), rtt.rto() << Math.min(persistBackoff, 20));
+        return Math.max(interval, config.rtoMinNanos());
     }
 
     private void armKeepAlive(long now) {

@@ -81,6 +81,23 @@ class ClosingStatesScriptTest {
                 .expectClosed(CloseReason.PERSIST_TIMEOUT);
     }
 
+    /** Like Linux's tcp_probe_timer: an orphan whose probe interval has backed off to the RTO maximum gives up. */
+    @Test
+    void orphanWhoseProbeIntervalReachedTheMaximumIsReset() {
+        s = given(TcpState.ESTABLISHED, Script.PLAIN.toBuilder().rtoMax(java.time.Duration.ofSeconds(4)).build())
+                .receive("ACK seq=5001 ack=1001 win=0")
+                .write(100)
+                .close()
+                .advance(1 * SEC).expectSend("ACK seq=1000 ack=5001")
+                .receive("ACK seq=5001 ack=1001 win=0")
+                .advance(2 * SEC).expectSend("ACK seq=1000 ack=5001")
+                .receive("ACK seq=5001 ack=1001 win=0")
+                .expectTimer("probe", 4 * SEC) // backed off to the 4 s maximum
+                .advance(4 * SEC)
+                .expectSend("RST,ACK seq=1001 ack=5001")
+                .expectClosed(CloseReason.PERSIST_TIMEOUT);
+    }
+
     @Test
     void orphanedFinWait2TimesOutWithAReset() {
         s = given(TcpState.FIN_WAIT_2)
