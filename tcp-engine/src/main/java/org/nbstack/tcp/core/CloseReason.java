@@ -14,6 +14,11 @@ public enum CloseReason {
     RETRANSMIT_TIMEOUT("connection timed out (retransmissions exhausted)"),
     /** Unacknowledged data outlived the user timeout (RFC 5482). */
     USER_TIMEOUT("connection timed out (user timeout)"),
+    /**
+     * Zero-window probes went unanswered up to the retry limit, or an orphan waited its orphan retries for a
+     * window that never opened (RFC 1122 4.2.2.17, Linux tcp_probe_timer).
+     */
+    PERSIST_TIMEOUT("connection timed out (zero-window probes exhausted)"),
     /** Keepalive probes went unanswered (RFC 1122 4.2.3.6). */
     KEEPALIVE_TIMEOUT("connection timed out (keepalive)"),
     /** An orphaned FIN_WAIT_2 waited longer than its timeout for the peer's FIN. */

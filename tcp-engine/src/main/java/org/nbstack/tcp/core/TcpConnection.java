@@ -16,12 +16,16 @@ public final class TcpConnection {
     private static final long NEVER = Long.MAX_VALUE;
     /** RFC 9293 §3.7.1: the MSS assumed when the peer sends none. */
     private static final int DEFAULT_PEER_MSS = 536;
+    /**
+     * The smallest peer MSS we honour, as Linux's tcp_min_snd_mss (CVE-2019-11479): room for the full 40 bytes
+     * of options and 8 bytes of data. A smaller MSS option would make us send tiny segments at great cost.
+     */
+    static final int MIN_PEER_MSS = 48;
     /** Length of the timestamps option as sent on data segments: NOP, NOP, TS (RFC 7323 Appendix A). */
     private static final int TS_OPTION_BYTES = 12;
     private static final int MAX_OPTION_BYTES = 40;
     /** RFC 7323 §5.5: TS.Recent is invalid after 24 days of idleness. */
     private static final long PAWS_IDLE_LIMIT_NANOS = 24L * 24 * 3600 * 1_000_000_000L;
-    private static final long PERSIST_MAX_NANOS = 120_000_000_000L;
     private static final long OUT_OF_WINDOW_ACK_INTERVAL_NANOS = 500_000_000L;
 
     private final ConnectionId id;
@@ -96,6 +100,7 @@ public final class TcpConnection {
     private boolean inRecovery;
     private int recoveryPoint;
     private int recover;
+    private boolean synAcknowledged;
     private int dupAcks;
     private boolean partialAckSeen;
 
@@ -115,6 +120,7 @@ public final class TcpConnection {
     private long finWait2Deadline = NEVER;
     private int retransmits;
     private int persistBackoff;
+    private final ZeroWindowProbes zeroWindowProbes = new ZeroWindowProbes();
     private int keepAliveProbes;
     private long lastProgress;
 
@@ -188,7 +194,7 @@ public final class TcpConnection {
         c.rcvNxt = ack.seq;
         c.rcvAdvRight = ack.seq + synAckWindow;
         c.lastAckSent = ack.seq;
-        c.peerMss = peerMss;
+        c.peerMss = c.boundedPeerMss(peerMss);
         c.peerOfferedWindowScale = peerWindowScale >= 0;
         if (c.peerOfferedWindowScale) {
             c.sndWscale = Math.min(peerWindowScale, TcpConfig.MAX_WINDOW_SCALE);
@@ -525,8 +531,14 @@ public final class TcpConnection {
         if (!synState && sndMax == sndUna) {
             return; // nothing outstanding
         }
-        retransmits++;
-        if (retransmits > retryLimit()) {
+        // RFC 1122 4.2.2.17 (Linux tcp_retransmit_timer): the peer shrank its window to zero under data in
+        // flight, so nothing may be resent; the timeout probes the window instead, bounded like the persist timer.
+        boolean windowClosed = !synState && sndWnd == 0 && Seq.lt(sndUna, dataEndSeq());
+        if (windowClosed) {
+            if (probingGaveUp(now, rtt.rto())) {
+                return;
+            }
+        } else if (++retransmits > retryLimit()) {
             giveUp(now, synState ? CloseReason.CONNECT_TIMEOUT : CloseReason.RETRANSMIT_TIMEOUT);
             return;
         }
@@ -566,6 +578,9 @@ public final class TcpConnection {
             counters.finRetransmits++;
         }
         output(now);
+        if (windowClosed) {
+            sendWindowProbe(now);
+        }
         if (undoable && Seq.gt(sndNxt, sndUna)) {
             // RFC 3522 RetransmitTS: the TSval every segment sent now carries.
             eifel.arm(tsClock(now), sndUna, sndNxt, priorCwnd, priorSsthresh, priorRecover);
@@ -605,10 +620,6 @@ public final class TcpConnection {
             persistBackoff = 0;
             return;
         }
-        if (userTimedOut(now)) {
-            giveUp(now, CloseReason.USER_TIMEOUT);
-            return;
-        }
         if (usableWindow() > 0) {
             // The window opened but was too small to pass sender SWS avoidance: the override timeout
             // of RFC 1122 4.2.3.4 sends what fits.
@@ -616,12 +627,44 @@ public final class TcpConnection {
             output(now, true);
             return;
         }
-        // RFC 9293 §3.8.6.1 / RFC 1122 4.2.2.17: probe the zero window. Like Linux, the probe carries
-        // an old sequence number so it cannot be taken as data, and the peer must answer with an ACK.
-        counters.persistProbes++;
-        transmitControl(now, sndUna - 1, TcpFlags.ACK);
+        if (probingGaveUp(now, persistInterval())) {
+            return;
+        }
+        sendWindowProbe(now);
         persistBackoff++;
         armPersistTimer(now);
+    }
+
+    /**
+     * RFC 9293 §3.8.6.1 / RFC 1122 4.2.2.17: probe the zero window. Like Linux, the probe carries an old
+     * sequence number so it cannot be taken as data, and the peer must answer with an ACK.
+     */
+    private void sendWindowProbe(long now) {
+        counters.persistProbes++;
+        zeroWindowProbes.probeSent();
+        transmitControl(now, sndUna - 1, TcpFlags.ACK);
+    }
+
+    /**
+     * Seed 003 (Q254930) for a closed window: probing ends, with a RST, once the user timeout passed (RFC 5482),
+     * the probes went unanswered up to the retry limit, or an orphan used up its retries (Linux tcp_probe_timer).
+     * An orphan also gives up once its probe interval has backed off to the RTO maximum (Linux: not "alive").
+     * Returns whether the connection gave up.
+     *
+     * @param nextInterval the wait before the probe that would be sent next
+     */
+    private boolean probingGaveUp(long now, long nextInterval) {
+        if (userTimedOut(now)) {
+            giveUp(now, CloseReason.USER_TIMEOUT);
+            return true;
+        }
+        boolean orphanBackedOff = orphaned && zeroWindowProbes.sent() > 0 && nextInterval >= config.rtoMaxNanos();
+        if (zeroWindowProbes.exhausted(retryLimit(), orphaned) || orphanBackedOff) {
+            counters.persistTimeouts++;
+            giveUp(now, CloseReason.PERSIST_TIMEOUT);
+            return true;
+        }
+        return false;
     }
 
     private void keepAliveTimeout(long now) {
@@ -657,8 +700,13 @@ public final class TcpConnection {
     }
 
     private void armPersistTimer(long now) {
-        long interval = Math.min(PERSIST_MAX_NANOS, rtt.rto() << Math.min(persistBackoff, 20));
-        persistDeadline = capByUserTimeout(now + Math.max(interval, config.rtoMinNanos()));
+        persistDeadline = capByUserTimeout(now + persistInterval());
+    }
+
+    /** The persist timer's backed-off interval, capped at the RTO maximum like Linux's probe timer. */
+    private long persistInterval() {
+        long interval = Math.min(config.rtoMaxNanos(), rtt.rto() << Math.min(persistBackoff, 20));
+        return Math.max(interval, config.rtoMinNanos());
     }
 
     private void armKeepAlive(long now) {
@@ -733,7 +781,7 @@ public final class TcpConnection {
         rcvAdvRight = rcvNxt;
         lastAckSent = rcvNxt;
         TcpOptions o = syn.options;
-        peerMss = o.mss > 0 ? o.mss : DEFAULT_PEER_MSS;
+        peerMss = o.mss > 0 ? boundedPeerMss(o.mss) : DEFAULT_PEER_MSS;
         peerOfferedWindowScale = o.windowScale >= 0;
         if (peerOfferedWindowScale) { // our SYN always offers it, so it applies when the peer's does (RFC 7323 §1.3)
             sndWscale = Math.min(o.windowScale, TcpConfig.MAX_WINDOW_SCALE); // RFC 7323 §2.3
@@ -752,6 +800,14 @@ public final class TcpConnection {
         sndWnd = syn.window; // RFC 7323 §2.2: the window in a SYN is not scaled
         sndWl1 = syn.seq;
         maxSndWnd = sndWnd;
+    }
+
+    private int boundedPeerMss(int advertised) {
+        if (advertised < MIN_PEER_MSS) {
+            counters.peerMssClamped++;
+            return MIN_PEER_MSS;
+        }
+        return advertised;
     }
 
     private void establish(long now) {
@@ -775,14 +831,26 @@ public final class TcpConnection {
             return;
         }
         if (seg.has(TcpFlags.FIN)) {
-            // The peer lost our ACK of its FIN: ACK again and restart the 2*MSL timer.
-            timeWaitDeadline = now + config.timeWaitNanos();
-            ackNow = true;
+            if (isPeerFinAgain(seg)) {
+                // The peer lost our ACK of its FIN: ACK again and restart the 2*MSL timer (RFC 9293 §3.10.7.4).
+                timeWaitDeadline = now + config.timeWaitNanos();
+                ackNow = true;
+            } else {
+                // Not the peer's FIN (RFC 9293 §3.10.7.4 acceptability): an ACK at most, and TIME_WAIT is not
+                // extended, so forged or stray FINs cannot keep the entry alive.
+                ackNow = !outOfWindowAckBudgetSpent(now);
+            }
             return;
         }
         if (seg.payloadLength() > 0) {
             ackNow = true;
         }
+    }
+
+    /** A retransmission of the FIN that brought us here: its FIN has the sequence number just below RCV.NXT. */
+    private boolean isPeerFinAgain(TcpSegment seg) {
+        boolean pawsOk = !tsOn || !seg.options.hasTimestamps || Seq.ge(seg.options.tsVal, tsRecent); // RFC 7323 §5.3
+        return pawsOk && seg.seq + seg.payloadLength() == rcvNxt - 1;
     }
 
     /** RFC 9293 §3.10.7.4 for SYN_RECEIVED and the synchronized states, in the RFC's order. */
@@ -838,7 +906,9 @@ public final class TcpConnection {
         }
 
         // RFC 7323 §4.3 (3): remember the timestamp of the segment that covers Last.ACK.sent.
-        if (tsOn && seg.options.hasTimestamps && Seq.ge(seg.options.tsVal, tsRecent) && Seq.le(seg.seq, lastAckSent)) {
+        // After the RFC 7323 §5.5 invalidation any timestamp is newer than the forgotten TS.Recent.
+        if (tsOn && seg.options.hasTimestamps && (!tsRecentValid || Seq.ge(seg.options.tsVal, tsRecent))
+                && Seq.le(seg.seq, lastAckSent)) {
             tsRecent = seg.options.tsVal;
             tsRecentAge = now;
             tsRecentValid = true;
@@ -911,8 +981,10 @@ public final class TcpConnection {
             ackNow = true;
         }
 
-        // Eighth: FIN.
-        if (seg.has(TcpFlags.FIN) && dataFitsWindow) {
+        // Eighth: FIN. Like Linux (tcp_data_queue), a bare FIN at RCV.NXT is taken even by a zero window: it needs no
+        // buffer space, and refusing it would leave the peer retransmitting its FIN until it gives up.
+        boolean bareFinAtRcvNxt = payloadLen == 0 && seg.seq == rcvNxt;
+        if (seg.has(TcpFlags.FIN) && (dataFitsWindow || bareFinAtRcvNxt)) {
             int segFinSeq = seg.seq + payloadLen;
             if (Seq.inWindow(segFinSeq, rcvNxt, rcvAdvRight + 1)) {
                 peerFinPending = true;
@@ -935,6 +1007,11 @@ public final class TcpConnection {
         if (seg.payloadLength() > 0 || seg.has(TcpFlags.SYN) || seg.has(TcpFlags.FIN)) {
             return false;
         }
+        return outOfWindowAckBudgetSpent(now);
+    }
+
+    /** Whether an answer to an unacceptable segment went out less than 500 ms ago; takes the budget if not. */
+    private boolean outOfWindowAckBudgetSpent(long now) {
         if (lastOutOfWindowAck != NEVER && now - lastOutOfWindowAck < OUT_OF_WINDOW_ACK_INTERVAL_NANOS) {
             return true;
         }
@@ -954,6 +1031,7 @@ public final class TcpConnection {
             ackNow = resources.allowChallengeAck(now);
             return false;
         }
+        zeroWindowProbes.answered(); // the peer is alive, whatever window it offers (Linux: icsk_probes_out = 0)
         int oldWnd = sndWnd;
         int oldUna = sndUna;
         boolean newlySacked = false;
@@ -1029,12 +1107,19 @@ public final class TcpConnection {
     /** SND.UNA moves forward to {@code ack}. */
     private void ackAdvanced(long now, TcpSegment seg, int ack) {
         int oldUna = sndUna;
-        boolean synAcked = oldUna == iss;
+        // Not "oldUna == ISS": after 2^32 bytes SND.UNA passes the ISS again, and the SYN is acknowledged once.
+        boolean synAcked = !synAcknowledged;
+        synAcknowledged = true;
         boolean finAcked = finQueued && Seq.le(oldUna, finSeq) && Seq.gt(ack, finSeq);
         int dataAcked = ack - oldUna - (synAcked ? 1 : 0) - (finAcked ? 1 : 0);
         sndUna = ack;
         if (Seq.lt(sndNxt, sndUna)) {
             sndNxt = sndUna;
+        }
+        if (Seq.gt(sndUna, recover)) {
+            // RFC 6582 recover is only compared with SND.UNA: once passed, it stays just behind, so that the serial
+            // comparison cannot flip after 2^31 bytes acknowledged without loss (which would block fast retransmit).
+            recover = sndUna - 1;
         }
         sendQueue.removeBefore(streamOffset(Seq.min(ack, dataEndSeq())));
         scoreboard.ackTo(sndUna);
@@ -1048,6 +1133,7 @@ public final class TcpConnection {
         lastProgress = now;
         retransmits = 0;
         persistBackoff = 0;
+        zeroWindowProbes.progressed();
         boolean echo = tsOn && seg.options.hasTimestamps && seg.options.tsEcr != 0;
         boolean spuriousRto = eifel.onAcceptableAck(echo, seg.options.tsEcr);
 

@@ -36,6 +36,10 @@ public final class TcpCounters {
     public long connectionTimeouts;
     public long finWait2Timeouts;
     public long orphanRetriesExhausted;
+    /** Connections aborted because zero-window probing reached its bound (RFC 1122 4.2.2.17). */
+    public long persistTimeouts;
+    /** Peer MSS options below the floor, raised to it (CVE-2019-11479). */
+    public long peerMssClamped;
     /** Connections now in each state, by {@link TcpState#ordinal()}; CLOSED is not counted. */
     private final long[] inState = new long[TcpState.values().length];
 

@@ -27,7 +27,7 @@ final class CloseReasons {
             case RESET_BY_PEER -> new IOException("Connection reset by peer");
             case DATA_AFTER_CLOSE -> new IOException("Connection reset (data arrived after close)");
             case ABORTED -> new IOException("Connection aborted (reset sent)");
-            case RETRANSMIT_TIMEOUT, USER_TIMEOUT, KEEPALIVE_TIMEOUT, FIN_WAIT_2_TIMEOUT, CONNECT_TIMEOUT ->
+            case RETRANSMIT_TIMEOUT, USER_TIMEOUT, KEEPALIVE_TIMEOUT, FIN_WAIT_2_TIMEOUT, CONNECT_TIMEOUT, PERSIST_TIMEOUT ->
                     new IOException("Connection timed out: " + reason.message() + "; the connection was reset");
             default -> new IOException("Connection closed: " + reason.message());
         };

@@ -90,6 +90,8 @@ public final class StackMetrics implements MeterBinder {
         tcpCounter(r, "tcp.duplicate.acks", "Duplicate ACKs received", c -> c.duplicateAcks);
         tcpCounter(r, "tcp.out.of.order.segments", "Segments that arrived ahead of a hole", c -> c.outOfOrderSegments);
         tcpCounter(r, "tcp.out.of.order.drops", "Out-of-order data dropped at the reassembly bound", c -> c.outOfOrderDropped);
+        tcpCounter(r, "tcp.peer.mss.clamped", "Peer MSS options below 48 bytes raised to 48 (CVE-2019-11479)",
+                c -> c.peerMssClamped);
         tcpCounter(r, "tcp.paws.rejected", "Segments rejected by PAWS (RFC 7323)", c -> c.pawsRejected);
         tcpCounter(r, "tcp.challenge.acks", "Challenge ACKs sent (RFC 5961)", c -> c.challengeAcks);
         tcpCounter(r, "tcp.probes", "Probes sent", c -> c.persistProbes, "kind", "persist");
@@ -105,5 +107,6 @@ public final class StackMetrics implements MeterBinder {
         tcpCounter(r, "tcp.timeouts", "Connections closed by a timeout", c -> c.connectionTimeouts, "kind", "retransmit");
         tcpCounter(r, "tcp.timeouts", "Connections closed by a timeout", c -> c.finWait2Timeouts, "kind", "fin_wait_2");
         tcpCounter(r, "tcp.timeouts", "Connections closed by a timeout", c -> c.orphanRetriesExhausted, "kind", "orphan");
+        tcpCounter(r, "tcp.timeouts", "Connections closed by a timeout", c -> c.persistTimeouts, "kind", "persist");
     }
 }
