@@ -25,6 +25,8 @@ public final class TcpCounters {
     public long spuriousRtos;
     public long outOfOrderSegments;
     public long outOfOrderDropped;
+    /** Out-of-order data dropped because its connection already held the most pieces it may (of outOfOrderDropped). */
+    public long outOfOrderPieceLimitDrops;
     public long pawsRejected;
     public long challengeAcks;
     public long challengeAcksSuppressed;

@@ -90,6 +90,8 @@ public final class StackMetrics implements MeterBinder {
         tcpCounter(r, "tcp.duplicate.acks", "Duplicate ACKs received", c -> c.duplicateAcks);
         tcpCounter(r, "tcp.out.of.order.segments", "Segments that arrived ahead of a hole", c -> c.outOfOrderSegments);
         tcpCounter(r, "tcp.out.of.order.drops", "Out-of-order data dropped at the reassembly bound", c -> c.outOfOrderDropped);
+        tcpCounter(r, "tcp.out.of.order.piece.limit.drops", "Out-of-order data dropped because its connection held the most pieces it may",
+                c -> c.outOfOrderPieceLimitDrops);
         tcpCounter(r, "tcp.paws.rejected", "Segments rejected by PAWS (RFC 7323)", c -> c.pawsRejected);
         tcpCounter(r, "tcp.challenge.acks", "Challenge ACKs sent (RFC 5961)", c -> c.challengeAcks);
         tcpCounter(r, "tcp.probes", "Probes sent", c -> c.persistProbes, "kind", "persist");
