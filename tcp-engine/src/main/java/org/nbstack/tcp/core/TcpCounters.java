@@ -30,6 +30,8 @@ public final class TcpCounters {
     public long pawsRejected;
     public long challengeAcks;
     public long challengeAcksSuppressed;
+    /** ACKs not sent for out-of-window or PAWS-rejected segments: the 500 ms per-connection limit (Linux TCPACKSkipped*). */
+    public long invalidAcksSuppressed;
     public long persistProbes;
     public long keepaliveProbes;
     public long resetsSent;

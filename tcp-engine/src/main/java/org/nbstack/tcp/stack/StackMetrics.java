@@ -94,6 +94,10 @@ public final class StackMetrics implements MeterBinder {
                 c -> c.outOfOrderPieceLimitDrops);
         tcpCounter(r, "tcp.paws.rejected", "Segments rejected by PAWS (RFC 7323)", c -> c.pawsRejected);
         tcpCounter(r, "tcp.challenge.acks", "Challenge ACKs sent (RFC 5961)", c -> c.challengeAcks);
+        tcpCounter(r, "tcp.challenge.acks.suppressed", "Challenge ACKs held back by the per-connection or shard limit (RFC 5961)",
+                c -> c.challengeAcksSuppressed);
+        tcpCounter(r, "tcp.invalid.acks.suppressed", "ACKs for out-of-window or PAWS-rejected segments held back (500 ms per connection)",
+                c -> c.invalidAcksSuppressed);
         tcpCounter(r, "tcp.probes", "Probes sent", c -> c.persistProbes, "kind", "persist");
         tcpCounter(r, "tcp.probes", "Probes sent", c -> c.keepaliveProbes, "kind", "keepalive");
         tcpCounter(r, "tcp.probes", "Probes sent", c -> c.tlpProbes, "kind", "tail_loss");

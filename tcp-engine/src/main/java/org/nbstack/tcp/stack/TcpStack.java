@@ -87,7 +87,9 @@ public final class TcpStack {
         this.secrets = new ConnectionSecrets(config.secretSeed() == null ? new SecureRandom()
                 : new SplittableRandom(config.secretSeed()));
         this.ownAddresses = config.addresses().stream().mapToInt(Integer::intValue).toArray();
-        this.resources = new ShardResources(alloc, tcpCounters, config.challengeAcksPerSecond(), config.memoryLimit());
+        // RFC 5961 §10: the challenge-ACK budget must be unpredictable to an off-path attacker.
+        this.resources = new ShardResources(alloc, tcpCounters, config.challengeAcksPerSecond(), config.memoryLimit(),
+                config.secretSeed() == null ? new SecureRandom() : new SplittableRandom(config.secretSeed() ^ 0x5961L));
     }
 
     public ShardResources resources() {
