@@ -177,6 +177,13 @@ public final class TcpStack {
             }
             return;
         }
+        if (l != null && !seg.has(TcpFlags.SYN | TcpFlags.ACK | TcpFlags.RST)) {
+            // RFC 9293 §3.10.7.2: in LISTEN a segment without SYN, ACK or RST is dropped, not reset (as Linux),
+            // so NULL and FIN scans cannot tell an open port from a closed one.
+            drops.increment(DropReason.NO_ACK_TO_LISTENER);
+            seg.release();
+            return;
+        }
         if (l != null && seg.has(TcpFlags.ACK) && !seg.has(TcpFlags.RST) && !seg.has(TcpFlags.SYN)
                 && config.synCookies() != StackConfig.SynCookies.OFF && openFromCookie(now, l, id, seg, null)) {
             return;
