@@ -1,6 +1,8 @@
 package org.nbstack.tcp.core;
 
 import io.netty.buffer.ByteBufAllocator;
+import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
 
 /**
  * What the connections of one shard share: the buffer allocator, the event counters, the budget of
@@ -20,15 +22,21 @@ public final class ShardResources {
      *                               writers see no send space and out-of-order data is not stored
      */
     public ShardResources(ByteBufAllocator alloc, TcpCounters counters, int challengeAcksPerSecond, long memoryLimit) {
+        this(alloc, counters, challengeAcksPerSecond, memoryLimit, new SplittableRandom());
+    }
+
+    /** @param random draws the randomised challenge-ACK budget (RFC 5961 §10); seeded in simulations */
+    public ShardResources(ByteBufAllocator alloc, TcpCounters counters, int challengeAcksPerSecond, long memoryLimit,
+            RandomGenerator random) {
         this.alloc = alloc;
         this.counters = counters;
-        this.challengeAcks = new ChallengeAckLimiter(challengeAcksPerSecond);
+        this.challengeAcks = new ChallengeAckLimiter(challengeAcksPerSecond, random);
         this.memoryLimit = memoryLimit;
     }
 
     /** Unlimited memory and Linux's challenge-ACK limit: for tests and tools. */
     public static ShardResources of(ByteBufAllocator alloc, TcpCounters counters) {
-        return new ShardResources(alloc, counters, 1000, Long.MAX_VALUE);
+        return new ShardResources(alloc, counters, 1000, Long.MAX_VALUE, new SplittableRandom(1));
     }
 
     public ByteBufAllocator alloc() {

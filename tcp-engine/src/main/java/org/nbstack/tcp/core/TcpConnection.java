@@ -26,7 +26,6 @@ public final class TcpConnection {
     private static final int MAX_OPTION_BYTES = 40;
     /** RFC 7323 §5.5: TS.Recent is invalid after 24 days of idleness. */
     private static final long PAWS_IDLE_LIMIT_NANOS = 24L * 24 * 3600 * 1_000_000_000L;
-    private static final long OUT_OF_WINDOW_ACK_INTERVAL_NANOS = 500_000_000L;
 
     private final ConnectionId id;
     private TcpConfig config;
@@ -127,7 +126,7 @@ public final class TcpConnection {
     // Delayed ACK (RFC 1122 4.2.3.2, RFC 5681 §4.2).
     private boolean ackNow;
     private int bytesSinceAck;
-    private long lastOutOfWindowAck = NEVER;
+    private final InvalidAckLimiter invalidAcks;
 
     private TcpConnection(ConnectionId id, TcpConfig config, int iss, int tsOffset, ConnectionEvents events,
             SegmentOutput output, ShardResources resources) {
@@ -141,6 +140,7 @@ public final class TcpConnection {
         this.counters = resources.counters();
         this.sendQueue = new SendQueue(resources);
         this.reassembly = new ReassemblyQueue(resources);
+        this.invalidAcks = new InvalidAckLimiter(resources);
         this.rtt = new RttEstimator(config);
         this.sndUna = iss;
         this.sndNxt = iss;
@@ -827,7 +827,7 @@ public final class TcpConnection {
         }
         if (seg.has(TcpFlags.SYN)) {
             // The owner admits provably new SYNs (RFC 6191) before this point; any other gets the old ACK.
-            ackNow = resources.allowChallengeAck(now);
+            ackNow = invalidAcks.allowChallengeAck(now);
             return;
         }
         if (seg.has(TcpFlags.FIN)) {
@@ -838,7 +838,7 @@ public final class TcpConnection {
             } else {
                 // Not the peer's FIN (RFC 9293 §3.10.7.4 acceptability): an ACK at most, and TIME_WAIT is not
                 // extended, so forged or stray FINs cannot keep the entry alive.
-                ackNow = !outOfWindowAckBudgetSpent(now);
+                ackNow = invalidAcks.allowInvalidAnswer(now);
             }
             return;
         }
@@ -872,7 +872,7 @@ public final class TcpConnection {
                 if (seg.payloadLength() > 0) {
                     noteDuplicate(seg.seq, seg.seq + seg.payloadLength()); // like Linux's tcp_send_dupack
                 }
-                ackNow = true;
+                ackNow = invalidAcks.allowDuplicateAck(now, seg); // Linux tcp_invalid_ratelimit
                 return;
             }
         }
@@ -899,8 +899,9 @@ public final class TcpConnection {
             if (!rst && seg.payloadLength() > 0) {
                 noteDuplicate(seg.seq, seg.seq + seg.payloadLength());
             }
-            if (!rst && !outOfWindowAckRateLimited(now, seg)) {
-                ackNow = true;
+            if (!rst) {
+                // RFC 5961 §4.2: an out-of-window SYN gets a challenge ACK; others a rate-limited duplicate ACK.
+                ackNow = seg.has(TcpFlags.SYN) ? invalidAcks.allowChallengeAck(now) : invalidAcks.allowDuplicateAck(now, seg);
             }
             return;
         }
@@ -918,7 +919,7 @@ public final class TcpConnection {
         if (rst) {
             if (seg.seq != rcvNxt) {
                 // RFC 5961 §3.2: an in-window RST not exactly at RCV.NXT may be forged; challenge it.
-                ackNow = resources.allowChallengeAck(now);
+                ackNow = invalidAcks.allowChallengeAck(now);
                 return;
             }
             counters.resetsReceived++;
@@ -933,7 +934,7 @@ public final class TcpConnection {
 
         // Fourth: SYN in a synchronized state gets a challenge ACK (RFC 5961 §4, RFC 9293 §3.10.7.4).
         if (seg.has(TcpFlags.SYN)) {
-            ackNow = resources.allowChallengeAck(now);
+            ackNow = invalidAcks.allowChallengeAck(now);
             return;
         }
 
@@ -998,37 +999,16 @@ public final class TcpConnection {
         }
     }
 
-    /**
-     * Two ends that each find the other's pure ACKs unacceptable would answer each other forever. Like
-     * Linux (tcp_invalid_ratelimit), answers to dataless unacceptable segments are limited to one per
-     * 500 ms; segments carrying data are always answered, so retransmissions are never left unacknowledged.
-     */
-    private boolean outOfWindowAckRateLimited(long now, TcpSegment seg) {
-        if (seg.payloadLength() > 0 || seg.has(TcpFlags.SYN) || seg.has(TcpFlags.FIN)) {
-            return false;
-        }
-        return outOfWindowAckBudgetSpent(now);
-    }
-
-    /** Whether an answer to an unacceptable segment went out less than 500 ms ago; takes the budget if not. */
-    private boolean outOfWindowAckBudgetSpent(long now) {
-        if (lastOutOfWindowAck != NEVER && now - lastOutOfWindowAck < OUT_OF_WINDOW_ACK_INTERVAL_NANOS) {
-            return true;
-        }
-        lastOutOfWindowAck = now;
-        return false;
-    }
-
     /** ACK processing for the synchronized states; false when the segment is to be dropped. */
     private boolean processAck(long now, TcpSegment seg) {
         int ack = seg.ack;
         if (Seq.gt(ack, sndMax)) {
-            ackNow = true; // acknowledges something not yet sent (§3.10.7.4)
+            ackNow = invalidAcks.allowChallengeAck(now); // acknowledges something not yet sent (§3.10.7.4, RFC 5961 §5.2)
             return false;
         }
         // RFC 5961 §5.2: an ACK too far below SND.UNA is dropped with an ACK.
         if (Seq.lt(ack, sndUna - Math.max(maxSndWnd, 1))) {
-            ackNow = resources.allowChallengeAck(now);
+            ackNow = invalidAcks.allowChallengeAck(now);
             return false;
         }
         zeroWindowProbes.answered(); // the peer is alive, whatever window it offers (Linux: icsk_probes_out = 0)

@@ -25,9 +25,13 @@ public final class TcpCounters {
     public long spuriousRtos;
     public long outOfOrderSegments;
     public long outOfOrderDropped;
+    /** Out-of-order data dropped because its connection already held the most pieces it may (of outOfOrderDropped). */
+    public long outOfOrderPieceLimitDrops;
     public long pawsRejected;
     public long challengeAcks;
     public long challengeAcksSuppressed;
+    /** ACKs not sent for out-of-window or PAWS-rejected segments: the 500 ms per-connection limit (Linux TCPACKSkipped*). */
+    public long invalidAcksSuppressed;
     public long persistProbes;
     public long keepaliveProbes;
     public long resetsSent;

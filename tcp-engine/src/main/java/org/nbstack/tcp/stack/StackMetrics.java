@@ -92,8 +92,14 @@ public final class StackMetrics implements MeterBinder {
         tcpCounter(r, "tcp.out.of.order.drops", "Out-of-order data dropped at the reassembly bound", c -> c.outOfOrderDropped);
         tcpCounter(r, "tcp.peer.mss.clamped", "Peer MSS options below 48 bytes raised to 48 (CVE-2019-11479)",
                 c -> c.peerMssClamped);
+        tcpCounter(r, "tcp.out.of.order.piece.limit.drops", "Out-of-order data dropped because its connection held the most pieces it may",
+                c -> c.outOfOrderPieceLimitDrops);
         tcpCounter(r, "tcp.paws.rejected", "Segments rejected by PAWS (RFC 7323)", c -> c.pawsRejected);
         tcpCounter(r, "tcp.challenge.acks", "Challenge ACKs sent (RFC 5961)", c -> c.challengeAcks);
+        tcpCounter(r, "tcp.challenge.acks.suppressed", "Challenge ACKs held back by the per-connection or shard limit (RFC 5961)",
+                c -> c.challengeAcksSuppressed);
+        tcpCounter(r, "tcp.invalid.acks.suppressed", "ACKs for out-of-window or PAWS-rejected segments held back (500 ms per connection)",
+                c -> c.invalidAcksSuppressed);
         tcpCounter(r, "tcp.probes", "Probes sent", c -> c.persistProbes, "kind", "persist");
         tcpCounter(r, "tcp.probes", "Probes sent", c -> c.keepaliveProbes, "kind", "keepalive");
         tcpCounter(r, "tcp.probes", "Probes sent", c -> c.tlpProbes, "kind", "tail_loss");

@@ -87,7 +87,9 @@ public final class TcpStack {
         this.secrets = new ConnectionSecrets(config.secretSeed() == null ? new SecureRandom()
                 : new SplittableRandom(config.secretSeed()));
         this.ownAddresses = config.addresses().stream().mapToInt(Integer::intValue).toArray();
-        this.resources = new ShardResources(alloc, tcpCounters, config.challengeAcksPerSecond(), config.memoryLimit());
+        // RFC 5961 §10: the challenge-ACK budget must be unpredictable to an off-path attacker.
+        this.resources = new ShardResources(alloc, tcpCounters, config.challengeAcksPerSecond(), config.memoryLimit(),
+                config.secretSeed() == null ? new SecureRandom() : new SplittableRandom(config.secretSeed() ^ 0x5961L));
     }
 
     public ShardResources resources() {
@@ -161,29 +163,29 @@ public final class TcpStack {
         StackConnection sc = connections.get(id);
         if (sc != null) {
             TcpConnection c = sc.connection;
-            if (c.state() == TcpState.TIME_WAIT && isPlainSyn(seg) && c.acceptsNewIncarnation(seg)) {
-                // Seed 000 (Q230307): a provably new SYN reopens the 4-tuple at once (RFC 6191).
-                int isn = c.sndNxt() + 65535 + 2; // beyond anything the old incarnation sent, as Linux does
-                c.replace(now);
-                counters.timeWaitReused++;
-                Listener l = findListener(seg.dstAddr, seg.dstPort);
-                if (l != null) {
-                    passiveOpen(now, l, id, seg, isn);
-                    return;
-                }
-            } else {
-                c.segmentArrived(now, seg);
-                reschedule(sc, now);
+            if (c.state() == TcpState.TIME_WAIT && timeWaitGivesWay(now, sc, id, seg)) {
                 return;
             }
+            c.segmentArrived(now, seg);
+            reschedule(sc, now);
+            return;
         }
         Listener l = findListener(seg.dstAddr, seg.dstPort);
         if (l != null && isPlainSyn(seg)) {
-            passiveOpen(now, l, id, seg, secrets.initialSequenceNumber(id, now));
+            if (passiveOpen(now, l, id, seg, secrets.initialSequenceNumber(id, now), null) != Opening.CREATED) {
+                seg.release();
+            }
+            return;
+        }
+        if (l != null && !seg.has(TcpFlags.SYN | TcpFlags.ACK | TcpFlags.RST)) {
+            // RFC 9293 §3.10.7.2: in LISTEN a segment without SYN, ACK or RST is dropped, not reset (as Linux),
+            // so NULL and FIN scans cannot tell an open port from a closed one.
+            drops.increment(DropReason.NO_ACK_TO_LISTENER);
+            seg.release();
             return;
         }
         if (l != null && seg.has(TcpFlags.ACK) && !seg.has(TcpFlags.RST) && !seg.has(TcpFlags.SYN)
-                && config.synCookies() != StackConfig.SynCookies.OFF && openFromCookie(now, l, id, seg)) {
+                && config.synCookies() != StackConfig.SynCookies.OFF && openFromCookie(now, l, id, seg, null)) {
             return;
         }
         if (!seg.has(TcpFlags.RST)) {
@@ -192,34 +194,71 @@ public final class TcpStack {
         seg.release();
     }
 
+    /**
+     * Seed 000 (Q230307): a provably new SYN (RFC 6191) reopens a 4-tuple in TIME_WAIT at once, and the ACK
+     * completing a SYN cookie handshake on it does too. Seed 001 (Q194429): the TIME_WAIT entry gives way
+     * only when the new connection is really created; with no listener, a full queue, a limit reached or
+     * only a cookie sent it stays, and the SYN gets the old connection's ACK. True when the segment was
+     * consumed here.
+     */
+    private boolean timeWaitGivesWay(long now, StackConnection timeWait, ConnectionId id, TcpSegment seg) {
+        TcpConnection c = timeWait.connection;
+        Listener l = findListener(seg.dstAddr, seg.dstPort);
+        if (l == null) {
+            return false;
+        }
+        if (isPlainSyn(seg) && c.acceptsNewIncarnation(seg)) {
+            int isn = c.sndNxt() + 65535 + 2; // beyond anything the old incarnation sent, as Linux does
+            Opening opening = passiveOpen(now, l, id, seg, isn, timeWait);
+            if (opening == Opening.COOKIE_SENT) {
+                seg.release(); // the cookie's ACK may still replace the entry; an old ACK now would make the peer reset
+                return true;
+            }
+            return opening == Opening.CREATED;
+        }
+        return seg.has(TcpFlags.ACK) && !seg.has(TcpFlags.RST) && !seg.has(TcpFlags.SYN)
+                && config.synCookies() != StackConfig.SynCookies.OFF && openFromCookie(now, l, id, seg, timeWait);
+    }
+
+    /** What a passive open did with a SYN. */
+    private enum Opening {
+        /** The connection exists; the SYN was handed to it. */
+        CREATED,
+        /** A stateless cookie SYN-ACK answered it; the caller still owns the SYN. */
+        COOKIE_SENT,
+        /** A queue or limit refused it (counted); the caller still owns the SYN. */
+        REFUSED
+    }
+
     private static boolean isPlainSyn(TcpSegment seg) {
         return seg.has(TcpFlags.SYN) && !seg.has(TcpFlags.ACK) && !seg.has(TcpFlags.RST);
     }
 
-    private void passiveOpen(long now, Listener l, ConnectionId id, TcpSegment syn, int isn) {
+    /**
+     * Creates the connection for {@code syn}, first closing {@code replacing} (a TIME_WAIT entry of the same
+     * 4-tuple, or null) only once every queue and limit has admitted the new one.
+     */
+    private Opening passiveOpen(long now, Listener l, ConnectionId id, TcpSegment syn, int isn, StackConnection replacing) {
         if (!l.hasAcceptRoom()) {
             counters.acceptQueueOverflows++;
             limits.warn(now, "accept-queue", "accept queue of " + l + " full: SYNs dropped until the application accepts");
-            syn.release();
-            return;
+            return Opening.REFUSED;
         }
-        if (!admitNewConnection(now, id)) {
-            syn.release();
-            return;
+        if (!admitNewConnection(now, id, replacing != null)) {
+            return Opening.REFUSED;
         }
         boolean useCookie = config.synCookies() == StackConfig.SynCookies.ON
                 || (config.synCookies() == StackConfig.SynCookies.AUTO && !l.hasSynRoom());
         if (useCookie) {
             sendCookieSynAck(now, id, syn);
-            syn.release();
-            return;
+            return Opening.COOKIE_SENT;
         }
         if (!l.hasSynRoom()) {
             counters.synQueueOverflows++;
             limits.warn(now, "syn-queue", "SYN queue of " + l + " full and SYN cookies off: SYNs dropped");
-            syn.release();
-            return;
+            return Opening.REFUSED;
         }
+        replaceTimeWait(now, replacing);
         StackConnection sc = new StackConnection(this, l);
         addConnection(id, sc);
         sc.countSyn();
@@ -227,20 +266,29 @@ public final class TcpStack {
         sc.connection = TcpConnection.accept(now, id, config.tcp(), isn,
                 secrets.timestampOffset(id.localAddr(), id.remoteAddr()), syn, sc, this::send, resources);
         reschedule(sc, now);
+        return Opening.CREATED;
+    }
+
+    private void replaceTimeWait(long now, StackConnection timeWait) {
+        if (timeWait != null) {
+            timeWait.connection.replace(now);
+            counters.timeWaitReused++;
+        }
     }
 
     /**
      * The limits a new connection must pass (each counted and logged at a bounded rate): total
      * connections, connections from one source address, and the stack's memory.
      */
-    private boolean admitNewConnection(long now, ConnectionId id) {
-        if (connections.size() >= config.maxConnections()) {
+    private boolean admitNewConnection(long now, ConnectionId id, boolean replacingOne) {
+        int replaced = replacingOne ? 1 : 0; // the TIME_WAIT entry the new connection would take over
+        if (connections.size() - replaced >= config.maxConnections()) {
             counters.connectionLimitDrops++;
             limits.warn(now, "connection-limit", "connection limit " + config.maxConnections() + " reached: new SYNs dropped");
             return false;
         }
         if (config.maxConnectionsPerSource() > 0
-                && perSource.getOrDefault(id.remoteAddr(), 0) >= config.maxConnectionsPerSource()) {
+                && perSource.getOrDefault(id.remoteAddr(), 0) - replaced >= config.maxConnectionsPerSource()) {
             counters.perSourceLimitDrops++;
             limits.warn(now, "per-source", org.nbstack.tcp.wire.Ipv4.toString(id.remoteAddr()) + " holds "
                     + config.maxConnectionsPerSource() + " connections, its limit: its new SYNs are dropped");
@@ -282,17 +330,24 @@ public final class TcpStack {
         return Math.min(config.tcp().receiveBuffer(), 0xffff);
     }
 
-    /** The handshake's last ACK for a cookie SYN-ACK: rebuild the connection if the cookie is ours. */
-    private boolean openFromCookie(long now, Listener l, ConnectionId id, TcpSegment ack) {
+    /**
+     * The handshake's last ACK for a cookie SYN-ACK: rebuild the connection if the cookie is ours, replacing
+     * {@code timeWait} (the 4-tuple's TIME_WAIT entry, or null). False when the segment is not such an ACK;
+     * for a TIME_WAIT entry that is not counted as a rejected cookie, it is simply the old connection's.
+     */
+    private boolean openFromCookie(long now, Listener l, ConnectionId id, TcpSegment ack, StackConnection timeWait) {
         int mssIndex = secrets.cookies().check(id, ack.seq - 1, ack.ack - 1, now);
         if (mssIndex < 0) {
-            counters.synCookiesRejected++;
+            if (timeWait == null) {
+                counters.synCookiesRejected++;
+            }
             return false;
         }
-        if (!l.hasAcceptRoom() || !admitNewConnection(now, id)) {
+        if (!l.hasAcceptRoom() || !admitNewConnection(now, id, timeWait != null)) {
             ack.release();
             return true; // a valid cookie at a full queue: drop, the peer's retransmission retries
         }
+        replaceTimeWait(now, timeWait);
         counters.synCookiesAccepted++;
         boolean timestamps = config.tcp().timestamps() && ack.options.hasTimestamps;
         int peerScale = timestamps ? SynCookieCodec.windowScaleFrom(ack.options.tsEcr) : -1;

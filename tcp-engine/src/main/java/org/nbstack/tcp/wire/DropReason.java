@@ -15,6 +15,7 @@ public enum DropReason {
     OPTION_OVERRUN("a TCP option's length runs past the header or is below 2"),
     BAD_OPTION_LENGTH("a known TCP option has the wrong length"),
     NOT_LOCAL_ADDRESS("destination address is not one of the engine's"),
+    NO_ACK_TO_LISTENER("segment without SYN, ACK or RST (a NULL or FIN scan) to a listening port"),
     BAD_ADDRESS("source address is broadcast, multicast or zero"),
     BAD_PORT("source or destination port is zero");
 

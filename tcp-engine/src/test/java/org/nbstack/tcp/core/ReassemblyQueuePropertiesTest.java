@@ -55,7 +55,7 @@ class ReassemblyQueuePropertiesTest {
                     out.writeBytes(next);
                     next.release();
                 }
-                assertThat(resources.bufferedBytes()).as("memory account").isEqualTo(q.bytes());
+                assertThat(resources.bufferedBytes()).as("memory account").isEqualTo(q.chargedBytes());
                 int blocks = q.sackBlocks(edges, 4);
                 long covered = 0;
                 for (int b = 0; b < blocks; b++) {
@@ -87,7 +87,11 @@ class ReassemblyQueuePropertiesTest {
                 int len = 1 + random.nextInt(500);
                 q.insert(1000 + random.nextInt(20_000), Unpooled.buffer(len).writeZero(len), bound);
                 assertThat(q.bytes()).isLessThanOrEqualTo(bound);
+                assertThat(q.chargedBytes()).isLessThanOrEqualTo(2L * bound);
+                assertThat(resources.bufferedBytes()).isEqualTo(q.chargedBytes());
             }
+            q.releaseAll();
+            assertThat(resources.bufferedBytes()).isZero();
         } finally {
             q.releaseAll();
         }
