@@ -23,6 +23,10 @@ public final class TcpConnection {
     private static final long PAWS_IDLE_LIMIT_NANOS = 24L * 24 * 3600 * 1_000_000_000L;
     private static final long PERSIST_MAX_NANOS = 120_000_000_000L;
     private static final long OUT_OF_WINDOW_ACK_INTERVAL_NANOS = 500_000_000L;
+    /** RFC 4821 §7.7, Linux tcp_mtu_probing = 1: timeouts in a row (tcp_retries1) that suggest an ICMP black hole. */
+    private static final int BLACK_HOLE_TIMEOUTS = 3;
+    /** The segment size then fallen back to (Linux tcp_base_mss). */
+    private static final int BLACK_HOLE_MSS = 1024;
 
     private final ConnectionId id;
     private TcpConfig config;
@@ -585,6 +589,10 @@ public final class TcpConnection {
         reorderDeadline = NEVER;
         probeDeadline = NEVER;
         rttTiming = false;
+        if (retransmits == BLACK_HOLE_TIMEOUTS && segmentSizeLimit() > BLACK_HOLE_MSS && flight >= sendMss()) {
+            pathMss = BLACK_HOLE_MSS; // full-sized segments keep timing out and no ICMP came: try smaller ones
+            counters.blackHoleMssReductions++;
+        }
         sndNxt = sndUna; // go back N: resend from the first unacknowledged byte, skipping what the peer holds
         if (finQueued && Seq.ge(sndUna, finSeq)) {
             counters.finRetransmits++;

@@ -36,6 +36,8 @@ public final class TcpCounters {
     public long connectionTimeouts;
     public long finWait2Timeouts;
     public long orphanRetriesExhausted;
+    /** Connections that fell back to a 1024-octet MSS after timeouts of full-sized segments (RFC 4821 §7.7). */
+    public long blackHoleMssReductions;
     /** Connections now in each state, by {@link TcpState#ordinal()}; CLOSED is not counted. */
     private final long[] inState = new long[TcpState.values().length];
 

@@ -107,5 +107,7 @@ public final class StackMetrics implements MeterBinder {
         tcpCounter(r, "tcp.timeouts", "Connections closed by a timeout", c -> c.connectionTimeouts, "kind", "retransmit");
         tcpCounter(r, "tcp.timeouts", "Connections closed by a timeout", c -> c.finWait2Timeouts, "kind", "fin_wait_2");
         tcpCounter(r, "tcp.timeouts", "Connections closed by a timeout", c -> c.orphanRetriesExhausted, "kind", "orphan");
+        tcpCounter(r, "tcp.pmtu.black.hole.fallbacks", "MSS fallbacks after timeouts of full-sized segments (RFC 4821)",
+                c -> c.blackHoleMssReductions);
     }
 }
