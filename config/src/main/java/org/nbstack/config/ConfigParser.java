@@ -72,7 +72,15 @@ final class ConfigParser {
                 in.integer(engine + ".max-connections", 1, 16_777_216), in.integer(engine + ".max-connections-per-source", 0, 16_777_216),
                 in.bytes(engine + ".memory-limit", 1, 1L << 40), in.integer(engine + ".challenge-acks-per-second", 0, 1_000_000),
                 in.enumValue(engine + ".syn-cookies", EngineSettings.SynCookies.class), portRange(engine + ".ephemeral-ports"),
-                in.integer(engine + ".syn-backlog", 1, 1_048_576));
+                in.integer(engine + ".syn-backlog", 1, 1_048_576), ipSettings(engine + ".ip"));
+    }
+
+    private IpSettings ipSettings(String ip) {
+        long memory = in.bytes(ip + ".reassembly-memory", 0, 1L << 30);
+        return new IpSettings(in.bool(ip + ".echo-replies"), in.integer(ip + ".icmp-replies-per-second", 0, 1_000_000),
+                in.duration(ip + ".reassembly-timeout", Duration.ofMillis(1), Duration.ofMinutes(10)), memory,
+                in.bytes(ip + ".reassembly-memory-per-source", 0, memory),
+                in.integer(ip + ".max-fragments-per-datagram", 2, 8192), in.integer(ip + ".min-path-mtu", 68, 65535));
     }
 
     private int windowScale(String path) {

@@ -11,9 +11,11 @@ package org.nbstack.config;
  * @param synCookies              when SYN cookies (RFC 4987) answer SYNs instead of SYN_RECEIVED state
  * @param ephemeralPorts          ports the engine picks for its own connections
  * @param synBacklog              half-open connections per listener
+ * @param ip                      the IPv4 layer: ICMP and reassembly
  */
 public record EngineSettings(TcpSettings tcp, int timeWaitLimit, int maxConnections, int maxConnectionsPerSource, long memoryLimit,
-        int challengeAcksPerSecond, SynCookies synCookies, PortRange ephemeralPorts, int synBacklog) {
+        int challengeAcksPerSecond, SynCookies synCookies, PortRange ephemeralPorts, int synBacklog,
+        IpSettings ip) {
 
     /** When SYN cookies replace SYN_RECEIVED state. */
     public enum SynCookies {

@@ -3,9 +3,11 @@ package org.nbstack.server.engine;
 import java.util.ArrayList;
 import java.util.List;
 import org.nbstack.config.EngineSettings;
+import org.nbstack.config.IpSettings;
 import org.nbstack.config.KeepAliveSettings;
 import org.nbstack.config.TcpSettings;
 import org.nbstack.tcp.core.TcpConfig;
+import org.nbstack.tcp.ip.IpConfig;
 import org.nbstack.tcp.stack.StackConfig;
 import org.nbstack.tcp.wire.Ipv4;
 
@@ -46,6 +48,11 @@ public final class EngineStackMapping {
                 .challengeAcksPerSecond(engine.challengeAcksPerSecond())
                 .synCookies(StackConfig.SynCookies.valueOf(engine.synCookies().name()))
                 .ephemeralRange(engine.ephemeralPorts().low(), engine.ephemeralPorts().high())
-                .defaultSynBacklog(engine.synBacklog()).build();
+                .defaultSynBacklog(engine.synBacklog()).ip(ipConfig(engine.ip())).build();
+    }
+
+    public static IpConfig ipConfig(IpSettings ip) {
+        return new IpConfig(ip.echoReplies(), ip.icmpRepliesPerSecond(), ip.reassemblyTimeout().toNanos(),
+                ip.reassemblyMemory(), ip.reassemblyMemoryPerSource(), ip.maxFragmentsPerDatagram(), ip.minPathMtu());
     }
 }

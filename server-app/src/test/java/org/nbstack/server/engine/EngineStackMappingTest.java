@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import org.nbstack.config.ConfigLoader;
 import org.nbstack.config.NbstackConfig;
 import org.nbstack.tcp.core.TcpConfig;
+import org.nbstack.tcp.ip.IpConfig;
 import org.nbstack.tcp.stack.StackConfig;
 import org.nbstack.tcp.wire.Ipv4;
 
@@ -34,5 +35,15 @@ class EngineStackMappingTest {
         assertThat(stack.timeWaitLimit()).isEqualTo(16);
         assertThat(stack.synCookies()).isEqualTo(StackConfig.SynCookies.OFF);
         assertThat(stack.memoryLimit()).isEqualTo(64L << 20);
+    }
+
+    @Test
+    void everyIpSettingReachesTheEngine() {
+        NbstackConfig config = ConfigLoader.create().overrides(java.util.Map.of("engine.ip.echo-replies", "false",
+                "engine.ip.icmp-replies-per-second", "10", "engine.ip.reassembly-timeout", "5s",
+                "engine.ip.reassembly-memory", "1MiB", "engine.ip.reassembly-memory-per-source", "64KiB",
+                "engine.ip.max-fragments-per-datagram", "16", "engine.ip.min-path-mtu", "1280")).load().config();
+        assertThat(EngineStackMapping.stackConfig(config.engine(), "").ip()).isEqualTo(
+                new IpConfig(false, 10, Duration.ofSeconds(5).toNanos(), 1L << 20, 64L << 10, 16, 1280));
     }
 }

@@ -26,6 +26,10 @@ public final class TcpConnection {
     private static final int MAX_OPTION_BYTES = 40;
     /** RFC 7323 §5.5: TS.Recent is invalid after 24 days of idleness. */
     private static final long PAWS_IDLE_LIMIT_NANOS = 24L * 24 * 3600 * 1_000_000_000L;
+    /** RFC 4821 §7.7, Linux tcp_mtu_probing = 1: timeouts in a row (tcp_retries1) that suggest an ICMP black hole. */
+    private static final int BLACK_HOLE_TIMEOUTS = 3;
+    /** The segment size then fallen back to (Linux tcp_base_mss). */
+    private static final int BLACK_HOLE_MSS = 1024;
 
     private final ConnectionId id;
     private TcpConfig config;
@@ -69,6 +73,8 @@ public final class TcpConnection {
     private int sndWscale;
     private boolean peerOfferedWindowScale;
     private int peerMss = DEFAULT_PEER_MSS;
+    /** The MSS the path takes (RFC 1191: path MTU less 40), lowered by ICMP "fragmentation needed". */
+    private int pathMss = Integer.MAX_VALUE;
     private boolean finQueued;
     private int finSeq;
 
@@ -308,7 +314,29 @@ public final class TcpConnection {
 
     /** Payload bytes in a full-sized segment we send (RFC 6691: MSS less the options we carry). */
     public int sendMss() {
-        return Math.max(1, Math.min(peerMss, config.mss()) - (tsOn ? TS_OPTION_BYTES : 0));
+        return Math.max(1, segmentSizeLimit() - (tsOn ? TS_OPTION_BYTES : 0));
+    }
+
+    /** Header-less segment size the peer, our config and the path take (RFC 9293 §3.7.1, RFC 1191). */
+    private int segmentSizeLimit() {
+        return Math.min(Math.min(peerMss, config.mss()), pathMss);
+    }
+
+    /**
+     * An ICMP "fragmentation needed" (RFC 1191 §6) said the path takes only {@code mtu} octets, quoting a segment
+     * that started at {@code seq}. Taken only when that sequence number is in flight (RFC 5927 §4.1) in a
+     * synchronized state and the MTU is lower than the one in use; then the MSS drops to {@code mtu - 40} and the
+     * first unacknowledged segment is sent again at once, as Linux's tcp_simple_retransmit. Returns whether taken.
+     */
+    public boolean lowerPathMtu(long now, int seq, int mtu) {
+        int mss = mtu - 40;
+        if (!state.isSynchronized() || !Seq.ge(seq, sndUna) || !Seq.lt(seq, sndMax) || mss >= segmentSizeLimit()
+                || mss < 1) {
+            return false;
+        }
+        pathMss = mss;
+        retransmitFirstUnacked(now);
+        return true;
     }
 
     public int sndUna() {
@@ -573,6 +601,10 @@ public final class TcpConnection {
         reorderDeadline = NEVER;
         probeDeadline = NEVER;
         rttTiming = false;
+        if (retransmits == BLACK_HOLE_TIMEOUTS && segmentSizeLimit() > BLACK_HOLE_MSS && flight >= sendMss()) {
+            pathMss = BLACK_HOLE_MSS; // full-sized segments keep timing out and no ICMP came: try smaller ones
+            counters.blackHoleMssReductions++;
+        }
         sndNxt = sndUna; // go back N: resend from the first unacknowledged byte, skipping what the peer holds
         if (finQueued && Seq.ge(sndUna, finSeq)) {
             counters.finRetransmits++;
@@ -1711,7 +1743,7 @@ public final class TcpConnection {
     private int transmitData(long now, int seq, int len, boolean fin) {
         TcpOptions options = dataOptions(now);
         int optionBytes = optionLength(options);
-        int room = Math.min(peerMss, config.mss()) - optionBytes;
+        int room = segmentSizeLimit() - optionBytes;
         if (len > room) {
             len = Math.max(1, room);
             fin = false;

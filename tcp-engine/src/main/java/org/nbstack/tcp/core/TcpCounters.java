@@ -44,6 +44,8 @@ public final class TcpCounters {
     public long persistTimeouts;
     /** Peer MSS options below the floor, raised to it (CVE-2019-11479). */
     public long peerMssClamped;
+    /** Connections that fell back to a 1024-octet MSS after timeouts of full-sized segments (RFC 4821 §7.7). */
+    public long blackHoleMssReductions;
     /** Connections now in each state, by {@link TcpState#ordinal()}; CLOSED is not counted. */
     private final long[] inState = new long[TcpState.values().length];
 

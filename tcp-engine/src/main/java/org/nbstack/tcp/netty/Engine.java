@@ -328,21 +328,30 @@ public final class Engine implements AutoCloseable {
         l.send(packet);
     }
 
-    /** From the link, on its thread: to the shard that owns the destination port (RFC 791 / 9293 headers). */
-    private void receiveFromLink(ByteBuf packet) {
+    /**
+     * From the link, on its thread: to the shard that owns the destination port (RFC 791 / 9293 headers). An ICMP
+     * error goes where the connection it quotes lives; every fragment goes to the first shard, which reassembles
+     * and hands the whole datagram back here ({@link Shard}).
+     */
+    void receiveFromLink(ByteBuf packet) {
         Shard target = null;
         int base = packet.readerIndex();
-        if (packet.readableBytes() >= IPV4_HEADER_BYTES + 4) {
+        int length = packet.readableBytes();
+        if (length >= IPV4_HEADER_BYTES + 4) {
             int headerLength = (packet.getByte(base) & 0xf) * 4;
-            if (packet.readableBytes() >= headerLength + 4) {
-                int srcAddr = packet.getInt(base + 12);
-                int ports4 = packet.getInt(base + headerLength);
-                Object owner = ports.owner(ports4 & 0xffff);
-                if (owner instanceof Shard s) {
-                    target = s;
-                } else if (owner instanceof ListenerRoute route) {
-                    target = route.shardFor(srcAddr, ports4 >>> 16);
+            boolean fragment = (packet.getUnsignedShort(base + 6) & 0x3fff) != 0;
+            int quoted = headerLength + 8; // an ICMP error's copy of the packet we sent
+            if (fragment) {
+                target = null;
+            } else if (packet.getUnsignedByte(base + 9) == 1 && length >= quoted + IPV4_HEADER_BYTES + 4) {
+                int quotedPortsAt = quoted + (packet.getByte(base + quoted) & 0xf) * 4;
+                if (length >= quotedPortsAt + 4) {
+                    int quotedPorts = packet.getInt(base + quotedPortsAt);
+                    target = shardFor(quotedPorts >>> 16, packet.getInt(base + quoted + 16), quotedPorts & 0xffff);
                 }
+            } else if (length >= headerLength + 4) {
+                int ports4 = packet.getInt(base + headerLength);
+                target = shardFor(ports4 & 0xffff, packet.getInt(base + 12), ports4 >>> 16);
             }
         }
         if (target == null) {
@@ -354,6 +363,14 @@ public final class Engine implements AutoCloseable {
             target = all[0];
         }
         target.enqueue(packet);
+    }
+
+    private Shard shardFor(int localPort, int remoteAddr, int remotePort) {
+        Object owner = ports.owner(localPort);
+        if (owner instanceof Shard s) {
+            return s;
+        }
+        return owner instanceof ListenerRoute route ? route.shardFor(remoteAddr, remotePort) : null;
     }
 
     @Override

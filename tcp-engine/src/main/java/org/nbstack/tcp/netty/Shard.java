@@ -67,6 +67,8 @@ final class Shard {
         this.engine = engine;
         this.loop = loop;
         this.stack = new TcpStack(config, engine::sendToLink, engine.allocator(), System::nanoTime);
+        // Fragments all reach the first shard; the datagram they make may belong to another one.
+        this.stack.ipInput().routeReassembled(engine::receiveFromLink);
     }
 
     long inboundDrops() {

@@ -2,6 +2,7 @@ package org.nbstack.tcp.stack;
 
 import java.util.List;
 import org.nbstack.tcp.core.TcpConfig;
+import org.nbstack.tcp.ip.IpConfig;
 
 /**
  * Settings of one engine stack: the IPv4 addresses it owns, the TCP defaults for its connections and
@@ -21,10 +22,11 @@ import org.nbstack.tcp.core.TcpConfig;
  * @param ephemeralHigh          highest ephemeral port
  * @param defaultSynBacklog      SYN_RECEIVED connections allowed per listener unless the listener says otherwise
  * @param secretSeed             seed for the ISN/port/cookie secrets; null draws them from a SecureRandom
+ * @param ip                     the IPv4 layer: ICMP, reassembly bounds, path MTU floor
  */
 public record StackConfig(List<Integer> addresses, TcpConfig tcp, int timeWaitLimit, int maxConnections,
         int maxConnectionsPerSource, long memoryLimit, int challengeAcksPerSecond, SynCookies synCookies,
-        int ephemeralLow, int ephemeralHigh, int defaultSynBacklog, Long secretSeed) {
+        int ephemeralLow, int ephemeralHigh, int defaultSynBacklog, Long secretSeed, IpConfig ip) {
 
     /** When a listener answers SYNs with cookies instead of keeping SYN_RECEIVED state. */
     public enum SynCookies {
@@ -51,6 +53,9 @@ public record StackConfig(List<Integer> addresses, TcpConfig tcp, int timeWaitLi
                     + " is invalid; allowed: 1024 <= low <= high <= 65535");
         }
         require(defaultSynBacklog >= 1, "defaultSynBacklog", defaultSynBacklog, ">= 1");
+        if (ip == null) {
+            throw new IllegalArgumentException("ip settings must be given (IpConfig.DEFAULT for Linux's)");
+        }
         if (synCookies == null) {
             throw new IllegalArgumentException("synCookies must be one of " + List.of(SynCookies.values()));
         }
@@ -83,6 +88,7 @@ public record StackConfig(List<Integer> addresses, TcpConfig tcp, int timeWaitLi
         b.ephemeralHigh = ephemeralHigh;
         b.defaultSynBacklog = defaultSynBacklog;
         b.secretSeed = secretSeed;
+        b.ip = ip;
         return b;
     }
 
@@ -120,6 +126,7 @@ public record StackConfig(List<Integer> addresses, TcpConfig tcp, int timeWaitLi
         private int ephemeralHigh = 60999;
         private int defaultSynBacklog = 4096;
         private Long secretSeed;
+        private IpConfig ip = IpConfig.DEFAULT;
 
         private Builder(List<Integer> addresses) {
             this.addresses = addresses;
@@ -135,10 +142,11 @@ public record StackConfig(List<Integer> addresses, TcpConfig tcp, int timeWaitLi
         public Builder ephemeralRange(int low, int high) { ephemeralLow = low; ephemeralHigh = high; return this; }
         public Builder defaultSynBacklog(int v) { defaultSynBacklog = v; return this; }
         public Builder secretSeed(Long v) { secretSeed = v; return this; }
+        public Builder ip(IpConfig v) { ip = v; return this; }
 
         public StackConfig build() {
             return new StackConfig(addresses, tcp, timeWaitLimit, maxConnections, maxConnectionsPerSource, memoryLimit,
-                    challengeAcksPerSecond, synCookies, ephemeralLow, ephemeralHigh, defaultSynBacklog, secretSeed);
+                    challengeAcksPerSecond, synCookies, ephemeralLow, ephemeralHigh, defaultSynBacklog, secretSeed, ip);
         }
     }
 }

@@ -9,6 +9,7 @@ import java.util.function.Supplier;
 import java.util.function.ToLongFunction;
 import org.nbstack.tcp.core.TcpCounters;
 import org.nbstack.tcp.core.TcpState;
+import org.nbstack.tcp.ip.IpMetrics;
 import org.nbstack.tcp.wire.DropReason;
 
 /**
@@ -46,6 +47,7 @@ public final class StackMetrics implements MeterBinder {
 
     @Override
     public void bindTo(MeterRegistry r) {
+        new IpMetrics(() -> stacks.get().stream().map(s -> s.ipInput().counters()).toList()).bindTo(r);
         for (TcpState state : TcpState.values()) {
             if (state == TcpState.CLOSED || state == TcpState.LISTEN) {
                 continue;
@@ -114,5 +116,7 @@ public final class StackMetrics implements MeterBinder {
         tcpCounter(r, "tcp.timeouts", "Connections closed by a timeout", c -> c.finWait2Timeouts, "kind", "fin_wait_2");
         tcpCounter(r, "tcp.timeouts", "Connections closed by a timeout", c -> c.orphanRetriesExhausted, "kind", "orphan");
         tcpCounter(r, "tcp.timeouts", "Connections closed by a timeout", c -> c.persistTimeouts, "kind", "persist");
+        tcpCounter(r, "tcp.pmtu.black.hole.fallbacks", "MSS fallbacks after timeouts of full-sized segments (RFC 4821)",
+                c -> c.blackHoleMssReductions);
     }
 }

@@ -36,34 +36,15 @@ public final class PacketCodec {
      */
     public static TcpSegment decode(ByteBuf packet, DropCounters drops) {
         int base = packet.readerIndex();
-        int available = packet.readableBytes();
-        if (available < IPV4_HEADER_LENGTH) {
-            return drop(drops, DropReason.SHORT_IP_HEADER);
+        int ipHeaderLength = checkIpv4Header(packet, drops);
+        if (ipHeaderLength < 0) {
+            return null;
         }
-        int versionLengths = packet.getInt(base); // version, IHL, TOS, total length
-        if (versionLengths >>> 28 != IP_VERSION) {
-            return drop(drops, DropReason.NOT_IPV4);
-        }
-        int ipHeaderLength = (versionLengths >>> 24 & 0xf) * 4;
-        if (ipHeaderLength < IPV4_HEADER_LENGTH || ipHeaderLength > available) {
-            return drop(drops, DropReason.BAD_IP_HEADER_LENGTH);
-        }
-        int totalLength = versionLengths & 0xffff;
-        if (totalLength > available || totalLength < ipHeaderLength) {
-            return drop(drops, DropReason.TOTAL_LENGTH_MISMATCH);
-        }
+        int totalLength = packet.getUnsignedShort(base + 2);
         int idFragment = packet.getInt(base + 4);
         int ttlProtocolChecksum = packet.getInt(base + 8);
         int srcAddr = packet.getInt(base + 12);
         int dstAddr = packet.getInt(base + 16);
-        long ipSum = Checksum.addInt(Checksum.addInt(Checksum.addInt(Checksum.addInt(Checksum.addInt(0,
-                versionLengths), idFragment), ttlProtocolChecksum), srcAddr), dstAddr);
-        if (ipHeaderLength > IPV4_HEADER_LENGTH) {
-            ipSum = Checksum.add(ipSum, packet, base + IPV4_HEADER_LENGTH, ipHeaderLength - IPV4_HEADER_LENGTH);
-        }
-        if (!Checksum.verifies(ipSum)) {
-            return drop(drops, DropReason.BAD_IP_CHECKSUM);
-        }
         if ((idFragment & FRAGMENT_MASK) != 0) {
             return drop(drops, DropReason.FRAGMENT);
         }
@@ -99,6 +80,39 @@ public final class PacketCodec {
                 : packet.retainedSlice(tcpStart + tcpHeaderLength, payloadLength);
         return new TcpSegment(srcAddr, dstAddr, ports >>> 16, ports & 0xffff, seq, ack,
                 offsetFlagsWindow >>> 16 & 0xff, offsetFlagsWindow & 0xffff, options, payload);
+    }
+
+    /**
+     * Checks the IPv4 header of {@code packet} (version, IHL, total length against the bytes present, header
+     * checksum) and returns its length in bytes, or -1 with the reason counted in {@code drops}. Never throws.
+     */
+    public static int checkIpv4Header(ByteBuf packet, DropCounters drops) {
+        int base = packet.readerIndex();
+        int available = packet.readableBytes();
+        if (available < IPV4_HEADER_LENGTH) {
+            return dropHeader(drops, DropReason.SHORT_IP_HEADER);
+        }
+        int versionLengths = packet.getInt(base); // version, IHL, TOS, total length
+        if (versionLengths >>> 28 != IP_VERSION) {
+            return dropHeader(drops, DropReason.NOT_IPV4);
+        }
+        int ipHeaderLength = (versionLengths >>> 24 & 0xf) * 4;
+        if (ipHeaderLength < IPV4_HEADER_LENGTH || ipHeaderLength > available) {
+            return dropHeader(drops, DropReason.BAD_IP_HEADER_LENGTH);
+        }
+        int totalLength = versionLengths & 0xffff;
+        if (totalLength > available || totalLength < ipHeaderLength) {
+            return dropHeader(drops, DropReason.TOTAL_LENGTH_MISMATCH);
+        }
+        if (!Checksum.verifies(Checksum.add(0, packet, base, ipHeaderLength))) {
+            return dropHeader(drops, DropReason.BAD_IP_CHECKSUM);
+        }
+        return ipHeaderLength;
+    }
+
+    private static int dropHeader(DropCounters drops, DropReason reason) {
+        drops.increment(reason);
+        return -1;
     }
 
     private static TcpSegment drop(DropCounters drops, DropReason reason) {
