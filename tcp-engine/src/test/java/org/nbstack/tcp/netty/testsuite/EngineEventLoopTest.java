@@ -3,12 +3,12 @@ package org.nbstack.tcp.netty.testsuite;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.channel.Channel;
-import io.netty.channel.SingleThreadEventLoop;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.ServerChannel;
+import io.netty.channel.SingleThreadEventLoop;
 import io.netty.testsuite.transport.AbstractSingleThreadEventLoopTest;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
 import org.nbstack.tcp.netty.EngineEventLoopGroup;
 import org.nbstack.tcp.netty.EngineServerSocketChannel;
 import org.nbstack.tcp.netty.EngineSocketChannel;
