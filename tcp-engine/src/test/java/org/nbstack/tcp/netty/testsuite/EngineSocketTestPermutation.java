@@ -72,6 +72,11 @@ final class EngineSocketTestPermutation extends SocketTestPermutation {
         return Arrays.stream(chosen.split(",")).map(String::trim).filter(s -> !s.isEmpty());
     }
 
+    /** {@link #links()} without {@code mem}, for the slowest classes: {@code sim} crosses the link as well. */
+    static Stream<String> linksWithoutMem() {
+        return links().filter(l -> !l.equals("mem"));
+    }
+
     /** The permutation of {@code link}; the engines and groups of a link are made once and shared. */
     static EngineSocketTestPermutation forLink(String link) {
         return switch (link) {
