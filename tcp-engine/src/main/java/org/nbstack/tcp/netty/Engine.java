@@ -48,6 +48,8 @@ public final class Engine implements AutoCloseable {
     private final PortTable ports = new PortTable();
     private final ConcurrentHashMap<EventLoop, Shard> shards = new ConcurrentHashMap<>();
     private final Map<EngineServerSocketChannel, ListenerSpec> listeners = new LinkedHashMap<>();
+    /** What every shard must have installed; replaced (never changed) under the lock, read by shards without it. */
+    private volatile ListenerSet listenerSet = new ListenerSet(List.of());
     private final ByteBufAllocator allocator = ByteBufAllocator.DEFAULT;
     private final PacketReceiver inbound = this::receiveFromLink;
     private volatile Shard[] shardList = new Shard[0];
@@ -55,7 +57,14 @@ public final class Engine implements AutoCloseable {
     private StackConfig stackConfig;
     private boolean closed;
 
-    private record ListenerSpec(ListenerRoute route, int address, int port, int backlog) {
+    record ListenerSpec(ListenerRoute route, int address, int port, int backlog) {
+    }
+
+    /** The engine's listeners at one moment; a shard compares its identity to see whether anything changed. */
+    record ListenerSet(List<ListenerSpec> specs) {
+        boolean has(EngineServerSocketChannel server) {
+            return specs.stream().anyMatch(s -> s.route.server == server);
+        }
     }
 
     private Engine(EngineConfig config, boolean shared) {
@@ -195,7 +204,6 @@ public final class Engine implements AutoCloseable {
         if (s != null) {
             return s;
         }
-        List<ListenerSpec> toInstall;
         synchronized (this) {
             if (closed) {
                 throw new IllegalStateException("engine " + config + " is closed");
@@ -210,10 +218,9 @@ public final class Engine implements AutoCloseable {
             Shard[] next = Arrays.copyOf(shardList, shardList.length + 1);
             next[shardList.length] = s;
             shardList = next;
-            toInstall = new ArrayList<>(listeners.values());
         }
         Shard created = s;
-        runOn(loop, () -> toInstall.forEach(l -> created.addListener(l.route, l.address, l.port, l.backlog)));
+        runOn(loop, created::syncListeners); // also done before the shard's first packet, timer or connect
         loop.terminationFuture().addListener(f -> removeShard(created));
         return s;
     }
@@ -267,10 +274,17 @@ public final class Engine implements AutoCloseable {
     // ------------------------------------------------------------------------------------------------
     // Listening
 
+    /** The listeners every shard must have; see {@link Shard#syncListeners()}. */
+    ListenerSet listenerSet() {
+        return listenerSet;
+    }
+
     /**
      * Installs {@code server}'s listener on {@code port} (0 for a free one) in every shard; returns the port.
-     * The shard of the calling loop gets it at once; the others through their task queues, ahead of any
-     * connect submitted to them later. Connections from the link are spread over {@code routeShards}.
+     * Once this returns, every shard installs it before it next reads a packet, runs a timer or opens a
+     * connection ({@link Shard#syncListeners()}), so a SYN sent after {@code bind()} completed finds it even
+     * when it reaches a shard whose drain task was queued before the bind. Shards that stay idle get it
+     * through their task queues. Connections from the link are spread over {@code routeShards}.
      */
     int listen(EngineServerSocketChannel server, Shard[] routeShards, int address, int port, int backlog)
             throws BindException {
@@ -292,10 +306,11 @@ public final class Engine implements AutoCloseable {
             }
             spec = new ListenerSpec(route, address, p, backlog);
             listeners.put(server, spec);
+            listenerSet = new ListenerSet(List.copyOf(listeners.values()));
             targets = shardList.clone();
         }
         for (Shard s : targets) {
-            runOn(s.loop, () -> s.addListener(spec.route, spec.address, spec.port, spec.backlog));
+            runOn(s.loop, s::syncListeners);
         }
         return spec.port;
     }
@@ -305,13 +320,16 @@ public final class Engine implements AutoCloseable {
         Shard[] targets;
         synchronized (this) {
             spec = listeners.remove(server);
+            if (spec != null) {
+                listenerSet = new ListenerSet(List.copyOf(listeners.values()));
+            }
             targets = shardList.clone();
         }
         if (spec == null) {
             return;
         }
         for (Shard s : targets) {
-            runOn(s.loop, () -> s.removeListener(server));
+            runOn(s.loop, s::syncListeners);
         }
         ports.release(spec.port, spec.route);
     }

@@ -93,8 +93,14 @@ public final class EngineServerSocketChannel extends AbstractServerChannel imple
     protected void doRegister(ChannelPromise promise) {
         shard = Shard.forRegistration(engine, eventLoop(), promise);
         if (shard != null) {
+            EngineEventLoop.registered(this);
             promise.setSuccess();
         }
+    }
+
+    @Override
+    protected void doDeregister() {
+        EngineEventLoop.deregistered(this);
     }
 
     @Override

@@ -318,7 +318,13 @@ public final class EngineSocketChannel extends AbstractChannel implements Socket
             reconfigure();
             shard.submit(handler); // deliver what arrived before registration
         }
+        EngineEventLoop.registered(this);
         promise.setSuccess();
+    }
+
+    @Override
+    protected void doDeregister() {
+        EngineEventLoop.deregistered(this);
     }
 
     @Override
@@ -362,8 +368,10 @@ public final class EngineSocketChannel extends AbstractChannel implements Socket
             doBind(new InetSocketAddress(0));
         }
         if (remoteAddr == 0) {
-            remoteAddr = engine.firstAddress(); // connect to 0.0.0.0 means this host, as on Linux
+            // 0.0.0.0 means this host, as on Linux (ip_route_connect: the bound source, else loopback)
+            remoteAddr = boundAddress != 0 ? boundAddress : engine.firstAddress();
         }
+        shard.syncListeners(); // a loopback SYN is taken by this shard's own listeners, at once
         try {
             connection = shard.stack.connect(boundAddress, boundPort, remoteAddr, remote.getPort(),
                     config.apply(engine.defaultTcpConfig()), handler);

@@ -4,7 +4,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFactory;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
@@ -59,7 +58,7 @@ public final class EngineTransport implements Transport {
         if (threads < 1) {
             throw new IllegalArgumentException("event loop thread count must be >= 1, got " + threads);
         }
-        return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("nbstack-engine", true),
+        return new EngineEventLoopGroup(threads, new DefaultThreadFactory("nbstack-engine", true),
                 ioHandlerFactory());
     }
 

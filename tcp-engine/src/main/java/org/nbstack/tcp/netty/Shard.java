@@ -42,6 +42,7 @@ final class Shard {
     private final Runnable passTask = this::runScheduledPass;
     private final ArrayDeque<ShardWork> work = new ArrayDeque<>();
     private final Map<EngineServerSocketChannel, ShardListener> listeners = new HashMap<>();
+    private Engine.ListenerSet listenersInstalled;
     private final LongAdder inboundDrops = new LongAdder();
     private boolean inPass;
     private boolean passScheduled;
@@ -106,6 +107,7 @@ final class Shard {
         ByteBuf packet;
         int budget = DRAIN_BUDGET;
         while (budget-- > 0 && (packet = inbound.poll()) != null) {
+            syncListeners(); // per packet: a bind may complete while this batch runs, and its SYN follow
             stack.receive(packet);
         }
         if (!inbound.isEmpty() && drainScheduled.compareAndSet(false, true)) {
@@ -186,6 +188,7 @@ final class Shard {
         if (closed) {
             return;
         }
+        syncListeners();
         stack.runTimers();
         afterStackCall();
     }
@@ -193,19 +196,32 @@ final class Shard {
     // ------------------------------------------------------------------------------------------------
     // Listeners (loop thread only)
 
-    void addListener(ListenerRoute route, int address, int port, int backlog) {
-        if (closed || listeners.containsKey(route.server)) {
+    /**
+     * Makes this shard's listeners those of the engine. Called before every stack call that can take a SYN
+     * (a packet, a timer, a connect), so a listener whose {@code bind()} has completed is always there; one
+     * volatile read when nothing changed.
+     */
+    void syncListeners() {
+        Engine.ListenerSet wanted = engine.listenerSet();
+        if (wanted == listenersInstalled || closed) {
             return;
         }
-        ShardListener l = new ShardListener(this, route.server);
-        l.attach(stack.listen(address, port, backlog, l));
-        listeners.put(route.server, l);
-    }
-
-    void removeListener(EngineServerSocketChannel server) {
-        ShardListener l = listeners.remove(server);
-        if (l != null) {
-            l.close();
+        listenersInstalled = wanted;
+        boolean removed = listeners.entrySet().removeIf(e -> {
+            if (wanted.has(e.getKey())) {
+                return false;
+            }
+            e.getValue().close();
+            return true;
+        });
+        for (Engine.ListenerSpec spec : wanted.specs()) {
+            if (!listeners.containsKey(spec.route().server)) {
+                ShardListener l = new ShardListener(this, spec.route().server);
+                l.attach(stack.listen(spec.address(), spec.port(), spec.backlog(), l));
+                listeners.put(spec.route().server, l);
+            }
+        }
+        if (removed) {
             afterStackCall();
         }
     }

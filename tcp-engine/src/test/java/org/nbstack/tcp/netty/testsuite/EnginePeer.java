@@ -25,12 +25,18 @@ final class EnginePeer {
     static final int EOF = -1;
 
     private final BlockingQueue<Integer> input = new LinkedBlockingQueue<>();
+    private final EngineSocketTestPermutation engines;
     private volatile Channel channel;
+
+    /** A peer on the client side of {@code engines} (connecting) or its server side (accepted). */
+    EnginePeer(EngineSocketTestPermutation engines) {
+        this.engines = engines;
+    }
 
     /** Connects to {@code address} on the engine; the connection allows half-closure, as a socket does. */
     void connect(SocketAddress address) throws InterruptedException {
-        channel = new Bootstrap().group(EngineSocketTestPermutation.ENGINE_GROUP)
-                .channelFactory(EngineSocketTestPermutation.TRANSPORT.channelFactory())
+        channel = new Bootstrap().group(engines.clientGroup())
+                .channelFactory(engines.clientTransport().channelFactory())
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .handler(reader())
                 .connect(address).sync().channel();
@@ -88,14 +94,14 @@ final class EnginePeer {
         private final BlockingQueue<EnginePeer> accepted = new LinkedBlockingQueue<>();
         private final Channel channel;
 
-        Server(SocketAddress address) throws InterruptedException {
-            channel = new ServerBootstrap().group(EngineSocketTestPermutation.ENGINE_GROUP)
-                    .channelFactory(EngineSocketTestPermutation.TRANSPORT.serverChannelFactory())
+        Server(EngineSocketTestPermutation engines, SocketAddress address) throws InterruptedException {
+            channel = new ServerBootstrap().group(engines.serverGroup())
+                    .channelFactory(engines.serverTransport().serverChannelFactory())
                     .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                     .childHandler(new ChannelInitializer<>() {
                         @Override
                         protected void initChannel(Channel ch) {
-                            EnginePeer peer = new EnginePeer();
+                            EnginePeer peer = new EnginePeer(engines);
                             peer.channel = ch;
                             ch.pipeline().addLast(peer.reader());
                             accepted.add(peer);

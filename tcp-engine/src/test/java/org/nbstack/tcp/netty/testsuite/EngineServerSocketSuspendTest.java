@@ -3,13 +3,26 @@ package org.nbstack.tcp.netty.testsuite;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.testsuite.transport.TestsuitePermutation;
 import io.netty.testsuite.transport.socket.ServerSocketSuspendTest;
+import java.net.SocketAddress;
 import java.util.List;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** Netty's {@link ServerSocketSuspendTest} on the engine transport. */
+@ParameterizedClass(name = "[{0}]")
+@MethodSource("org.nbstack.tcp.netty.testsuite.EngineSocketTestPermutation#links")
 public class EngineServerSocketSuspendTest extends ServerSocketSuspendTest {
+    @Parameter
+    String link;
+
+    @Override
+    protected SocketAddress newSocketAddress() {
+        return EngineSocketTestPermutation.forLink(link).bindAddress(super.newSocketAddress());
+    }
 
     @Override
     protected List<TestsuitePermutation.BootstrapFactory<ServerBootstrap>> newFactories() {
-        return EngineSocketTestPermutation.INSTANCE.serverSocket();
+        return EngineSocketTestPermutation.forLink(link).serverSocket();
     }
 }

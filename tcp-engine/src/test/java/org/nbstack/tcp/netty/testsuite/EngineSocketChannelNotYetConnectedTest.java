@@ -13,6 +13,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.testsuite.transport.TestsuitePermutation;
 import io.netty.testsuite.transport.socket.SocketChannelNotYetConnectedTest;
+import java.net.SocketAddress;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -20,13 +21,25 @@ import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** Netty's {@link SocketChannelNotYetConnectedTest} on the engine transport. */
+@ParameterizedClass(name = "[{0}]")
+@MethodSource("org.nbstack.tcp.netty.testsuite.EngineSocketTestPermutation#links")
 public class EngineSocketChannelNotYetConnectedTest extends SocketChannelNotYetConnectedTest {
+    @Parameter
+    String link;
+
+    @Override
+    protected SocketAddress newSocketAddress() {
+        return EngineSocketTestPermutation.forLink(link).clientBindAddress(super.newSocketAddress());
+    }
 
     @Override
     protected List<TestsuitePermutation.BootstrapFactory<Bootstrap>> newFactories() {
-        return EngineSocketTestPermutation.INSTANCE.clientSocket();
+        return EngineSocketTestPermutation.forLink(link).clientSocket();
     }
 
     @Test
@@ -40,14 +53,15 @@ public class EngineSocketChannelNotYetConnectedTest extends SocketChannelNotYetC
     @Timeout(30)
     public void readMustBePendingUntilChannelIsActiveWithAnEngineServer(TestInfo info) throws Throwable {
         run(info, bootstrap -> {
-            Channel serverChannel = new ServerBootstrap().group(EngineSocketTestPermutation.ENGINE_GROUP)
-                    .channelFactory(EngineSocketTestPermutation.TRANSPORT.serverChannelFactory())
+            Channel serverChannel = new ServerBootstrap().group(EngineSocketTestPermutation.forLink(link).serverGroup())
+                    .channelFactory(EngineSocketTestPermutation.forLink(link).serverTransport().serverChannelFactory())
                     .childHandler(new ChannelInboundHandlerAdapter() {
                         @Override
                         public void channelActive(ChannelHandlerContext ctx) {
                             ctx.writeAndFlush(Unpooled.copyInt(42));
                         }
-                    }).bind(newSocketAddress()).sync().channel();
+                    }).bind(EngineSocketTestPermutation.forLink(link).bindAddress(super.newSocketAddress()))
+                    .sync().channel();
             CountDownLatch readLatch = new CountDownLatch(1);
             bootstrap.handler(new ByteToMessageDecoder() {
                 @Override

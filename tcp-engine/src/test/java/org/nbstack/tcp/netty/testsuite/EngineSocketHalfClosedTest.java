@@ -4,22 +4,37 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.testsuite.transport.TestsuitePermutation;
 import io.netty.testsuite.transport.socket.SocketHalfClosedTest;
+import java.net.SocketAddress;
 import java.util.List;
 import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** Netty's {@link SocketHalfClosedTest} on the engine transport (its group has 4 loops; the test needs 2). */
+@ParameterizedClass(name = "[{0}]")
+@MethodSource("org.nbstack.tcp.netty.testsuite.EngineSocketTestPermutation#links")
 public class EngineSocketHalfClosedTest extends SocketHalfClosedTest {
+    @Parameter
+    String link;
+
+    @Override
+    protected SocketAddress newSocketAddress() {
+        return EngineSocketTestPermutation.forLink(link).bindAddress(super.newSocketAddress());
+    }
 
     @Override
     protected List<TestsuitePermutation.BootstrapComboFactory<ServerBootstrap, Bootstrap>> newFactories() {
-        return EngineSocketTestPermutation.INSTANCE.socket();
+        return EngineSocketTestPermutation.forLink(link).socket();
     }
 
     @Test
-    @Disabled("blocks one end's event loop in channelActive until the other end replies; both ends of an engine"
-            + " loopback connection run on the same shard loop, so the reply can never come")
+    @Disabled("on loopback it blocks one end's event loop in channelActive until the other end replies, and both"
+            + " ends of an engine loopback connection run on the same shard loop, so the reply never comes; across a"
+            + " link (own loops per end) it runs and fails: the write after the peer closed succeeds where Netty"
+            + " expects it to fail (\"second write should have failed!\"), an open engine defect")
     @Override
     public void testAutoCloseFalseDoesShutdownOutput(TestInfo testInfo) {
     }

@@ -7,13 +7,25 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.SocketAddress;
 import java.util.List;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** Netty's {@link AbstractSocketShutdownOutputByPeerTest} on the engine, the peer being an engine channel. */
+@ParameterizedClass(name = "[{0}]")
+@MethodSource("org.nbstack.tcp.netty.testsuite.EngineSocketTestPermutation#links")
 public class EngineSocketShutdownOutputByPeerTest extends AbstractSocketShutdownOutputByPeerTest<EnginePeer> {
+    @Parameter
+    String link;
+
+    @Override
+    protected SocketAddress newSocketAddress() {
+        return EngineSocketTestPermutation.forLink(link).bindAddress(super.newSocketAddress());
+    }
 
     @Override
     protected List<TestsuitePermutation.BootstrapFactory<ServerBootstrap>> newFactories() {
-        return EngineSocketTestPermutation.INSTANCE.serverSocket();
+        return EngineSocketTestPermutation.forLink(link).serverSocket();
     }
 
     @Override
@@ -38,7 +50,7 @@ public class EngineSocketShutdownOutputByPeerTest extends AbstractSocketShutdown
 
     @Override
     protected EnginePeer newSocket() {
-        return new EnginePeer();
+        return new EnginePeer(EngineSocketTestPermutation.forLink(link));
     }
 
     private interface Blocking {

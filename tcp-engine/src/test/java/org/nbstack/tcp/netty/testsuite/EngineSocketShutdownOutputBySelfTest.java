@@ -18,6 +18,7 @@ import io.netty.testsuite.transport.TestsuitePermutation;
 import io.netty.testsuite.transport.socket.AbstractClientSocketTest;
 import java.net.SocketException;
 import java.nio.channels.ClosedChannelException;
+import java.net.SocketAddress;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -25,6 +26,9 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The scenarios of Netty's {@code SocketShutdownOutputBySelfTest} on the engine. Netty's class cannot be
@@ -32,11 +36,20 @@ import org.junit.jupiter.api.Timeout;
  * same steps run here against an {@link EnginePeer}. ({@code testWriteAfterShutdownOutputNoWritabilityChange}
  * is {@code @Disabled} in Netty itself and is left out.)
  */
+@ParameterizedClass(name = "[{0}]")
+@MethodSource("org.nbstack.tcp.netty.testsuite.EngineSocketTestPermutation#links")
 public class EngineSocketShutdownOutputBySelfTest extends AbstractClientSocketTest {
+    @Parameter
+    String link;
+
+    @Override
+    protected SocketAddress newSocketAddress() {
+        return EngineSocketTestPermutation.forLink(link).bindAddress(super.newSocketAddress());
+    }
 
     @Override
     protected List<TestsuitePermutation.BootstrapFactory<Bootstrap>> newFactories() {
-        return EngineSocketTestPermutation.INSTANCE.clientSocket();
+        return EngineSocketTestPermutation.forLink(link).clientSocket();
     }
 
     @Test
@@ -47,7 +60,8 @@ public class EngineSocketShutdownOutputBySelfTest extends AbstractClientSocketTe
 
     private void testShutdownOutput(Bootstrap cb) throws Throwable {
         TestHandler h = new TestHandler();
-        try (EnginePeer.Server ss = new EnginePeer.Server(newSocketAddress())) {
+        try (EnginePeer.Server ss = new EnginePeer.Server(EngineSocketTestPermutation.forLink(link),
+                newSocketAddress())) {
             SocketChannel ch = (SocketChannel) cb.handler(h).connect(ss.localAddress()).sync().channel();
             EnginePeer s = ss.accept();
             try {
@@ -88,7 +102,8 @@ public class EngineSocketShutdownOutputBySelfTest extends AbstractClientSocketTe
 
     private void testShutdownOutputAfterClosed(Bootstrap cb) throws Throwable {
         TestHandler h = new TestHandler();
-        try (EnginePeer.Server ss = new EnginePeer.Server(newSocketAddress())) {
+        try (EnginePeer.Server ss = new EnginePeer.Server(EngineSocketTestPermutation.forLink(link),
+                newSocketAddress())) {
             SocketChannel ch = (SocketChannel) cb.handler(h).connect(ss.localAddress()).sync().channel();
             assertTrue(ch.isActive());
             EnginePeer s = ss.accept();
@@ -125,7 +140,8 @@ public class EngineSocketShutdownOutputBySelfTest extends AbstractClientSocketTe
     }
 
     private void testShutdownSoLingerNoAssertError(Bootstrap cb, boolean output) throws Throwable {
-        try (EnginePeer.Server ss = new EnginePeer.Server(newSocketAddress())) {
+        try (EnginePeer.Server ss = new EnginePeer.Server(EngineSocketTestPermutation.forLink(link),
+                newSocketAddress())) {
             ChannelFuture cf = cb.option(ChannelOption.SO_LINGER, 1).handler(new ChannelInboundHandlerAdapter())
                     .connect(ss.localAddress()).sync();
             EnginePeer s = ss.accept();

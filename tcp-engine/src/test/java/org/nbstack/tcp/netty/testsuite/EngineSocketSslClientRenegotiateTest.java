@@ -4,13 +4,26 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.testsuite.transport.TestsuitePermutation;
 import io.netty.testsuite.transport.socket.SocketSslClientRenegotiateTest;
+import java.net.SocketAddress;
 import java.util.List;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** Netty's {@link SocketSslClientRenegotiateTest} on the engine transport. */
+@ParameterizedClass(name = "[{0}]")
+@MethodSource("org.nbstack.tcp.netty.testsuite.EngineSocketTestPermutation#links")
 public class EngineSocketSslClientRenegotiateTest extends SocketSslClientRenegotiateTest {
+    @Parameter
+    String link;
+
+    @Override
+    protected SocketAddress newSocketAddress() {
+        return EngineSocketTestPermutation.forLink(link).bindAddress(super.newSocketAddress());
+    }
 
     @Override
     protected List<TestsuitePermutation.BootstrapComboFactory<ServerBootstrap, Bootstrap>> newFactories() {
-        return EngineSocketTestPermutation.INSTANCE.socket();
+        return EngineSocketTestPermutation.forLink(link).socket();
     }
 }
