@@ -66,7 +66,8 @@ final class Shard {
     Shard(Engine engine, EventLoop loop, StackConfig config) {
         this.engine = engine;
         this.loop = loop;
-        this.stack = new TcpStack(config, engine::sendToLink, engine.allocator(), System::nanoTime);
+        // The loop's clock: the system's, or a simulation's virtual one (tcp.sim.SimEventLoops).
+        this.stack = new TcpStack(config, engine::sendToLink, engine.allocator(), loop.ticker()::nanoTime);
     }
 
     long inboundDrops() {
@@ -174,7 +175,7 @@ final class Shard {
             timerFuture.cancel(false);
         }
         timerDeadline = deadline;
-        long delay = Math.max(0, deadline - System.nanoTime());
+        long delay = Math.max(0, deadline - loop.ticker().nanoTime());
         timerFuture = loop.schedule(timerTask, delay, TimeUnit.NANOSECONDS);
     }
 
