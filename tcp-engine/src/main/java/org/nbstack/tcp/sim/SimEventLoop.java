@@ -35,7 +35,7 @@ public final class SimEventLoop extends AbstractScheduledEventExecutor implement
     private final String name;
     /** Tasks from the driving thread and, during {@link SimEventLoops#callBlocking}, from its helper thread. */
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
-    private final Promise<Void> terminated = new DefaultPromise<>(ImmediateEventExecutor.INSTANCE);
+    private final Promise<Void> terminated;
     private volatile State state = State.RUNNING;
     /** Virtual time until which the task that ran last keeps this loop busy. */
     long busyUntil;
@@ -46,6 +46,28 @@ public final class SimEventLoop extends AbstractScheduledEventExecutor implement
         this.sim = sim;
         this.group = group;
         this.name = name;
+        this.terminated = new Termination(sim);
+    }
+
+    /**
+     * A termination future whose listeners run at once on the driving thread (an engine's shard is released the moment
+     * its loop ends), and which a blocking call's helper thread may wait on; the driving thread itself may not.
+     */
+    static final class Termination extends DefaultPromise<Void> {
+        private final SimEventLoops sim;
+
+        Termination(SimEventLoops sim) {
+            super(ImmediateEventExecutor.INSTANCE);
+            this.sim = sim;
+        }
+
+        @Override
+        protected void checkDeadLock() {
+            if (sim.isDriver(Thread.currentThread())) {
+                throw new io.netty.util.concurrent.BlockingOperationException("the simulation's driving thread waits for "
+                        + "a loop to terminate, which only it can run; shut loops down with SimEventLoops.close()");
+            }
+        }
     }
 
     @Override

@@ -6,10 +6,8 @@ import io.netty.channel.ChannelPromise;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.AbstractEventExecutorGroup;
-import io.netty.util.concurrent.DefaultPromise;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
-import io.netty.util.concurrent.ImmediateEventExecutor;
 import io.netty.util.concurrent.Promise;
 import io.netty.util.concurrent.Ticker;
 import java.util.Iterator;
@@ -24,7 +22,7 @@ public final class SimEventLoopGroup extends AbstractEventExecutorGroup implemen
     private final SimEventLoops sim;
     private final String name;
     private final List<SimEventLoop> loops;
-    private final Promise<Void> terminated = new DefaultPromise<>(ImmediateEventExecutor.INSTANCE);
+    private final Promise<Void> terminated;
     private int nextIndex;
 
     SimEventLoopGroup(SimEventLoops sim, String name, int size) {
@@ -33,6 +31,7 @@ public final class SimEventLoopGroup extends AbstractEventExecutorGroup implemen
         }
         this.sim = sim;
         this.name = name;
+        this.terminated = new SimEventLoop.Termination(sim);
         SimEventLoop[] made = new SimEventLoop[size];
         for (int i = 0; i < size; i++) {
             made[i] = new SimEventLoop(sim, this, name + "-" + i);

@@ -45,7 +45,8 @@ public final class SimEventLoops implements AutoCloseable {
     private final VirtualTicker ticker = new VirtualTicker();
     private final Object wakeUps = new Object();
     private final List<SimEventLoopGroup> groups = new ArrayList<>();
-    private SimEventLoop[] loops = new SimEventLoop[0];
+    /** Copy-on-write: a blocking call's helper thread may add a group while the driver reads it. */
+    private volatile SimEventLoop[] loops = new SimEventLoop[0];
     private SimEventLoop[] candidates = new SimEventLoop[0];
     private volatile long now = START_NANOS;
     private SimEventLoop running;
@@ -79,9 +80,11 @@ public final class SimEventLoops implements AutoCloseable {
         return taskCostNanos;
     }
 
-    /** A new group of {@code size} loops named {@code name-0}, {@code name-1}, ... */
-    public SimEventLoopGroup newGroup(String name, int size) {
-        requireDriver();
+    /**
+     * A new group of {@code size} loops named {@code name-0}, {@code name-1}, ...; from the driving thread or from
+     * within {@link #callBlocking} (a server making its loops).
+     */
+    public synchronized SimEventLoopGroup newGroup(String name, int size) {
         if (closed) {
             throw new IllegalStateException("the simulation is closed");
         }
@@ -92,7 +95,6 @@ public final class SimEventLoops implements AutoCloseable {
             next[loops.length + i] = group.loops().get(i);
         }
         loops = next;
-        candidates = new SimEventLoop[loops.length];
         trace("new group " + name + " of " + size + " loops");
         return group;
     }
@@ -218,6 +220,7 @@ public final class SimEventLoops implements AutoCloseable {
 
     /** A loop that can run at the current instant, drawn from the seeded generator; null when none can. */
     private SimEventLoop pick() {
+        SimEventLoop[] loops = loopsForDriver();
         int n = 0;
         for (SimEventLoop loop : loops) {
             if (loop.nextRunnableAt() <= now) {
@@ -225,6 +228,14 @@ public final class SimEventLoops implements AutoCloseable {
             }
         }
         return n == 0 ? null : candidates[n == 1 ? 0 : random.nextInt(n)];
+    }
+
+    private SimEventLoop[] loopsForDriver() {
+        SimEventLoop[] current = loops;
+        if (candidates.length < current.length) {
+            candidates = new SimEventLoop[current.length];
+        }
+        return current;
     }
 
     private long earliestRunnable() {
@@ -254,6 +265,7 @@ public final class SimEventLoops implements AutoCloseable {
 
     /** One queued (not scheduled) task of a loop, advancing time only to when a busy loop is free again. */
     private boolean runQueuedTask() {
+        SimEventLoop[] loops = loopsForDriver();
         SimEventLoop pick = null;
         long earliest = Long.MAX_VALUE;
         int n = 0;
@@ -339,7 +351,9 @@ public final class SimEventLoops implements AutoCloseable {
         if (closed) {
             return;
         }
-        closed = true;
+        synchronized (this) {
+            closed = true;
+        }
         for (SimEventLoopGroup group : groups) {
             group.shutdownGracefully(0, 0, TimeUnit.NANOSECONDS);
         }
