@@ -91,6 +91,12 @@ public final class SimIsolation implements AutoCloseable {
     private int clientSerial;
 
     public SimIsolation(SimEventLoops sim, Plan plan) throws Exception {
+        this(sim, plan, b -> b);
+    }
+
+    /** @param settings changes to the server's settings (request timeout, pending-connection limit, ...) */
+    public SimIsolation(SimEventLoops sim, Plan plan, java.util.function.UnaryOperator<NetbiosServerSettings.Builder> settings)
+            throws Exception {
         this.sim = sim;
         this.plan = plan;
         this.random = new SplittableRandom(sim.seed() ^ 0x186873L);
@@ -104,16 +110,16 @@ public final class SimIsolation implements AutoCloseable {
         clientTransport = engines.transport("clients", clientAddresses);
         ListenerRegistry listeners = new ListenerRegistry();
         listeners.listen(Listener.of(SERVER_NAME, session -> session.inbound()));
-        NetbiosServerSettings settings = NetbiosServerSettings.builder().transport("engine")
+        NetbiosServerSettings.Builder builder = NetbiosServerSettings.builder().transport("engine")
                 .bindAddress(SERVER_ADDRESS, 139).eventLoopThreads(2)
                 .writeStallTimeout(plan.writeStall())
                 .keepAliveInterval(Duration.ZERO)
                 // 32 queued messages per session: a stalled session's queue fills before its stall is declared
                 .sessionLimits(new org.nbstack.netbios.session.SessionLimits(64, 256 * 1024, 32, 128 * 1024, 384 * 1024,
                         org.nbstack.netbios.session.OverflowPolicy.DROP_NEWEST))
-                .sendBufferSize(8 * 1024)
-                .build();
-        server = sim.callBlocking(() -> NetbiosServer.start(serverTransport, settings, listeners, meters));
+                .sendBufferSize(8 * 1024);
+        NetbiosServerSettings built = settings.apply(builder).build();
+        server = sim.callBlocking(() -> NetbiosServer.start(serverTransport, built, listeners, meters));
         clientLoops = clientTransport.newEventLoopGroup(2);
         testLoop = sim.newGroup("test", 1).next();
     }
@@ -196,6 +202,44 @@ public final class SimIsolation implements AutoCloseable {
         samples = new ArrayList<>();
         return new Window(gone ? Duration.ofNanos(poll.allGoneAt - start) : null, Duration.ofNanos(poll.slowestTeardown),
                 poll.sawStalledSession, poll.polls, poll.late);
+    }
+
+    /** A connection that never sends its SESSION REQUEST: when it was established, and when the server closed it. */
+    public static final class Silent extends ChannelInboundHandlerAdapter {
+        private final SimEventLoops sim;
+        public long activeAt = -1;
+        public long closedAt = -1;
+
+        Silent(SimEventLoops sim) {
+            this.sim = sim;
+        }
+
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) {
+            activeAt = sim.nanoTime();
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            closedAt = sim.nanoTime();
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close(); // the server's reset
+        }
+    }
+
+    /** Opens {@code count} connections that never send anything, one every {@code spacing}. */
+    public List<Silent> openSilent(int count, Duration spacing) {
+        List<Silent> flood = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            Silent silent = new Silent(sim);
+            flood.add(silent);
+            connect(null, silent, true, 0);
+            sim.runFor(spacing);
+        }
+        return flood;
     }
 
     /** Vanished clients whose channel closed: the server's reset reached a host that is gone. */
