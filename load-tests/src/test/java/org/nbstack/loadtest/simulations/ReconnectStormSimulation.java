@@ -32,7 +32,8 @@ public final class ReconnectStormSimulation extends NbssSimulation {
     private final int users = Knobs.integer("sessions", 100, 20);
     private final int reconnects = Knobs.integer("reconnects", 20, 10);
     private final Duration ramp = Knobs.duration("ramp", Duration.ofSeconds(5), Duration.ofSeconds(2));
-    private final int reconnectP99Millis = Knobs.integer("reconnectP99Millis", 200, 250);
+    // The short form runs inside bin/test on a shared machine: only a real stall crosses 1 s (the full run keeps 200 ms).
+    private final int reconnectP99Millis = Knobs.integer("reconnectP99Millis", 200, 1000);
 
     public ReconnectStormSimulation() {
         super(ServerTuning.STANDARD);

@@ -32,7 +32,7 @@ final class ClientEstablishmentHandler extends ChannelInboundHandlerAdapter {
     private final ClientContext client;
     private final SessionRequest request;
     private final MonoSink<NetbiosSession> result;
-    private final long startNanos = System.nanoTime();
+    private long startNanos;
     private ScheduledFuture<?> responseTimeout;
     private boolean answered;
 
@@ -44,6 +44,7 @@ final class ClientEstablishmentHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
+        startNanos = ctx.executor().ticker().nanoTime(); // the loop's clock, virtual in a simulation
         Duration timeout = client.settings().responseTimeout();
         responseTimeout = ctx.executor().schedule(() -> fail(ctx, new NetbiosSessionException("no answer to the SESSION REQUEST for "
                 + request.calledName() + " from " + ctx.channel().remoteAddress() + " within " + timeout)), timeout.toNanos(), TimeUnit.NANOSECONDS);
@@ -64,7 +65,7 @@ final class ClientEstablishmentHandler extends ChannelInboundHandlerAdapter {
                 responseTimeout.cancel(false);
                 ChannelSession session = ChannelSession.establish(client.nextSessionId(), ctx.channel(), NAME, request.calledName(),
                         request.callingName(), client.settings().session(), client.metrics(), client.sessions(),
-                        Duration.ofNanos(System.nanoTime() - startNanos), () -> { });
+                        Duration.ofNanos(ctx.executor().ticker().nanoTime() - startNanos), () -> { });
                 result.success(session);
             }
             case NegativeResponse negative -> {

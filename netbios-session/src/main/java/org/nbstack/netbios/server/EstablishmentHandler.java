@@ -40,7 +40,7 @@ final class EstablishmentHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(EstablishmentHandler.class);
 
     private final ServerContext server;
-    private final long acceptedNanos = System.nanoTime();
+    private long acceptedNanos;
     private ScheduledFuture<?> requestTimeout;
     private boolean answered;
     private boolean holdsPendingPlace;
@@ -51,6 +51,7 @@ final class EstablishmentHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
+        acceptedNanos = ctx.executor().ticker().nanoTime(); // the loop's clock, virtual in a simulation
         if (!server.pendingConnections().tryAcquire()) {
             answered = true;
             server.metrics().connectionRejected("pending_full");
@@ -152,7 +153,7 @@ final class EstablishmentHandler extends ChannelInboundHandlerAdapter {
     private void establish(ChannelHandlerContext ctx, SessionRequest request, SessionEstablishment.Accept accept) {
         ChannelSession session = ChannelSession.establish(server.nextSessionId(), ctx.channel(), NAME, accept.calledName(),
                 request.callingName(), server.sessionSettings(), server.metrics(), server.sessions(),
-                Duration.ofNanos(System.nanoTime() - acceptedNanos), () -> server.establishment().release(accept));
+                Duration.ofNanos(ctx.executor().ticker().nanoTime() - acceptedNanos), () -> server.establishment().release(accept));
         // Only now, with the session registered, may the caller hear POSITIVE: a status query it prompts must find
         // the session. From the pipeline's tail (this handler has just been replaced), before anything the handler sends.
         ctx.channel().writeAndFlush(PositiveResponse.INSTANCE);

@@ -34,7 +34,7 @@ public final class ChannelSession implements NetbiosSession {
     private final NetbiosName callingName;
     private final SocketAddress remoteAddress;
     private final Instant establishedAt = Instant.now();
-    private final long establishedNanos = System.nanoTime();
+    private final long establishedNanos;
     private final SessionSettings settings;
     private final NetbiosMetrics metrics;
     private final SessionRegistry registry;
@@ -45,7 +45,7 @@ public final class ChannelSession implements NetbiosSession {
     private final List<OutboundSubscriber> publishers = new ArrayList<>();
 
     private volatile SessionState state = SessionState.ESTABLISHED;
-    private volatile long lastInboundMessageNanos = System.nanoTime();
+    private volatile long lastInboundMessageNanos;
     private CloseReason closeReason;
     private boolean readRequested;
     private ScheduledFuture<?> tick;
@@ -61,6 +61,8 @@ public final class ChannelSession implements NetbiosSession {
         this.metrics = metrics;
         this.registry = registry;
         this.onEnd = onEnd;
+        this.establishedNanos = now();
+        this.lastInboundMessageNanos = establishedNanos;
         MemoryBudget budget = new MemoryBudget(settings.limits().memoryBudgetBytes());
         this.inbound = new InboundQueue(channel.eventLoop(), settings.limits(), budget, metrics, this::requestRead);
         this.outbound = new OutboundQueue(channel, settings.limits(), settings.maxMessageSize(), budget, metrics,
@@ -145,7 +147,7 @@ public final class ChannelSession implements NetbiosSession {
 
     @Override
     public SessionStatus status() {
-        long now = System.nanoTime();
+        long now = now();
         long lastMessage = Math.max(lastInboundMessageNanos, outbound.lastMessageNanos());
         Duration sinceProgress = outbound.hasPendingWrites()
                 ? Duration.ofNanos(Math.max(0, now - outbound.lastProgressNanos())) : Duration.ZERO;
@@ -197,7 +199,7 @@ public final class ChannelSession implements NetbiosSession {
     }
 
     void onMessage(ByteBuf payload) {
-        lastInboundMessageNanos = System.nanoTime();
+        lastInboundMessageNanos = now();
         metrics.messageIn(payload.readableBytes());
         inbound.offer(payload);
     }
@@ -250,7 +252,7 @@ public final class ChannelSession implements NetbiosSession {
             return;
         }
         SessionTimeouts timeouts = settings.timeouts();
-        long now = System.nanoTime();
+        long now = now();
         long stall = timeouts.writeStallTimeout().toNanos();
         if (stall > 0 && outbound.hasPendingWrites() && now - outbound.lastProgressNanos() >= stall) {
             metrics.stallDetected();
@@ -278,6 +280,11 @@ public final class ChannelSession implements NetbiosSession {
         if (keepAlive > 0 && now - outbound.lastWriteNanos() >= keepAlive) {
             outbound.keepAlive(() -> abort(CloseReason.KEEPALIVE_FAILED));
         }
+    }
+
+    /** The channel's loop clock (virtual in a simulation): every timeout of the session compares with it. */
+    private long now() {
+        return channel.eventLoop().ticker().nanoTime();
     }
 
     private void onLoop(Runnable task) {

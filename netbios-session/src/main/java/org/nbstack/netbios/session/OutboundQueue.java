@@ -45,9 +45,9 @@ final class OutboundQueue {
     private volatile boolean closed;
     private volatile boolean keepAlivePending;
     private long keepAliveQueuedNanos;
-    private volatile long lastProgressNanos = System.nanoTime();
-    private volatile long lastWriteNanos = System.nanoTime();
-    private volatile long lastMessageNanos = System.nanoTime();
+    private volatile long lastProgressNanos;
+    private volatile long lastWriteNanos;
+    private volatile long lastMessageNanos;
     private Runnable whenEmpty;
 
     OutboundQueue(Channel channel, SessionLimits limits, int maxMessageSize, MemoryBudget budget, NetbiosMetrics metrics,
@@ -59,6 +59,15 @@ final class OutboundQueue {
         this.budget = budget;
         this.metrics = metrics;
         this.onOverflowClose = onOverflowClose;
+        long now = now();
+        lastProgressNanos = now;
+        lastWriteNanos = now;
+        lastMessageNanos = now;
+    }
+
+    /** The loop's clock (virtual in a simulation), which the session's timers compare with. */
+    private long now() {
+        return loop.ticker().nanoTime();
     }
 
     /** A send from any thread: queued, or refused at once under this session's overflow policy. */
@@ -124,7 +133,7 @@ final class OutboundQueue {
             return false;
         }
         if (slots == 1 && !keepAlivePending) {
-            lastProgressNanos = System.nanoTime(); // the stall clock starts when data starts waiting
+            lastProgressNanos = now(); // the stall clock starts when data starts waiting
         }
         return true;
     }
@@ -153,7 +162,7 @@ final class OutboundQueue {
         bytes.addAndGet(-octets);
         budget.release(octets);
         if (success) {
-            long now = System.nanoTime();
+            long now = now();
             lastProgressNanos = now;
             lastWriteNanos = now;
             lastMessageNanos = now;
@@ -177,14 +186,14 @@ final class OutboundQueue {
             return;
         }
         keepAlivePending = true;
-        keepAliveQueuedNanos = System.nanoTime();
+        keepAliveQueuedNanos = now();
         if (messages.get() == 0) {
-            lastProgressNanos = System.nanoTime();
+            lastProgressNanos = now();
         }
         channel.writeAndFlush(KeepAlive.INSTANCE).addListener((ChannelFuture f) -> {
             keepAlivePending = false;
             if (f.isSuccess()) {
-                long now = System.nanoTime();
+                long now = now();
                 lastProgressNanos = now;
                 lastWriteNanos = now;
                 metrics.keepAliveSent();

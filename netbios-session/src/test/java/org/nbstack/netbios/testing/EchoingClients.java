@@ -67,17 +67,6 @@ public final class EchoingClients implements AutoCloseable {
         return List.copyOf(errors);
     }
 
-    /**
-     * The round trips during which neither a GC pause nor a standstill of the whole JVM happened: those stop the
-     * clients as much as the server, so they say nothing about one connection delaying another.
-     */
-    public static List<RoundTrip> withoutStandstills(List<RoundTrip> roundTrips, GcPauses gcPauses, HiccupProbe hiccups) {
-        return roundTrips.stream().filter(r -> {
-            long end = r.sentNanos() + r.nanos();
-            return !gcPauses.overlaps(r.sentNanos(), end) && !hiccups.overlaps(r.sentNanos(), end);
-        }).toList();
-    }
-
     /** The {@code p} quantile (0..1) of the round trips, in nanoseconds; 0 for none. */
     public static long percentile(List<RoundTrip> roundTrips, double p) {
         if (roundTrips.isEmpty()) {

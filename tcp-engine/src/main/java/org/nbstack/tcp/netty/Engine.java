@@ -45,7 +45,7 @@ public final class Engine implements AutoCloseable {
 
     private final EngineConfig config;
     private final boolean shared;
-    private final PortTable ports = new PortTable();
+    private final PortTable ports;
     private final ConcurrentHashMap<EventLoop, Shard> shards = new ConcurrentHashMap<>();
     private final Map<EngineServerSocketChannel, ListenerSpec> listeners = new LinkedHashMap<>();
     /** What every shard must have installed; replaced (never changed) under the lock, read by shards without it. */
@@ -70,6 +70,8 @@ public final class Engine implements AutoCloseable {
     private Engine(EngineConfig config, boolean shared) {
         this.config = config;
         this.shared = shared;
+        // A stack seeded for replay also gets its ephemeral ports from that seed.
+        this.ports = new PortTable(config.stack() != null ? config.stack().secretSeed() : null);
     }
 
     /** The engine of these settings, shared by every transport and channel that names them. */

@@ -1,5 +1,6 @@
 package org.nbstack.tcp.netty;
 
+import java.util.SplittableRandom;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
@@ -14,6 +15,17 @@ final class PortTable {
     static final int EPHEMERAL_HIGH = 60999;
 
     private final AtomicReferenceArray<Object> owners = new AtomicReferenceArray<>(65536);
+    /** Seeded port choice for simulations that replay; null draws from ThreadLocalRandom. */
+    private final SplittableRandom seeded;
+
+    PortTable() {
+        this(null);
+    }
+
+    /** @param seed where ephemeral port choices start from, for a replayable run; null for random */
+    PortTable(Long seed) {
+        this.seeded = seed == null ? null : new SplittableRandom(seed);
+    }
 
     /** The owner of {@code port}: a {@link Shard}, a {@link ListenerRoute}, a bound channel, or null. */
     Object owner(int port) {
@@ -28,7 +40,14 @@ final class PortTable {
     /** Claims a free ephemeral port, starting at a random offset (RFC 6056 §3.3.1); -1 when all are taken. */
     int claimEphemeral(Object owner) {
         int range = EPHEMERAL_HIGH - EPHEMERAL_LOW + 1;
-        int start = ThreadLocalRandom.current().nextInt(range);
+        int start;
+        if (seeded == null) {
+            start = ThreadLocalRandom.current().nextInt(range);
+        } else {
+            synchronized (seeded) {
+                start = seeded.nextInt(range);
+            }
+        }
         for (int i = 0; i < range; i++) {
             int port = EPHEMERAL_LOW + (start + i) % range;
             if (owners.get(port) == null && owners.compareAndSet(port, null, owner)) {

@@ -67,7 +67,8 @@ final class Shard {
     Shard(Engine engine, EventLoop loop, StackConfig config) {
         this.engine = engine;
         this.loop = loop;
-        this.stack = new TcpStack(config, engine::sendToLink, engine.allocator(), System::nanoTime);
+        // The loop's clock: the system's, or a simulation's virtual one (tcp.sim.SimEventLoops).
+        this.stack = new TcpStack(config, engine::sendToLink, engine.allocator(), loop.ticker()::nanoTime);
         // Fragments all reach the first shard; the datagram they make may belong to another one.
         this.stack.ipInput().routeReassembled(engine::receiveFromLink);
     }
@@ -178,7 +179,7 @@ final class Shard {
             timerFuture.cancel(false);
         }
         timerDeadline = deadline;
-        long delay = Math.max(0, deadline - System.nanoTime());
+        long delay = Math.max(0, deadline - loop.ticker().nanoTime());
         timerFuture = loop.schedule(timerTask, delay, TimeUnit.NANOSECONDS);
     }
 

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.channel.EventLoopGroup;
+import java.time.Duration;
+import org.nbstack.tcp.sim.SimEventLoops;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import java.net.Inet4Address;
@@ -32,8 +34,12 @@ class PacketLinkTest {
     }
 
     private LinkContext context(String address, List<ByteBuf> sink) throws Exception {
+        return context(address, sink, loops);
+    }
+
+    private static LinkContext context(String address, List<ByteBuf> sink, EventLoopGroup group) throws Exception {
         return new LinkContext(List.of((Inet4Address) InetAddress.getByName(address)), sink::add,
-                UnpooledByteBufAllocator.DEFAULT, loops);
+                UnpooledByteBufAllocator.DEFAULT, group);
     }
 
     /** A minimal IPv4 header (20 bytes) from {@code src} to {@code dst}, padded to {@code length}. */
@@ -120,26 +126,30 @@ class PacketLinkTest {
     @Test
     @SuppressWarnings("try") // the third link only has to be open
     void aBlackholedHostLosesEveryPacketBothWaysUntilRestored() throws Exception {
-        // a's packets take 500 ms: far more than a busy machine may pause this thread between a send and the blackhole
+        // The links' delayed deliveries run on simulated loops: at exactly 500 ms of virtual time every packet of a's
+        // is due, so "nothing arrived" is a fact at that instant, not a hope after a sleep.
         URI link = URI.create("sim://unit-hole?delay=500ms");
         List<ByteBuf> toA = new CopyOnWriteArrayList<>();
         List<ByteBuf> toC = new CopyOnWriteArrayList<>();
-        try (PacketLink a = PacketLinks.open(link, context("10.9.6.1", toA));
-                PacketLink b = PacketLinks.open(URI.create("sim://unit-hole"), context("10.9.6.2", received));
-                PacketLink c = PacketLinks.open(URI.create("sim://unit-hole"), context("10.9.6.3", toC))) {
+        try (SimEventLoops sim = new SimEventLoops(1, 0); // no CPU cost: every delivery due at an instant runs at it
+                PacketLink a = PacketLinks.open(link, context("10.9.6.1", toA, sim.newGroup("a", 1)));
+                PacketLink b = PacketLinks.open(URI.create("sim://unit-hole"), context("10.9.6.2", received, sim.newGroup("b", 1)));
+                PacketLink c = PacketLinks.open(URI.create("sim://unit-hole"), context("10.9.6.3", toC, sim.newGroup("c", 1)))) {
             ByteBuf inFlight = packet(0x0a090601, 0x0a090602, 60);
             a.send(inFlight); // still on the wire when the host vanishes
+            sim.runFor(Duration.ofMillis(100));
             SimBlackholes.blackhole(link, "10.9.6.2");
             for (int i = 0; i < 10; i++) {
                 a.send(packet(0x0a090601, 0x0a090602, 60)); // to it
                 b.send(packet(0x0a090602, 0x0a090601, 60)); // from it
                 a.send(packet(0x0a090601, 0x0a090603, 60)); // between the others
             }
-            awaitSize(toC, 10); // sent last, delayed alike: everything of a's is due by now (one event loop, in deadline order)
-            Thread.sleep(20);
+            sim.runFor(Duration.ofMillis(499));
+            assertThat(toC).as("nothing of a's before its 500 ms").isEmpty();
+            sim.runFor(Duration.ofMillis(1));
+            assertThat(toC).as("the others still talk, at 500 ms").hasSize(10);
             assertThat(received).as("packets to the blackholed host, the one in flight included").isEmpty();
             assertThat(toA).as("packets from the blackholed host").isEmpty();
-            assertThat(toC).as("the others still talk").hasSize(10);
             assertThat(inFlight.refCnt()).as("dropped packets released").isZero();
             assertThat(SimLinkStats.of(a).blackholed()).isEqualTo(11);
             assertThat(SimLinkStats.of(b).blackholed()).isEqualTo(10);
@@ -147,8 +157,9 @@ class PacketLinkTest {
             SimBlackholes.restore(link, "10.9.6.2");
             a.send(packet(0x0a090601, 0x0a090602, 60));
             b.send(packet(0x0a090602, 0x0a090601, 60));
-            awaitSize(received, 1);
-            awaitSize(toA, 1);
+            sim.runFor(Duration.ofMillis(500));
+            assertThat(received).as("to the restored host").hasSize(1);
+            assertThat(toA).as("from the restored host").hasSize(1);
         } finally {
             toA.forEach(ByteBuf::release);
             toC.forEach(ByteBuf::release);

@@ -6,12 +6,14 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.WriteBufferWaterMark;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -19,6 +21,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.nbstack.spi.Transport;
+import org.nbstack.tcp.core.TcpConfig;
+import org.nbstack.tcp.sim.SimEngines;
+import org.nbstack.tcp.sim.SimEventLoops;
 
 /**
  * A reader that stops reading (AUTO_READ off) holds the writer back through the TCP window: the
@@ -35,11 +41,15 @@ class BackpressureTest {
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void aPeerThatStopsReadingMakesTheWriterUnwritableUntilItResumes() throws Exception {
-        try (EnginePair pair = new EnginePair("sim://backpressure?delay=200us&seed=3", 1)) {
+        // In virtual time (SimEventLoops): the stalled phase lasts a whole virtual minute, long enough for anything
+        // unbounded to show, and costs no wall-clock time.
+        try (SimEventLoops sim = new SimEventLoops(3); SimEngines engines = new SimEngines(sim, "delay=200us")) {
+            Transport serverSide = engines.transport("server", EnginePair.SERVER_ADDRESS);
+            Transport clientSide = engines.transport("client", EnginePair.CLIENT_ADDRESS);
             BlockingQueue<Channel> accepted = new LinkedBlockingQueue<>();
             AtomicLong readByServer = new AtomicLong();
-            Channel server = new ServerBootstrap().group(pair.serverGroup)
-                    .channelFactory(() -> new EngineServerSocketChannel(pair.server))
+            ChannelFuture bound = new ServerBootstrap().group(serverSide.newEventLoopGroup(1))
+                    .channelFactory(serverSide.serverChannelFactory())
                     .childOption(ChannelOption.AUTO_READ, false)
                     .childOption(ChannelOption.SO_RCVBUF, RCVBUF)
                     .childHandler(new ChannelInitializer<>() {
@@ -60,30 +70,32 @@ class BackpressureTest {
                             accepted.add(ch);
                         }
                     })
-                    .bind(new InetSocketAddress(EnginePair.SERVER_ADDRESS, 8000)).sync().channel();
+                    .bind(new InetSocketAddress(EnginePair.SERVER_ADDRESS, 8000));
+            assertThat(sim.runUntil(bound::isDone, Duration.ofSeconds(1)) && bound.isSuccess()).as("bound").isTrue();
+            Channel server = bound.channel();
 
             StubbornWriter writer = new StubbornWriter();
-            Channel client = new Bootstrap().group(pair.clientGroup)
-                    .channelFactory(() -> new EngineSocketChannel(pair.client))
+            ChannelFuture connected = new Bootstrap().group(clientSide.newEventLoopGroup(1))
+                    .channelFactory(clientSide.channelFactory())
                     .option(ChannelOption.SO_SNDBUF, SNDBUF)
                     .option(ChannelOption.WRITE_BUFFER_WATER_MARK, MARKS)
                     .handler(writer)
-                    .connect(server.localAddress()).sync().channel();
-            Channel child = accepted.poll(10, TimeUnit.SECONDS);
-            assertThat(child).isNotNull();
+                    .connect(server.localAddress());
+            assertThat(sim.runUntil(() -> connected.isDone() && !accepted.isEmpty(), Duration.ofSeconds(10))).as("connected").isTrue();
+            Channel client = connected.channel();
+            Channel child = accepted.poll();
 
             // The reader reads nothing: the writer must become unwritable and stay so.
-            writer.unwritable.get(20, TimeUnit.SECONDS);
-            Thread.sleep(500); // time for anything unbounded to show
+            assertThat(sim.runUntil(writer.unwritable::isDone, Duration.ofSeconds(20))).as("writer unwritable").isTrue();
+            sim.runFor(Duration.ofMinutes(1)); // a virtual minute for anything unbounded to show
             long handedToEngine = writer.completedBytes.get();
-            long pending = client.eventLoop().submit(() -> client.unsafe().outboundBuffer().totalPendingWriteBytes())
-                    .get();
+            long pending = client.unsafe().outboundBuffer().totalPendingWriteBytes(); // nothing runs between run calls
             assertThat(client.isWritable()).isFalse();
             assertThat(readByServer.get()).isZero();
             // Accepted by the engine: at most the window the peer offered plus our send buffer (+ one chunk).
             // The handshake of an accepted connection offers the engine's default receive buffer; the child's
             // SO_RCVBUF applies after it and an offered window never shrinks (RFC 9293 §3.8.6).
-            long offeredWindow = Math.max(RCVBUF, pair.server.defaultTcpConfig().receiveBuffer());
+            long offeredWindow = Math.max(RCVBUF, TcpConfig.DEFAULT.receiveBuffer());
             assertThat(handedToEngine).isLessThanOrEqualTo(offeredWindow + SNDBUF + CHUNK);
             // Waiting in Netty: bounded by the high water mark, because the writer stops when unwritable.
             assertThat(pending).isLessThanOrEqualTo(MARKS.high() + CHUNK);
@@ -91,11 +103,12 @@ class BackpressureTest {
             // The reader resumes: everything drains and the writer becomes writable again.
             writer.writable = new CompletableFuture<>();
             child.config().setAutoRead(true);
-            writer.writable.get(20, TimeUnit.SECONDS);
+            assertThat(sim.runUntil(writer.writable::isDone, Duration.ofSeconds(20))).as("writable again").isTrue();
             assertThat(readByServer.get()).isGreaterThan(0);
             writer.stopped = true;
-            client.close().sync();
-            server.close().sync();
+            client.close();
+            server.close();
+            sim.runFor(Duration.ofMillis(100));
         }
     }
 
