@@ -22,6 +22,7 @@ final class FileInfo {
     static final int ALL = 18;
     static final int ALLOCATION = 19;
     static final int END_OF_FILE = 20;
+    static final int ALTERNATE_NAME = 21;
     static final int STREAM = 22;
     static final int COMPRESSION = 28;
     static final int NETWORK_OPEN = 34;
@@ -49,6 +50,7 @@ final class FileInfo {
             case MODE -> out.writeIntLE(0);
             case ALIGNMENT -> out.writeIntLE(0);
             case NAME -> name(out, "\\" + open.smbName);
+            case ALTERNATE_NAME -> name(out, open.path.getFileName() == null ? "" : open.path.getFileName().toString()); // no 8.3 names: the name itself
             case ALL -> { // MS-FSCC 2.4.2: the classes above, in this order
                 basic(out, a);
                 standard(out, a, open.deleteOnClose);

@@ -218,6 +218,10 @@ public final class SmbConnection {
         out.writeBytes(body);
         body.release();
         service.metrics().request(h.command(), reply.status(), System.nanoTime() - started);
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("{} mid {} {} -> {} ({} octets)", peer, h.messageId(), Smb2Command.name(h.command()), NtStatus.hex(reply.status()),
+                    out.readableBytes());
+        }
         return out;
     }
 

@@ -32,12 +32,19 @@ final class Smbclient {
     static Result run(java.nio.file.Path dir, String host, int port, String share, String commands) throws Exception {
         List<String> command = new ArrayList<>(List.of("smbclient", "//" + host + "/" + share, "-N", "-p", Integer.toString(port),
                 "--option=client min protocol=SMB2_02", "-c", commands));
-        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+        if (System.getenv("SMBCLIENT_DEBUG") != null) { command.add("-d"); command.add(System.getenv("SMBCLIENT_DEBUG")); }
+        java.nio.file.Path log = java.nio.file.Files.createTempFile("smbclient", ".log");
+        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         p.getOutputStream().close();
-        if (!p.waitFor(120, TimeUnit.SECONDS)) {
+        if (!p.waitFor(Long.getLong("smbclient.timeout", 120), TimeUnit.SECONDS)) {
             p.destroyForcibly();
-            throw new AssertionError("smbclient did not finish in 120 s: " + String.join(" ", command));
+            p.waitFor(10, TimeUnit.SECONDS);
+            String output = java.nio.file.Files.readString(log, StandardCharsets.UTF_8);
+            throw new AssertionError("smbclient did not finish: " + String.join(" ", command) + "\n"
+                    + output.substring(Math.max(0, output.length() - 6000)));
         }
-        return new Result(p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+        String output = java.nio.file.Files.readString(log, StandardCharsets.UTF_8);
+        java.nio.file.Files.deleteIfExists(log);
+        return new Result(p.exitValue(), output);
     }
 }
