@@ -44,10 +44,12 @@ public final class SharePaths {
             return root;
         }
         String[] components = smbName.split("\\\\", -1);
+        for (String component : components) {
+            validateComponent(component); // a bad name is invalid whatever exists (MS-FSCC 2.1.5)
+        }
         Path current = root;
         for (int i = 0; i < components.length; i++) {
             String component = components[i];
-            validateComponent(component);
             Path next = lookup(current, component);
             boolean last = i == components.length - 1;
             if (Files.isSymbolicLink(next)) {
