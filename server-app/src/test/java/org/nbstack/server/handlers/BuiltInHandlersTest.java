@@ -75,7 +75,7 @@ class BuiltInHandlersTest {
     void anUnknownHandlerStopsStartUpNamingTheKeyAndTheHandlersThatExist() {
         var config = TestServers.config("netbios.names.echo.handler=ehco");
         assertThatThrownBy(() -> TestServers.start(config)).isInstanceOf(InvalidConfigException.class)
-                .hasMessage("nbstack.netbios.names.echo: no session handler called 'ehco'; the handlers here are chargen, discard, echo");
+                .hasMessage("nbstack.netbios.names.echo: no session handler called 'ehco'; the handlers here are chargen, discard, echo, smb");
     }
 
     @Test

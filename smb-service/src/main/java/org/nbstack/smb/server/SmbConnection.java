@@ -1,0 +1,1148 @@
+package org.nbstack.smb.server;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.CompositeByteBuf;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileStore;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.nbstack.smb.auth.Ntlmssp;
+import org.nbstack.smb.auth.Spnego;
+import org.nbstack.smb.protocol.NtStatus;
+import org.nbstack.smb.protocol.Smb2Command;
+import org.nbstack.smb.protocol.Smb2Header;
+import org.nbstack.smb.protocol.SmbStatusException;
+import org.nbstack.smb.share.Share;
+import org.nbstack.smb.share.SharePaths;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The SMB2 server side of one transport connection (MS-SMB2 3.3): negotiation, sessions, trees and opens, and the
+ * processing of each (possibly compound) request message into its response message. Sans I/O towards the network:
+ * {@link #process} takes a message and returns the answer; it does file I/O and so must run off the event loops.
+ * Calls are serialized by the caller; {@link #close} may come from another thread and is synchronized with them.
+ */
+public final class SmbConnection {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SmbConnection.class);
+    public static final int[] DIALECTS = {0x0202, 0x0210, 0x0300, 0x0302};
+    private static final int DIALECT_WILDCARD = 0x02FF;
+    private static final long NO_FILE = -1L; // MS-SMB2 3.3.5.2.7.2: 0xFFFFFFFFFFFFFFFF means the previous open of a compound
+    private static final int FSCTL_DFS_GET_REFERRALS = 0x00060194;
+    private static final int FSCTL_DFS_GET_REFERRALS_EX = 0x000601B0;
+    private static final int FSCTL_VALIDATE_NEGOTIATE_INFO = 0x00140204;
+    private static final int CAP_DFS = 0x1;
+
+    private final SmbService service;
+    private final SmbSettings settings;
+    private final String peer;
+    private final Map<Long, SmbSession> sessions = new LinkedHashMap<>();
+    private final Map<Long, FileOpen> opens = new LinkedHashMap<>();
+    private int dialect;
+    private int clientCapabilities;
+    private int clientSecurityMode;
+    private byte[] clientGuid = new byte[16];
+    private long nextSessionId = 1;
+    private int nextTreeId = 1;
+    private long nextFileId = 1;
+    private int creditsHeld = 1; // MS-SMB2 3.3.1.2: a new connection may send one request (the NEGOTIATE)
+    private boolean closed;
+
+    SmbConnection(SmbService service, String peer) {
+        this.service = service;
+        this.settings = service.settings();
+        this.peer = peer;
+    }
+
+    int dialect() {
+        return dialect;
+    }
+
+    /** Per-request state carried through a compound (MS-SMB2 3.3.5.2.7). */
+    private static final class Compound {
+        long sessionId;
+        int treeId;
+        long fileId = NO_FILE;
+        int status;
+    }
+
+    /** What a command answers: a status and, for success or a few errors, a body (released by the caller). */
+    private record Reply(int status, ByteBuf body) {
+    }
+
+    /**
+     * The response message to one request message, or null when nothing is to be sent (CANCEL).
+     * Never throws for anything the client sent. Releases {@code message}.
+     */
+    public synchronized ByteBuf process(ByteBuf message) {
+        try {
+            if (closed) {
+                return null;
+            }
+            if (message.readableBytes() >= 4 && message.getIntLE(message.readerIndex()) == Smb2Header.SMB1_PROTOCOL_ID) {
+                return smb1Negotiate(message);
+            }
+            return compound(message);
+        } finally {
+            message.release();
+        }
+    }
+
+    private ByteBuf compound(ByteBuf message) {
+        CompositeByteBuf out = ByteBufAllocator.DEFAULT.compositeBuffer();
+        Compound state = new Compound();
+        int offset = 0;
+        int previousStart = -1;
+        try {
+            while (true) {
+                Smb2Header header;
+                try {
+                    header = Smb2Header.decode(message, offset);
+                } catch (SmbStatusException notSmb2) {
+                    if (offset == 0) {
+                        throw new ConnectionFault("not an SMB2 message");
+                    }
+                    break; // MS-SMB2 3.3.5.2.7: a broken tail of a compound is not answered
+                }
+                int next = header.nextCommand();
+                if (next != 0 && (next < Smb2Header.SIZE || (next & 7) != 0 || next > message.readableBytes() - offset)) {
+                    next = 0; // a NextCommand outside the message ends the compound here
+                }
+                int length = next == 0 ? message.readableBytes() - offset : next;
+                Request request = new Request(header, message.slice(message.readerIndex() + offset, length));
+                ByteBuf response = one(request, state, offset == 0);
+                if (response != null) {
+                    if (previousStart >= 0) {
+                        pad8(out);
+                        out.setIntLE(previousStart + 20, out.writerIndex() - previousStart);
+                    }
+                    previousStart = out.writerIndex();
+                    out.addComponent(true, response);
+                }
+                if (next == 0) {
+                    break;
+                }
+                offset += next;
+            }
+        } catch (RuntimeException e) {
+            out.release();
+            throw e;
+        }
+        if (out.readableBytes() == 0) {
+            out.release();
+            return null;
+        }
+        return out;
+    }
+
+    private static void pad8(CompositeByteBuf out) {
+        int pad = (8 - out.writerIndex() % 8) % 8;
+        if (pad > 0) {
+            out.addComponent(true, ByteBufAllocator.DEFAULT.buffer(pad).writeZero(pad));
+        }
+    }
+
+    /** One request of a compound, answered; null for CANCEL. */
+    private ByteBuf one(Request request, Compound state, boolean first) {
+        Smb2Header h = request.header;
+        long started = System.nanoTime();
+        int charge = Math.max(1, h.creditCharge());
+        creditsHeld = Math.max(0, creditsHeld - charge);
+        if (h.command() == Smb2Command.CANCEL) {
+            service.metrics().request(h.command(), NtStatus.SUCCESS, System.nanoTime() - started);
+            return null; // MS-SMB2 3.3.5.16: no response; every request here completes synchronously, so nothing is pending
+        }
+        if (h.related() && !first) {
+            // MS-SMB2 3.3.5.2.7.2: related requests use the previous one's session, tree and file
+            if (state.status != NtStatus.SUCCESS) {
+                return respond(h, state.sessionId, state.treeId, new Reply(state.status, null), started);
+            }
+        } else {
+            state.sessionId = h.sessionId();
+            state.treeId = h.treeId();
+            state.fileId = NO_FILE;
+        }
+        Reply reply;
+        try {
+            reply = dispatch(request, state);
+        } catch (SmbStatusException e) {
+            reply = new Reply(e.status(), null);
+        } catch (IOException e) {
+            reply = new Reply(ioStatus(e), null);
+        } catch (ConnectionFault e) {
+            throw e;
+        } catch (RuntimeException e) {
+            LOG.warn("SMB {} from {}: {} answered INTERNAL_ERROR", Smb2Command.name(h.command()), peer, e.toString());
+            reply = new Reply(NtStatus.INTERNAL_ERROR, null);
+        }
+        state.status = reply.status() == NtStatus.MORE_PROCESSING_REQUIRED ? NtStatus.SUCCESS : reply.status();
+        return respond(h, state.sessionId, state.treeId, reply, started);
+    }
+
+    private ByteBuf respond(Smb2Header h, long sessionId, int treeId, Reply reply, long started) {
+        int requested = Math.max(1, h.credits());
+        // MS-SMB2 3.3.1.2: at least one credit per response so the client can go on, never more than the bound in all
+        int grant = Math.max(1, Math.min(requested, settings.maxCredits() - creditsHeld));
+        creditsHeld += grant;
+        ByteBuf body = reply.body();
+        if (body == null || (reply.status() != NtStatus.SUCCESS && reply.status() != NtStatus.MORE_PROCESSING_REQUIRED
+                && reply.status() != NtStatus.BUFFER_OVERFLOW)) {
+            if (body != null) {
+                body.release();
+            }
+            body = errorBody();
+        }
+        ByteBuf out = ByteBufAllocator.DEFAULT.buffer(Smb2Header.SIZE + body.readableBytes());
+        int flags = Smb2Header.FLAG_SERVER_TO_REDIR | (h.flags() & Smb2Header.FLAG_RELATED);
+        new Smb2Header(h.creditCharge(), reply.status(), h.command(), grant, flags, 0, h.messageId(), h.processId(), treeId, sessionId)
+                .encode(out);
+        out.writeBytes(body);
+        body.release();
+        service.metrics().request(h.command(), reply.status(), System.nanoTime() - started);
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("{} mid {} {} -> {} ({} octets)", peer, h.messageId(), Smb2Command.name(h.command()), NtStatus.hex(reply.status()),
+                    out.readableBytes());
+        }
+        return out;
+    }
+
+    /** MS-SMB2 2.2.2: the error response, StructureSize 9 with one octet of ErrorData. */
+    private static ByteBuf errorBody() {
+        ByteBuf b = ByteBufAllocator.DEFAULT.buffer(9);
+        b.writeShortLE(9);
+        b.writeByte(0);
+        b.writeByte(0);
+        b.writeIntLE(0);
+        b.writeByte(0);
+        return b;
+    }
+
+    private Reply dispatch(Request r, Compound state) throws IOException {
+        int command = r.header.command();
+        if (command != Smb2Command.NEGOTIATE && dialect == 0) {
+            throw new ConnectionFault("request before NEGOTIATE"); // MS-SMB2 3.3.5.2: the connection is disconnected
+        }
+        return switch (command) {
+            case Smb2Command.NEGOTIATE -> negotiate(r);
+            case Smb2Command.SESSION_SETUP -> sessionSetup(r, state);
+            case Smb2Command.ECHO -> {
+                r.requireStructureSize(4);
+                yield new Reply(NtStatus.SUCCESS, fixed4());
+            }
+            case Smb2Command.LOGOFF -> logoff(r, state);
+            case Smb2Command.TREE_CONNECT -> treeConnect(r, state);
+            case Smb2Command.TREE_DISCONNECT -> treeDisconnect(r, state);
+            case Smb2Command.CREATE -> create(r, state);
+            case Smb2Command.CLOSE -> close(r, state);
+            case Smb2Command.FLUSH -> flush(r, state);
+            case Smb2Command.READ -> read(r, state);
+            case Smb2Command.WRITE -> write(r, state);
+            case Smb2Command.LOCK -> lock(r, state);
+            case Smb2Command.IOCTL -> ioctl(r, state);
+            case Smb2Command.QUERY_DIRECTORY -> queryDirectory(r, state);
+            case Smb2Command.QUERY_INFO -> queryInfo(r, state);
+            case Smb2Command.SET_INFO -> setInfo(r, state);
+            case Smb2Command.CHANGE_NOTIFY, Smb2Command.OPLOCK_BREAK -> {
+                tree(state); // MS-SMB2 3.3.5.19: checks come first; notification itself is not offered
+                throw new SmbStatusException(NtStatus.NOT_SUPPORTED, "change notify");
+            }
+            default -> throw new SmbStatusException(NtStatus.INVALID_PARAMETER, "unknown command " + command); // MS-SMB2 3.3.5.2.6
+        };
+    }
+
+    private static ByteBuf fixed4() {
+        return ByteBufAllocator.DEFAULT.buffer(4).writeShortLE(4).writeShortLE(0);
+    }
+
+    // ---------------------------------------------------------------- NEGOTIATE (MS-SMB2 3.3.5.3, 3.3.5.4)
+
+    /** MS-SMB2 3.3.5.3.1: an SMB1 NEGOTIATE offering "SMB 2.???" gets an SMB2 response with dialect 0x02FF; "SMB 2.002" alone, 0x0202. */
+    private ByteBuf smb1Negotiate(ByteBuf message) {
+        if (dialect != 0 || message.readableBytes() < 35 || message.getUnsignedByte(message.readerIndex() + 4) != 0x72) {
+            throw new ConnectionFault("SMB1 is not served (only its NEGOTIATE, to move to SMB2)");
+        }
+        String dialects = message.toString(message.readerIndex() + 35, message.readableBytes() - 35, StandardCharsets.ISO_8859_1);
+        int chosen;
+        if (dialects.contains("SMB 2.???")) {
+            chosen = DIALECT_WILDCARD;
+        } else if (dialects.contains("SMB 2.002")) {
+            chosen = 0x0202;
+        } else {
+            throw new ConnectionFault("the client offers SMB1 dialects only");
+        }
+        ByteBuf out = ByteBufAllocator.DEFAULT.buffer();
+        new Smb2Header(0, NtStatus.SUCCESS, Smb2Command.NEGOTIATE, 1, Smb2Header.FLAG_SERVER_TO_REDIR, 0, 0, 0, 0, 0).encode(out);
+        ByteBuf body = negotiateBody(chosen);
+        out.writeBytes(body);
+        body.release();
+        if (chosen != DIALECT_WILDCARD) {
+            dialect = chosen;
+        }
+        return out;
+    }
+
+    private Reply negotiate(Request r) {
+        if (dialect != 0) {
+            throw new ConnectionFault("second NEGOTIATE"); // MS-SMB2 3.3.5.3.1/3.3.5.4: disconnect
+        }
+        r.requireStructureSize(36);
+        int count = r.u16(2);
+        if (count == 0) {
+            throw new SmbStatusException(NtStatus.INVALID_PARAMETER, "no dialects");
+        }
+        clientSecurityMode = r.u16(4);
+        clientCapabilities = r.u32(8);
+        clientGuid = r.bytes(Smb2Header.SIZE + 12, 16);
+        int best = 0;
+        for (int i = 0; i < count; i++) {
+            int offered = r.u16(36 + 2 * i);
+            for (int d : DIALECTS) {
+                if (offered == d && d > best) {
+                    best = d;
+                }
+            }
+        }
+        if (best == 0) {
+            throw new SmbStatusException(NtStatus.NOT_SUPPORTED, "no common dialect"); // MS-SMB2 3.3.5.4
+        }
+        dialect = best;
+        LOG.info("SMB connection from {}: dialect {}", peer, dialectName(best));
+        return new Reply(NtStatus.SUCCESS, negotiateBody(best));
+    }
+
+    static String dialectName(int dialect) {
+        return String.format("%d.%d.%d", dialect >> 8, (dialect >> 4) & 0xf, dialect & 0xf);
+    }
+
+    private ByteBuf negotiateBody(int chosen) {
+        byte[] token = Spnego.negTokenInit();
+        ByteBuf b = ByteBufAllocator.DEFAULT.buffer(64 + token.length);
+        b.writeShortLE(65);
+        b.writeShortLE(0x01); // SIGNING_ENABLED, not required: guest and anonymous sessions cannot sign
+        b.writeShortLE(chosen);
+        b.writeShortLE(0);
+        b.writeBytes(service.serverGuid());
+        b.writeIntLE(chosen >= 0x0210 && chosen != DIALECT_WILDCARD ? 0 : 0); // no DFS, leasing, multi-credit, encryption
+        b.writeIntLE(SmbSettings.MAX_IO);
+        b.writeIntLE(SmbSettings.MAX_IO);
+        b.writeIntLE(SmbSettings.MAX_IO);
+        b.writeLongLE(FileAttrs.filetime(java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis())));
+        b.writeLongLE(0);
+        b.writeShortLE(Smb2Header.SIZE + 64);
+        b.writeShortLE(token.length);
+        b.writeIntLE(0);
+        b.writeBytes(token);
+        return b;
+    }
+
+    // ---------------------------------------------------------------- SESSION_SETUP, LOGOFF (MS-SMB2 3.3.5.5, 3.3.5.6)
+
+    private Reply sessionSetup(Request r, Compound state) {
+        r.requireStructureSize(25);
+        if (dialect == DIALECT_WILDCARD) {
+            throw new ConnectionFault("SESSION_SETUP before the SMB2 NEGOTIATE");
+        }
+        byte[] blob = r.bytes(r.u16(12), r.u16(14));
+        SmbSession session;
+        if (state.sessionId == 0) {
+            if (sessions.size() >= settings.maxSessions()) {
+                throw new SmbStatusException(NtStatus.REQUEST_NOT_ACCEPTED, "too many sessions on this connection");
+            }
+            session = new SmbSession(nextSessionId++);
+            sessions.put(session.id, session);
+            state.sessionId = session.id;
+        } else {
+            session = sessions.get(state.sessionId);
+            if (session == null) {
+                throw new SmbStatusException(NtStatus.USER_SESSION_DELETED, "no such session");
+            }
+        }
+        byte[] token = Spnego.ntlmsspToken(blob);
+        boolean spnego = Spnego.isSpnego(blob);
+        switch (Ntlmssp.messageType(token)) {
+            case Ntlmssp.NEGOTIATE_MESSAGE -> {
+                byte[] challenge = Ntlmssp.challenge(Ntlmssp.negotiateFlags(token), settings.serverName());
+                return new Reply(NtStatus.MORE_PROCESSING_REQUIRED,
+                        sessionSetupBody(0, spnego ? Spnego.negTokenResp(false, challenge) : challenge));
+            }
+            case Ntlmssp.AUTHENTICATE_MESSAGE -> {
+                Ntlmssp.Identity who;
+                try {
+                    who = Ntlmssp.identity(token);
+                } catch (IllegalArgumentException e) {
+                    dropSession(session);
+                    throw new SmbStatusException(NtStatus.INVALID_PARAMETER, e.getMessage());
+                }
+                if (!session.authenticated) {
+                    service.metrics().sessions.incrementAndGet();
+                }
+                session.authenticated = true;
+                session.anonymous = who.anonymous();
+                session.user = who.user();
+                LOG.info("SMB session {} from {}: {} logged on", session.id, peer, session.who());
+                int flags = who.anonymous() ? 0x2 : 0x1; // MS-SMB2 2.2.6: IS_NULL / IS_GUEST, so the client does not sign
+                return new Reply(NtStatus.SUCCESS, sessionSetupBody(flags, spnego ? Spnego.negTokenResp(true, null) : new byte[0]));
+            }
+            default -> {
+                dropSession(session);
+                throw new SmbStatusException(NtStatus.LOGON_FAILURE, "no NTLMSSP token (only NTLMSSP is offered)");
+            }
+        }
+    }
+
+    private static ByteBuf sessionSetupBody(int flags, byte[] token) {
+        ByteBuf b = ByteBufAllocator.DEFAULT.buffer(8 + token.length);
+        b.writeShortLE(9);
+        b.writeShortLE(flags);
+        b.writeShortLE(token.length == 0 ? 0 : Smb2Header.SIZE + 8);
+        b.writeShortLE(token.length);
+        b.writeBytes(token);
+        if (token.length == 0) {
+            b.writeByte(0);
+        }
+        return b;
+    }
+
+    private Reply logoff(Request r, Compound state) {
+        r.requireStructureSize(4);
+        SmbSession session = session(state);
+        LOG.info("SMB session {} from {}: logoff", session.id, peer);
+        dropSession(session);
+        return new Reply(NtStatus.SUCCESS, fixed4());
+    }
+
+    private void dropSession(SmbSession session) {
+        for (Tree tree : List.copyOf(session.trees.values())) {
+            dropTree(tree);
+        }
+        if (sessions.remove(session.id) != null && session.authenticated) {
+            service.metrics().sessions.decrementAndGet();
+        }
+    }
+
+    private SmbSession session(Compound state) {
+        SmbSession session = sessions.get(state.sessionId);
+        if (session == null || !session.authenticated) {
+            throw new SmbStatusException(NtStatus.USER_SESSION_DELETED, "no such session"); // MS-SMB2 3.3.5.2.9
+        }
+        return session;
+    }
+
+    // ---------------------------------------------------------------- TREE_CONNECT, TREE_DISCONNECT (MS-SMB2 3.3.5.7, 3.3.5.8)
+
+    private Reply treeConnect(Request r, Compound state) throws IOException {
+        r.requireStructureSize(9);
+        SmbSession session = session(state);
+        String path = r.utf16(r.u16(4), r.u16(6));
+        String name = path.substring(path.lastIndexOf('\\') + 1);
+        Share share = null;
+        if (!name.equalsIgnoreCase("IPC$")) {
+            share = service.share(name);
+            if (share == null) {
+                throw new SmbStatusException(NtStatus.BAD_NETWORK_NAME, "no share " + name);
+            }
+            if (!share.guestOk()) {
+                throw new SmbStatusException(NtStatus.ACCESS_DENIED, "share " + name + " is not guest-ok");
+            }
+        }
+        if (session.trees.size() >= settings.maxTreesPerSession()) {
+            throw new SmbStatusException(NtStatus.INSUFFICIENT_RESOURCES, "too many tree connects");
+        }
+        SharePaths paths;
+        try {
+            paths = share == null ? null : new SharePaths(share.root());
+        } catch (IOException missing) {
+            LOG.warn("share {} cannot be served: its directory {} is missing", share.name(), share.root());
+            throw new SmbStatusException(NtStatus.BAD_NETWORK_NAME, "share directory missing");
+        }
+        Tree tree = new Tree(nextTreeId++, session, share, paths);
+        session.trees.put(tree.id(), tree);
+        state.treeId = tree.id();
+        LOG.info("SMB session {} from {}: tree connect to {}", session.id, peer, tree.name());
+        ByteBuf b = ByteBufAllocator.DEFAULT.buffer(16);
+        b.writeShortLE(16);
+        b.writeByte(tree.ipc() ? 0x02 : 0x01); // SHARE_TYPE_PIPE / SHARE_TYPE_DISK
+        b.writeByte(0);
+        b.writeIntLE(0x30); // SMB2_SHAREFLAG_NO_CACHING: no offline caching
+        b.writeIntLE(0);
+        b.writeIntLE(tree.ipc() ? Access.ALL_READ : Access.granted(Access.MAXIMUM_ALLOWED, share.readOnly()));
+        return new Reply(NtStatus.SUCCESS, b);
+    }
+
+    private Reply treeDisconnect(Request r, Compound state) {
+        r.requireStructureSize(4);
+        Tree tree = tree(state);
+        LOG.info("SMB session {} from {}: tree disconnect from {}", tree.session().id, peer, tree.name());
+        dropTree(tree);
+        return new Reply(NtStatus.SUCCESS, fixed4());
+    }
+
+    private void dropTree(Tree tree) {
+        for (FileOpen open : List.copyOf(opens.values())) {
+            if (open.tree() == tree) {
+                release(open);
+            }
+        }
+        tree.session().trees.remove(tree.id());
+    }
+
+    private Tree tree(Compound state) {
+        SmbSession session = session(state);
+        Tree tree = session.trees.get(state.treeId);
+        if (tree == null) {
+            throw new SmbStatusException(NtStatus.NETWORK_NAME_DELETED, "no such tree"); // MS-SMB2 3.3.5.2.11
+        }
+        return tree;
+    }
+
+    // ---------------------------------------------------------------- CREATE, CLOSE (MS-SMB2 3.3.5.9, 3.3.5.10)
+
+    private static final int SUPERSEDE = 0;
+    private static final int OPEN = 1;
+    private static final int CREATE = 2;
+    private static final int OPEN_IF = 3;
+    private static final int OVERWRITE = 4;
+    private static final int OVERWRITE_IF = 5;
+    private static final int DIRECTORY_FILE = 0x1;
+    private static final int NON_DIRECTORY_FILE = 0x40;
+    private static final int DELETE_ON_CLOSE = 0x1000;
+
+    private Reply create(Request r, Compound state) throws IOException {
+        r.requireStructureSize(57);
+        Tree tree = tree(state);
+        int desired = r.u32(24);
+        int disposition = r.u32(36);
+        int options = r.u32(40);
+        String name = r.utf16(r.u16(44), r.u16(46));
+        if (tree.ipc()) {
+            throw new SmbStatusException(NtStatus.OBJECT_NAME_NOT_FOUND, "no named pipes are served");
+        }
+        if (disposition > OVERWRITE_IF || (options & (DIRECTORY_FILE | NON_DIRECTORY_FILE)) == (DIRECTORY_FILE | NON_DIRECTORY_FILE)) {
+            throw new SmbStatusException(NtStatus.INVALID_PARAMETER, "bad disposition or options"); // MS-SMB2 3.3.5.9
+        }
+        if (name.startsWith("\\")) {
+            throw new SmbStatusException(NtStatus.INVALID_PARAMETER, "name starts with a backslash"); // MS-SMB2 3.3.5.9
+        }
+        if (opens.size() >= settings.maxOpens()) {
+            throw new SmbStatusException(NtStatus.TOO_MANY_OPENED_FILES, "too many opens");
+        }
+        boolean readOnly = tree.share().readOnly();
+        int granted = Access.granted(desired, readOnly);
+        boolean changes = disposition != OPEN && disposition != OPEN_IF || (options & DELETE_ON_CLOSE) != 0;
+        if (readOnly && (Access.writes(granted) || changes && disposition != OPEN_IF)) {
+            throw new SmbStatusException(NtStatus.ACCESS_DENIED, "read-only share");
+        }
+        Path path = tree.paths().resolve(name);
+        boolean exists = Files.exists(path);
+        if (readOnly && !exists) {
+            throw new SmbStatusException(NtStatus.ACCESS_DENIED, "read-only share"); // OPEN_IF would create
+        }
+        boolean directory = exists ? Files.isDirectory(path) : (options & DIRECTORY_FILE) != 0;
+        if (exists && directory && (options & NON_DIRECTORY_FILE) != 0) {
+            throw new SmbStatusException(NtStatus.FILE_IS_A_DIRECTORY, name);
+        }
+        if (exists && !directory && (options & DIRECTORY_FILE) != 0) {
+            throw new SmbStatusException(NtStatus.NOT_A_DIRECTORY, name);
+        }
+        int action;
+        if (!exists) {
+            if (disposition == OPEN || disposition == OVERWRITE) {
+                throw new SmbStatusException(NtStatus.OBJECT_NAME_NOT_FOUND, name);
+            }
+            if (directory) {
+                Files.createDirectory(path);
+            } else {
+                Files.createFile(path);
+            }
+            action = 2; // FILE_CREATED
+        } else if (disposition == CREATE) {
+            throw new SmbStatusException(NtStatus.OBJECT_NAME_COLLISION, name);
+        } else if (disposition == SUPERSEDE || disposition == OVERWRITE || disposition == OVERWRITE_IF) {
+            if (directory) {
+                throw new SmbStatusException(NtStatus.INVALID_PARAMETER, "cannot overwrite a directory");
+            }
+            try (FileChannel truncate = FileChannel.open(path, StandardOpenOption.WRITE)) {
+                truncate.truncate(0);
+            }
+            action = disposition == SUPERSEDE ? 0 : 3; // FILE_SUPERSEDED / FILE_OVERWRITTEN
+        } else {
+            action = 1; // FILE_OPENED
+        }
+        if (!exists || action != 1) {
+            granted |= Access.READ_ATTRIBUTES;
+        }
+        FileChannel channel = null;
+        if (!directory) {
+            Set<OpenOption> how = new HashSet<>();
+            how.add(StandardOpenOption.READ);
+            if (!readOnly && (granted & (Access.WRITE_DATA | Access.APPEND_DATA)) != 0) {
+                how.add(StandardOpenOption.WRITE);
+            }
+            channel = FileChannel.open(path, how);
+        }
+        long id = nextFileId++;
+        FileOpen open = new FileOpen(id, id ^ service.volatileSalt(), tree, path, tree.paths().smbName(path), directory, granted, channel);
+        if ((options & DELETE_ON_CLOSE) != 0) {
+            if ((granted & Access.DELETE) == 0) {
+                open.closeChannel();
+                throw new SmbStatusException(NtStatus.ACCESS_DENIED, "delete-on-close without DELETE access"); // MS-SMB2 3.3.5.9
+            }
+            open.deleteOnClose = true;
+        }
+        opens.put(open.volatileId, open);
+        service.metrics().opens.incrementAndGet();
+        state.fileId = open.volatileId;
+        FileAttrs a = FileAttrs.of(path, readOnly);
+        ByteBuf b = ByteBufAllocator.DEFAULT.buffer(89);
+        b.writeShortLE(89);
+        b.writeByte(0); // no oplock
+        b.writeByte(0);
+        b.writeIntLE(action);
+        FileInfo.times(b, a);
+        b.writeLongLE(a.allocation());
+        b.writeLongLE(a.endOfFile());
+        b.writeIntLE(a.attributes());
+        b.writeIntLE(0);
+        b.writeLongLE(open.persistentId);
+        b.writeLongLE(open.volatileId);
+        b.writeIntLE(0); // no create contexts in the response
+        b.writeIntLE(0);
+        b.writeByte(0);
+        return new Reply(NtStatus.SUCCESS, b);
+    }
+
+    /** The open a request names, or the previous open of a related compound (MS-SMB2 3.3.5.2.7.2). */
+    private FileOpen open(Request r, int fileIdOffset, Compound state) {
+        Tree tree = tree(state);
+        long persistent = r.u64(fileIdOffset);
+        long volatileId = r.u64(fileIdOffset + 8);
+        if (persistent == NO_FILE && volatileId == NO_FILE) {
+            if (state.fileId == NO_FILE) {
+                throw new SmbStatusException(NtStatus.INVALID_PARAMETER, "no previous open in the compound");
+            }
+            volatileId = state.fileId;
+            persistent = opens.containsKey(volatileId) ? opens.get(volatileId).persistentId : 0;
+        }
+        FileOpen open = opens.get(volatileId);
+        if (open == null || open.persistentId != persistent || open.tree() != tree) {
+            throw new SmbStatusException(NtStatus.FILE_CLOSED, "no such open"); // MS-SMB2 3.3.5.10
+        }
+        state.fileId = volatileId;
+        return open;
+    }
+
+    private Reply close(Request r, Compound state) throws IOException {
+        r.requireStructureSize(24);
+        FileOpen open = open(r, 8, state);
+        boolean postQuery = (r.u16(2) & 0x1) != 0;
+        FileAttrs a = postQuery ? FileAttrs.of(open.path, open.tree().share().readOnly()) : null;
+        int status = release(open);
+        if (status != NtStatus.SUCCESS) {
+            throw new SmbStatusException(status, "delete on close failed");
+        }
+        ByteBuf b = ByteBufAllocator.DEFAULT.buffer(60);
+        b.writeShortLE(60);
+        b.writeShortLE(postQuery ? 1 : 0);
+        b.writeIntLE(0);
+        if (a != null) {
+            FileInfo.times(b, a);
+            b.writeLongLE(a.allocation());
+            b.writeLongLE(a.endOfFile());
+            b.writeIntLE(a.attributes());
+        } else {
+            b.writeZero(52);
+        }
+        return new Reply(NtStatus.SUCCESS, b);
+    }
+
+    /** Ends an open: its locks go, its channel closes, and a delete-on-close file is deleted. */
+    private int release(FileOpen open) {
+        if (opens.remove(open.volatileId) == null) {
+            return NtStatus.SUCCESS;
+        }
+        service.metrics().opens.decrementAndGet();
+        service.locks().releaseAll(open.path, open);
+        open.closeChannel();
+        if (open.deleteOnClose) {
+            try {
+                Files.deleteIfExists(open.path);
+            } catch (IOException e) {
+                return ioStatus(e);
+            }
+        }
+        return NtStatus.SUCCESS;
+    }
+
+    // ---------------------------------------------------------------- FLUSH, READ, WRITE, LOCK (MS-SMB2 3.3.5.11-3.3.5.14)
+
+    private Reply flush(Request r, Compound state) throws IOException {
+        r.requireStructureSize(24);
+        FileOpen open = open(r, 8, state);
+        if (open.channel != null && open.canWrite()) {
+            open.channel.force(false);
+        } else if (!open.directory && !open.canWrite()) {
+            throw new SmbStatusException(NtStatus.ACCESS_DENIED, "flush without write access"); // MS-SMB2 3.3.5.11
+        }
+        return new Reply(NtStatus.SUCCESS, fixed4());
+    }
+
+    private Reply read(Request r, Compound state) throws IOException {
+        r.requireStructureSize(49);
+        FileOpen open = open(r, 16, state);
+        long length = r.u32(4) & 0xffffffffL;
+        long offset = r.u64(8);
+        long minimum = r.u32(32) & 0xffffffffL;
+        if (length > SmbSettings.MAX_IO) {
+            throw new SmbStatusException(NtStatus.INVALID_PARAMETER, "read beyond MaxReadSize"); // MS-SMB2 3.3.5.12
+        }
+        if (open.directory) {
+            throw new SmbStatusException(NtStatus.INVALID_DEVICE_REQUEST, "read of a directory");
+        }
+        if (!open.canRead()) {
+            throw new SmbStatusException(NtStatus.ACCESS_DENIED, "no read access");
+        }
+        if (offset < 0) {
+            throw new SmbStatusException(NtStatus.INVALID_PARAMETER, "offset beyond 2^63");
+        }
+        if (service.locks().conflicts(open.path, open, offset, length, false)) {
+            throw new SmbStatusException(NtStatus.FILE_LOCK_CONFLICT, "range locked");
+        }
+        ByteBuf b = ByteBufAllocator.DEFAULT.buffer(16 + (int) length);
+        b.writeShortLE(17);
+        b.writeByte(Smb2Header.SIZE + 16);
+        b.writeByte(0);
+        int lengthAt = b.writerIndex();
+        b.writeIntLE(0);
+        b.writeIntLE(0);
+        b.writeIntLE(0);
+        int got = 0;
+        try {
+            while (got < length) {
+                int n = b.writeBytes(open.channel, offset + got, (int) length - got);
+                if (n <= 0) {
+                    break;
+                }
+                got += n;
+            }
+        } catch (IOException | RuntimeException e) {
+            b.release();
+            throw e;
+        }
+        if ((got == 0 && length > 0) || got < minimum) {
+            b.release();
+            throw new SmbStatusException(NtStatus.END_OF_FILE, "read at end of file"); // MS-SMB2 3.3.5.12
+        }
+        if (got == 0) {
+            b.writeByte(0);
+        }
+        b.setIntLE(lengthAt, got);
+        service.metrics().read(got);
+        return new Reply(NtStatus.SUCCESS, b);
+    }
+
+    private Reply write(Request r, Compound state) throws IOException {
+        r.requireStructureSize(49);
+        FileOpen open = open(r, 16, state);
+        int dataOffset = r.u16(2);
+        long length = r.u32(4) & 0xffffffffL;
+        long offset = r.u64(8);
+        if (length > SmbSettings.MAX_IO) {
+            throw new SmbStatusException(NtStatus.INVALID_PARAMETER, "write beyond MaxWriteSize"); // MS-SMB2 3.3.5.13
+        }
+        ByteBuf data = r.slice(dataOffset, length);
+        if (open.directory) {
+            throw new SmbStatusException(NtStatus.INVALID_DEVICE_REQUEST, "write to a directory");
+        }
+        if (!open.canWrite() || open.tree().share().readOnly()) {
+            throw new SmbStatusException(NtStatus.ACCESS_DENIED, "no write access");
+        }
+        if (offset == -1L) {
+            offset = open.channel.size(); // MS-SMB2 3.3.5.13: 0xFFFFFFFFFFFFFFFF appends
+        }
+        if (offset < 0) {
+            throw new SmbStatusException(NtStatus.INVALID_PARAMETER, "offset beyond 2^63");
+        }
+        if (service.locks().conflicts(open.path, open, offset, length, true)) {
+            throw new SmbStatusException(NtStatus.FILE_LOCK_CONFLICT, "range locked");
+        }
+        long done = 0;
+        while (data.isReadable()) {
+            int n = data.readBytes(open.channel, offset + done, data.readableBytes());
+            if (n <= 0) {
+                throw new SmbStatusException(NtStatus.DISK_FULL, "write made no progress");
+            }
+            done += n;
+        }
+        service.metrics().written(done);
+        ByteBuf b = ByteBufAllocator.DEFAULT.buffer(17);
+        b.writeShortLE(17);
+        b.writeShortLE(0);
+        b.writeIntLE((int) done);
+        b.writeIntLE(0);
+        b.writeShortLE(0);
+        b.writeShortLE(0);
+        b.writeByte(0);
+        return new Reply(NtStatus.SUCCESS, b);
+    }
+
+    private Reply lock(Request r, Compound state) {
+        r.requireStructureSize(48);
+        int count = r.u16(2);
+        FileOpen open = open(r, 8, state);
+        if (count == 0 || count > settings.maxLocksPerOpen() || r.bodyLength() < 24 + 24 * count) {
+            throw new SmbStatusException(NtStatus.INVALID_PARAMETER, "bad lock count"); // MS-SMB2 3.3.5.14
+        }
+        List<long[]> done = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            int at = 24 + 24 * i;
+            long offset = r.u64(at);
+            long length = r.u64(at + 8);
+            int flags = r.u32(at + 16);
+            boolean unlock = (flags & 0x4) != 0;
+            boolean shared = (flags & 0x1) != 0;
+            boolean exclusive = (flags & 0x2) != 0;
+            if (unlock ? (shared || exclusive) : shared == exclusive) {
+                throw new SmbStatusException(NtStatus.INVALID_PARAMETER, "bad lock flags");
+            }
+            if (unlock) {
+                service.locks().unlock(open.path, open, offset, length);
+            } else {
+                try {
+                    service.locks().lock(open.path, open, offset, length, exclusive);
+                    done.add(new long[] {offset, length});
+                } catch (SmbStatusException refused) {
+                    for (long[] d : done) { // MS-SMB2 3.3.5.14.2: a failed lock sequence undoes the locks it took
+                        service.locks().unlock(open.path, open, d[0], d[1]);
+                    }
+                    throw refused;
+                }
+            }
+        }
+        return new Reply(NtStatus.SUCCESS, fixed4());
+    }
+
+    // ---------------------------------------------------------------- IOCTL (MS-SMB2 3.3.5.15)
+
+    private Reply ioctl(Request r, Compound state) {
+        r.requireStructureSize(57);
+        int ctlCode = r.u32(4);
+        int flags = r.u32(48);
+        if (flags != 0x1) {
+            throw new SmbStatusException(NtStatus.NOT_SUPPORTED, "IOCTL other than FSCTL"); // MS-SMB2 3.3.5.15
+        }
+        session(state);
+        if (ctlCode == FSCTL_DFS_GET_REFERRALS || ctlCode == FSCTL_DFS_GET_REFERRALS_EX) {
+            throw new SmbStatusException(NtStatus.NOT_FOUND, "no DFS"); // MS-SMB2 3.3.5.15.2: not a DFS server
+        }
+        if (ctlCode != FSCTL_VALIDATE_NEGOTIATE_INFO) {
+            tree(state);
+            throw new SmbStatusException(NtStatus.NOT_SUPPORTED, "FSCTL " + Integer.toHexString(ctlCode));
+        }
+        // MS-SMB2 3.3.5.15.12: the client checks the negotiation was not tampered with
+        if (dialect < 0x0300) {
+            throw new ConnectionFault("VALIDATE_NEGOTIATE_INFO on dialect " + dialectName(dialect));
+        }
+        byte[] input = r.bytes(r.u32(24) & 0xffffffffL, r.u32(28) & 0xffffffffL);
+        if (input.length < 24) {
+            throw new SmbStatusException(NtStatus.INVALID_PARAMETER, "short VALIDATE_NEGOTIATE_INFO");
+        }
+        java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(input).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        byte[] guid = java.util.Arrays.copyOfRange(input, 4, 20);
+        int count = in.getShort(22) & 0xffff;
+        if (input.length < 24 + 2 * count || in.getInt(0) != clientCapabilities || in.getShort(20) != (short) clientSecurityMode
+                || !java.util.Arrays.equals(guid, clientGuid)) {
+            throw new ConnectionFault("VALIDATE_NEGOTIATE_INFO does not match the negotiation");
+        }
+        ByteBuf b = ByteBufAllocator.DEFAULT.buffer(48 + 24);
+        b.writeShortLE(49);
+        b.writeShortLE(0);
+        b.writeIntLE(ctlCode);
+        b.writeLongLE(r.u64(8));
+        b.writeLongLE(r.u64(16));
+        b.writeIntLE(Smb2Header.SIZE + 48);
+        b.writeIntLE(0);
+        b.writeIntLE(Smb2Header.SIZE + 48);
+        b.writeIntLE(24);
+        b.writeIntLE(0);
+        b.writeIntLE(0);
+        b.writeIntLE(0); // Capabilities
+        b.writeBytes(service.serverGuid());
+        b.writeShortLE(0x01);
+        b.writeShortLE(dialect);
+        return new Reply(NtStatus.SUCCESS, b);
+    }
+
+    // ---------------------------------------------------------------- QUERY_DIRECTORY (MS-SMB2 3.3.5.18)
+
+    private Reply queryDirectory(Request r, Compound state) throws IOException {
+        r.requireStructureSize(33);
+        int infoClass = r.u8(2);
+        int flags = r.u8(3);
+        FileOpen open = open(r, 8, state);
+        String pattern = r.utf16(r.u16(24), r.u16(26));
+        long maxOutput = r.u32(28) & 0xffffffffL;
+        if (!open.directory) {
+            throw new SmbStatusException(NtStatus.INVALID_PARAMETER, "not a directory"); // MS-SMB2 3.3.5.18
+        }
+        DirectoryListing.fixedSize(infoClass);
+        if (maxOutput > SmbSettings.MAX_IO) {
+            maxOutput = SmbSettings.MAX_IO;
+        }
+        if (maxOutput < DirectoryListing.fixedSize(infoClass)) {
+            throw new SmbStatusException(NtStatus.INFO_LENGTH_MISMATCH, "output buffer too small");
+        }
+        boolean restart = (flags & 0x01) != 0 || (flags & 0x10) != 0;
+        boolean firstQuery = open.listing == null || restart;
+        if (firstQuery) {
+            open.listing = DirectoryListing.snapshot(open.path, pattern.isEmpty() ? "*" : pattern, settings.maxDirectoryEntries());
+        }
+        ByteBuf b = ByteBufAllocator.DEFAULT.buffer();
+        b.writeShortLE(9);
+        b.writeShortLE(Smb2Header.SIZE + 8);
+        b.writeIntLE(0);
+        int written = open.listing.fill(b, infoClass, (int) maxOutput, (flags & 0x02) != 0, open.tree().share().readOnly());
+        if (written == 0) {
+            b.release();
+            boolean none = firstQuery && open.listing.empty();
+            throw new SmbStatusException(none ? NtStatus.NO_SUCH_FILE : NtStatus.NO_MORE_FILES, "no more entries");
+        }
+        b.setIntLE(4, b.readableBytes() - 8);
+        return new Reply(NtStatus.SUCCESS, b);
+    }
+
+    // ---------------------------------------------------------------- QUERY_INFO, SET_INFO (MS-SMB2 3.3.5.20, 3.3.5.21)
+
+    private Reply queryInfo(Request r, Compound state) throws IOException {
+        r.requireStructureSize(41);
+        int infoType = r.u8(2);
+        int infoClass = r.u8(3);
+        long maxOutput = r.u32(4) & 0xffffffffL;
+        FileOpen open = open(r, 24, state);
+        ByteBuf data = ByteBufAllocator.DEFAULT.buffer();
+        try {
+            switch (infoType) {
+                case 1 -> FileInfo.file(data, infoClass, FileAttrs.of(open.path, open.tree().share().readOnly()), open);
+                case 2 -> {
+                    FileStore store = Files.getFileStore(open.tree().share().root());
+                    FileInfo.fileSystem(data, infoClass, store.getTotalSpace(), store.getUsableSpace(), 0,
+                            open.tree().share().name().hashCode(), open.tree().share().name());
+                }
+                case 3 -> { // MS-DTYP 2.4.6: self-relative, DACL present and null: everyone may do what the share allows
+                    data.writeByte(1).writeByte(0).writeShortLE(0x8004);
+                    data.writeIntLE(0).writeIntLE(0).writeIntLE(0).writeIntLE(0);
+                }
+                case 4 -> throw new SmbStatusException(NtStatus.NOT_SUPPORTED, "no quotas");
+                default -> throw new SmbStatusException(NtStatus.INVALID_PARAMETER, "info type " + infoType);
+            }
+        } catch (IOException | RuntimeException e) {
+            data.release();
+            throw e;
+        }
+        int status = NtStatus.SUCCESS;
+        if (data.readableBytes() > maxOutput) {
+            // MS-SMB2 3.3.5.20.1: variable-length classes return what fits with BUFFER_OVERFLOW; fixed ones fail
+            boolean variable = infoType == 1 && (infoClass == FileInfo.ALL || infoClass == FileInfo.NAME || infoClass == FileInfo.STREAM)
+                    || infoType == 2 && (infoClass == FileInfo.FS_VOLUME || infoClass == FileInfo.FS_ATTRIBUTE);
+            if (!variable || maxOutput == 0) {
+                data.release();
+                throw new SmbStatusException(NtStatus.INFO_LENGTH_MISMATCH, "output buffer too small");
+            }
+            data.writerIndex((int) maxOutput);
+            status = NtStatus.BUFFER_OVERFLOW;
+        }
+        ByteBuf b = ByteBufAllocator.DEFAULT.buffer(8 + data.readableBytes() + 1);
+        b.writeShortLE(9);
+        b.writeShortLE(Smb2Header.SIZE + 8);
+        b.writeIntLE(data.readableBytes());
+        b.writeBytes(data);
+        if (data.writerIndex() == 0) {
+            b.writeByte(0);
+        }
+        data.release();
+        return new Reply(status, b);
+    }
+
+    private Reply setInfo(Request r, Compound state) throws IOException {
+        r.requireStructureSize(33);
+        int infoType = r.u8(2);
+        int infoClass = r.u8(3);
+        long length = r.u32(4) & 0xffffffffL;
+        int offset = r.u16(8);
+        FileOpen open = open(r, 16, state);
+        byte[] data = r.bytes(offset, length);
+        java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(data).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        if (infoType != 1) {
+            throw new SmbStatusException(infoType == 2 || infoType == 3 || infoType == 4 ? NtStatus.NOT_SUPPORTED : NtStatus.INVALID_PARAMETER,
+                    "set info type " + infoType);
+        }
+        if (open.tree().share().readOnly()) {
+            throw new SmbStatusException(NtStatus.ACCESS_DENIED, "read-only share");
+        }
+        switch (infoClass) {
+            case FileInfo.BASIC -> {
+                need(data, 36);
+                if ((open.grantedAccess & Access.WRITE_ATTRIBUTES) == 0) {
+                    throw new SmbStatusException(NtStatus.ACCESS_DENIED, "no WRITE_ATTRIBUTES");
+                }
+                long lastWrite = in.getLong(16);
+                long lastAccess = in.getLong(8);
+                // MS-FSCC 2.4.7: 0 leaves a time alone, -1 and -2 stop/resume automatic updates
+                java.nio.file.attribute.BasicFileAttributeView view = Files.getFileAttributeView(open.path,
+                        java.nio.file.attribute.BasicFileAttributeView.class);
+                view.setTimes(lastWrite > 0 ? FileAttrs.fromFiletime(lastWrite) : null,
+                        lastAccess > 0 ? FileAttrs.fromFiletime(lastAccess) : null, null);
+            }
+            case FileInfo.END_OF_FILE, FileInfo.ALLOCATION -> {
+                need(data, 8);
+                if (open.directory || !open.canWrite()) {
+                    throw new SmbStatusException(open.directory ? NtStatus.INVALID_PARAMETER : NtStatus.ACCESS_DENIED, "cannot resize");
+                }
+                long size = in.getLong(0);
+                if (size < 0) {
+                    throw new SmbStatusException(NtStatus.INVALID_PARAMETER, "negative size");
+                }
+                if (infoClass == FileInfo.END_OF_FILE) {
+                    if (size < open.channel.size()) {
+                        open.channel.truncate(size);
+                    } else if (size > open.channel.size()) {
+                        open.channel.write(java.nio.ByteBuffer.allocate(1), size - 1);
+                    }
+                }
+            }
+            case FileInfo.DISPOSITION -> {
+                need(data, 1);
+                if ((open.grantedAccess & Access.DELETE) == 0) {
+                    throw new SmbStatusException(NtStatus.ACCESS_DENIED, "no DELETE access");
+                }
+                boolean delete = data[0] != 0;
+                if (delete && open.directory && !open.path.equals(open.tree().share().root())) {
+                    try (var entries = Files.newDirectoryStream(open.path)) {
+                        if (entries.iterator().hasNext()) {
+                            throw new SmbStatusException(NtStatus.DIRECTORY_NOT_EMPTY, open.smbName); // MS-FSCC 2.4.11
+                        }
+                    }
+                }
+                if (delete && open.path.equals(open.tree().share().root())) {
+                    throw new SmbStatusException(NtStatus.ACCESS_DENIED, "the share root stays");
+                }
+                open.deleteOnClose = delete;
+            }
+            case FileInfo.RENAME -> rename(open, in, data);
+            default -> throw new SmbStatusException(NtStatus.INVALID_INFO_CLASS, "set file info class " + infoClass);
+        }
+        return new Reply(NtStatus.SUCCESS, ByteBufAllocator.DEFAULT.buffer(2).writeShortLE(2));
+    }
+
+    /** MS-FSCC 2.4.37.2 (the SMB2 form): ReplaceIfExists, RootDirectory (must be 0), then a share-relative name. */
+    private void rename(FileOpen open, java.nio.ByteBuffer in, byte[] data) throws IOException {
+        need(data, 20);
+        if ((open.grantedAccess & Access.DELETE) == 0) {
+            throw new SmbStatusException(NtStatus.ACCESS_DENIED, "no DELETE access");
+        }
+        boolean replace = data[0] != 0;
+        long nameLength = in.getInt(16) & 0xffffffffL;
+        if (in.getLong(8) != 0 || nameLength > data.length - 20 || (nameLength & 1) != 0) {
+            throw new SmbStatusException(NtStatus.INVALID_PARAMETER, "bad rename information");
+        }
+        String target = new String(data, 20, (int) nameLength, StandardCharsets.UTF_16LE);
+        if (target.startsWith("\\")) {
+            target = target.substring(1);
+        }
+        if (open.path.equals(open.tree().share().root())) {
+            throw new SmbStatusException(NtStatus.ACCESS_DENIED, "the share root stays");
+        }
+        Path to = open.tree().paths().resolve(target);
+        boolean sameFile = to.toString().equalsIgnoreCase(open.path.toString());
+        if (Files.exists(to) && !sameFile) {
+            if (!replace) {
+                throw new SmbStatusException(NtStatus.OBJECT_NAME_COLLISION, target);
+            }
+            if (Files.isDirectory(to)) {
+                throw new SmbStatusException(NtStatus.ACCESS_DENIED, "cannot replace a directory");
+            }
+        }
+        for (FileOpen other : opens.values()) {
+            if (other != open && other.directory && open.directory && other.path.startsWith(open.path) && !other.path.equals(open.path)) {
+                throw new SmbStatusException(NtStatus.ACCESS_DENIED, "a file under the directory is open");
+            }
+        }
+        Files.move(open.path, to, replace ? new StandardCopyOption[] {StandardCopyOption.REPLACE_EXISTING} : new StandardCopyOption[0]);
+        service.locks().releaseAll(open.path, open);
+        open.path = to;
+        open.smbName = open.tree().paths().smbName(to);
+    }
+
+    private static void need(byte[] data, int length) {
+        if (data.length < length) {
+            throw new SmbStatusException(NtStatus.INFO_LENGTH_MISMATCH, "information too short");
+        }
+    }
+
+    static int ioStatus(IOException e) {
+        if (e instanceof NoSuchFileException) {
+            return NtStatus.OBJECT_NAME_NOT_FOUND;
+        }
+        if (e instanceof FileAlreadyExistsException) {
+            return NtStatus.OBJECT_NAME_COLLISION;
+        }
+        if (e instanceof DirectoryNotEmptyException) {
+            return NtStatus.DIRECTORY_NOT_EMPTY;
+        }
+        if (e instanceof AccessDeniedException) {
+            return NtStatus.ACCESS_DENIED;
+        }
+        if (e instanceof NotDirectoryException) {
+            return NtStatus.OBJECT_PATH_NOT_FOUND;
+        }
+        String message = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
+        if (message.contains("no space")) {
+            return NtStatus.DISK_FULL;
+        }
+        return NtStatus.UNEXPECTED_IO_ERROR;
+    }
+
+    /** Ends everything this connection holds: opens (and so their locks), trees, sessions. Idempotent. */
+    public synchronized void close(String reason) {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (FileOpen open : List.copyOf(opens.values())) {
+            release(open);
+        }
+        for (SmbSession session : List.copyOf(sessions.values())) {
+            dropSession(session);
+        }
+        LOG.info("SMB connection from {} ended: {}", peer, reason);
+    }
+
+    synchronized int openCount() {
+        return opens.size();
+    }
+
+    /** A request after which MS-SMB2 has the server disconnect rather than answer. */
+    static final class ConnectionFault extends RuntimeException {
+        ConnectionFault(String why) {
+            super(why, null, false, false);
+        }
+    }
+}

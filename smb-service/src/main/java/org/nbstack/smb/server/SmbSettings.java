@@ -1,0 +1,45 @@
+package org.nbstack.smb.server;
+
+import java.util.List;
+import org.nbstack.smb.share.Share;
+
+/**
+ * The file service's settings; every table of a connection is bounded by one of them.
+ *
+ * @param serverName         the NetBIOS/host name the server gives in NTLMSSP and answers to
+ * @param shares             the configured shares (IPC$ is always there besides)
+ * @param maxCredits         credits one connection may hold: its bound on outstanding requests (MS-SMB2 3.3.1.2)
+ * @param maxSessions        SMB sessions on one connection
+ * @param maxTreesPerSession tree connects of one session
+ * @param maxOpens           opens of one connection
+ * @param maxLocksPerOpen    byte-range locks one open may hold
+ * @param maxDirectoryEntries entries of one directory an enumeration lists
+ * @param ioConcurrency      file operations running at once, all connections together; each connection runs one at a time
+ */
+public record SmbSettings(String serverName, List<Share> shares, int maxCredits, int maxSessions, int maxTreesPerSession,
+        int maxOpens, int maxLocksPerOpen, int maxDirectoryEntries, int ioConcurrency) {
+
+    /** MS-SMB2 3.3.5.4 limits the server announces; 64 KiB fits in one NetBIOS message (RFC 1002: 131071 octets). */
+    public static final int MAX_IO = 65536;
+
+    public SmbSettings {
+        shares = List.copyOf(shares);
+        positive("max-credits", maxCredits);
+        positive("max-sessions", maxSessions);
+        positive("max-trees-per-session", maxTreesPerSession);
+        positive("max-opens", maxOpens);
+        positive("max-locks-per-open", maxLocksPerOpen);
+        positive("max-directory-entries", maxDirectoryEntries);
+        positive("io-concurrency", ioConcurrency);
+    }
+
+    public static SmbSettings defaults(String serverName, List<Share> shares) {
+        return new SmbSettings(serverName, shares, 128, 16, 64, 1024, 1024, 100_000, 64);
+    }
+
+    private static void positive(String key, int value) {
+        if (value < 1) {
+            throw new IllegalArgumentException(key + " = " + value + " must be at least 1");
+        }
+    }
+}
