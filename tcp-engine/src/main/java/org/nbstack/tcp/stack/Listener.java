@@ -24,6 +24,9 @@ public final class Listener {
     private final ArrayDeque<StackConnection> acceptQueue = new ArrayDeque<>();
     private int synReceived;
     private boolean closed;
+    private boolean cookieSent;
+    /** When this listener last answered a SYN with a cookie (SYN queue overflow, or cookies always on). */
+    private long lastCookieSentAt;
 
     Listener(TcpStack stack, int address, int port, int backlog, int synBacklog, AcceptListener acceptListener) {
         this.stack = stack;
@@ -90,6 +93,16 @@ public final class Listener {
 
     void synReceivedRemoved() {
         synReceived--;
+    }
+
+    void cookieSent(long now) {
+        cookieSent = true;
+        lastCookieSentAt = now;
+    }
+
+    /** Whether a cookie this listener sent can still be valid: only then is a stray ACK checked as one. */
+    boolean sentCookieWithin(long now, long validity) {
+        return cookieSent && now - lastCookieSentAt <= validity;
     }
 
     void enqueue(StackConnection connection) {

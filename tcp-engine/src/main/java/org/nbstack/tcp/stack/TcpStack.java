@@ -263,7 +263,7 @@ public final class TcpStack {
         boolean useCookie = config.synCookies() == StackConfig.SynCookies.ON
                 || (config.synCookies() == StackConfig.SynCookies.AUTO && !l.hasSynRoom());
         if (useCookie) {
-            sendCookieSynAck(now, id, syn);
+            sendCookieSynAck(now, l, id, syn);
             return Opening.COOKIE_SENT;
         }
         if (!l.hasSynRoom()) {
@@ -321,18 +321,20 @@ public final class TcpStack {
     }
 
     /** A stateless SYN-ACK whose sequence number is a SYN cookie (RFC 4987 §3.6). */
-    private void sendCookieSynAck(long now, ConnectionId id, TcpSegment syn) {
+    private void sendCookieSynAck(long now, Listener l, ConnectionId id, TcpSegment syn) {
         counters.synCookiesSent++;
+        l.cookieSent(now);
         TcpConfig tcp = config.tcp();
         TcpOptions peer = syn.options;
         int mssIndex = SynCookieCodec.mssIndex(peer.mss > 0 ? peer.mss : 536);
-        int cookie = secrets.cookies().cookie(id, syn.seq, mssIndex, now);
         boolean timestamps = tcp.timestamps() && peer.hasTimestamps;
         // Without timestamps there is nowhere to keep window scale and SACK, so they are not offered (as Linux).
         boolean scale = timestamps && peer.windowScale >= 0;
         boolean sack = timestamps && tcp.sack() && peer.sackPermitted;
+        int optionBits = SynCookieCodec.optionBits(scale ? peer.windowScale : -1, sack);
+        int cookie = secrets.cookies().cookie(id, syn.seq, mssIndex, optionBits, now);
         int tsVal = ((int) (now / 1_000_000L) + secrets.timestampOffset(id.localAddr(), id.remoteAddr()))
-                & ~SynCookieCodec.TS_OPTION_BITS | SynCookieCodec.optionBits(scale ? peer.windowScale : -1, sack);
+                & ~SynCookieCodec.TS_OPTION_BITS | optionBits;
         TcpOptions options = new TcpOptions(tcp.mss(), scale ? tcp.effectiveWindowScale() : -1, sack, timestamps,
                 tsVal, peer.tsVal, new int[0]);
         send(new TcpSegment(id.localAddr(), id.remoteAddr(), id.localPort(), id.remotePort(), cookie, syn.seq + 1,
@@ -347,9 +349,16 @@ public final class TcpStack {
      * The handshake's last ACK for a cookie SYN-ACK: rebuild the connection if the cookie is ours, replacing
      * {@code timeWait} (the 4-tuple's TIME_WAIT entry, or null). False when the segment is not such an ACK;
      * for a TIME_WAIT entry that is not counted as a rejected cookie, it is simply the old connection's.
+     * An ACK is checked as a cookie only while the listener has sent one that can still be valid (Linux's
+     * tcp_synq_no_recent_overflow, TCP_SYNCOOKIE_VALID): otherwise it is answered as without cookies.
      */
     private boolean openFromCookie(long now, Listener l, ConnectionId id, TcpSegment ack, StackConnection timeWait) {
-        int mssIndex = secrets.cookies().check(id, ack.seq - 1, ack.ack - 1, now);
+        if (!l.sentCookieWithin(now, SynCookieCodec.VALIDITY_NANOS)) {
+            return false;
+        }
+        boolean timestamps = config.tcp().timestamps() && ack.options.hasTimestamps;
+        int optionBits = timestamps ? ack.options.tsEcr & SynCookieCodec.TS_OPTION_BITS : SynCookieCodec.NO_OPTION_BITS;
+        int mssIndex = secrets.cookies().check(id, ack.seq - 1, ack.ack - 1, optionBits, now);
         if (mssIndex < 0) {
             if (timeWait == null) {
                 counters.synCookiesRejected++;
@@ -362,7 +371,6 @@ public final class TcpStack {
         }
         replaceTimeWait(now, timeWait);
         counters.synCookiesAccepted++;
-        boolean timestamps = config.tcp().timestamps() && ack.options.hasTimestamps;
         int peerScale = timestamps ? SynCookieCodec.windowScaleFrom(ack.options.tsEcr) : -1;
         boolean sack = timestamps && SynCookieCodec.sackFrom(ack.options.tsEcr);
         StackConnection sc = new StackConnection(this, l);
