@@ -10,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nbstack.netbios.client.NetbiosClient;
@@ -21,6 +23,8 @@ class CliCommandsTest {
 
     record Result(int status, String out, String err) {
     }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     Path dir;
@@ -117,6 +121,24 @@ class CliCommandsTest {
             Result netstat = run("netstat", "--set", "admin.bind=" + server.adminAddress());
             assertThat(netstat.status()).isZero();
             assertThat(netstat.out()).isEqualTo("the engine is not running here: no listener uses the engine transport\n");
+        }
+    }
+
+    @Test
+    void jsonPrintsTheAdminEndpointsJsonAsServed() throws Exception {
+        try (var server = TestServers.start(TestServers.config()); NetbiosClient client = Clients.client(null)) {
+            Clients.connect(client, server.kernelAddress(), "ECHO");
+            for (String command : new String[] {"status", "sessions", "netstat"}) {
+                Result r = run(command, "--json", "--admin", server.adminAddress());
+                assertThat(r.status()).as(r.err()).isZero();
+                JsonNode served = JSON.readTree(r.out());
+                assertThat(served.isObject()).as(r.out()).isTrue();
+                switch (command) {
+                    case "status" -> assertThat(served.get("active_sessions").asInt()).isEqualTo(1);
+                    case "sessions" -> assertThat(served.get("sessions").get(0).get("called").asText()).isEqualTo("ECHO<20>");
+                    default -> assertThat(served.get("engine_running").asBoolean()).isFalse();
+                }
+            }
         }
     }
 
