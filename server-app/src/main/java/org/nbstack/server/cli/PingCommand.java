@@ -19,6 +19,7 @@ import java.util.regex.Pattern;
 import org.nbstack.config.ListenerConfig;
 import org.nbstack.config.LoggingSettings;
 import org.nbstack.config.NbstackConfig;
+import org.nbstack.server.admin.HumanDuration;
 import org.nbstack.netbios.client.NetbiosClient;
 import org.nbstack.netbios.client.NetbiosClientSettings;
 import org.nbstack.netbios.client.NetbiosSessionException;
@@ -136,7 +137,7 @@ final class PingCommand implements Callable<Integer> {
             cli.err().println("nbstack ping: " + e.getMessage());
             return Main.FAILED;
         } catch (IllegalStateException e) {
-            cli.err().println("nbstack ping: no session with " + target + " within " + timeout.toMillis() + " ms");
+            cli.err().println("nbstack ping: no session with " + target + " within " + HumanDuration.format(timeout));
             return Main.FAILED;
         }
         cli.out().printf("NBSS PING %s over %s: %d octets per message%n", target, transportName, size);
@@ -152,7 +153,7 @@ final class PingCommand implements Callable<Integer> {
                 session.send(Unpooled.wrappedBuffer(payload));
                 ByteBuf reply = replies.next(timeout);
                 if (reply == null) {
-                    cli.out().printf("no echo for seq=%d within %d ms%n", seq, timeout.toMillis());
+                    cli.out().printf("no echo for seq=%d within %s%n", seq, HumanDuration.format(timeout));
                     break;
                 }
                 long rtt = System.nanoTime() - start;
@@ -183,8 +184,8 @@ final class PingCommand implements Callable<Integer> {
     private void finishConnections(Engine engine) throws InterruptedException {
         List<ConnectionInfo> left = ClientEngineDrain.awaitFinished(engine, timeout);
         for (ConnectionInfo c : left) {
-            cli.err().printf("nbstack ping: connection %s -> %s still %s after %d ms; the server will time it out%n",
-                    c.local(), c.remote(), c.state().netstatName(), timeout.toMillis());
+            cli.err().printf("nbstack ping: connection %s -> %s still %s after %s; the server will time it out%n",
+                    c.local(), c.remote(), c.state().netstatName(), HumanDuration.format(timeout));
         }
     }
 

@@ -80,7 +80,7 @@ class CliCommandsTest {
         try (var server = TestServers.start(TestServers.config())) {
             Result r = run("ping", "DISCARD", "--address", server.kernelAddress(), "--count", "2", "--timeout", "300ms");
             assertThat(r.status()).isEqualTo(1);
-            assertThat(r.out()).contains("no echo for seq=1 within 300 ms").contains("1 sent, 0 received, 100% lost");
+            assertThat(r.out()).contains("no echo for seq=1 within 300ms").contains("1 sent, 0 received, 100% lost");
         }
     }
 
