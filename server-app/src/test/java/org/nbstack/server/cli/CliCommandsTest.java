@@ -184,6 +184,14 @@ class CliCommandsTest {
     }
 
     @Test
+    void aTypoInAListenerSectionIsAConfigurationErrorNotANewListener() {
+        Result r = run("serve", "--set", "listeners.kernal.bind=127.0.0.1:0", "--set", "admin.bind=127.0.0.1:0");
+        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.err()).isEqualTo("nbstack: configuration error: listener 'nbstack.listeners.kernal' (from command line --set "
+                + "nbstack.listeners.kernal.bind) names no transport; did you mean 'nbstack.listeners.kernel'?\n");
+    }
+
+    @Test
     void usageErrorsExitTwo() {
         assertThat(run("frobnicate").status()).isEqualTo(2);
         assertThat(run().status()).isEqualTo(2);
