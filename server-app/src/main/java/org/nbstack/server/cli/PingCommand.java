@@ -39,6 +39,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import reactor.core.publisher.BaseSubscriber;
+import reactor.core.publisher.SignalType;
 
 /**
  * {@code nbstack ping NAME}: sets up a NetBIOS session to NAME, sends {@code --count} messages one at a time and
@@ -152,6 +153,10 @@ final class PingCommand implements Callable<Integer> {
                 stats.sent();
                 session.send(Unpooled.wrappedBuffer(payload));
                 ByteBuf reply = replies.next(timeout);
+                if (reply == Replies.SESSION_ENDED) {
+                    cli.out().printf("the server closed the session before the echo of seq=%d%n", seq);
+                    break;
+                }
                 if (reply == null) {
                     cli.out().printf("no echo for seq=%d within %s%n", seq, HumanDuration.format(timeout));
                     break;
@@ -189,8 +194,13 @@ final class PingCommand implements Callable<Integer> {
         }
     }
 
-    /** Replies, one requested at a time so that the session's own inbound queue bounds what is held. */
+    /**
+     * Replies, one requested at a time so that the session's own inbound queue bounds what is held; the end of
+     * the session arrives as {@link #SESSION_ENDED}, so that a closed session is reported at once, not as a lost echo.
+     */
     private static final class Replies extends BaseSubscriber<ByteBuf> {
+        static final ByteBuf SESSION_ENDED = Unpooled.unreleasableBuffer(Unpooled.EMPTY_BUFFER.duplicate());
+
         private final BlockingQueue<ByteBuf> queue = new ArrayBlockingQueue<>(4);
 
         @Override
@@ -205,9 +215,16 @@ final class PingCommand implements Callable<Integer> {
             }
         }
 
+        @Override
+        protected void hookFinally(SignalType type) {
+            queue.offer(SESSION_ENDED); // one reply at most is queued (one requested at a time): there is room
+        }
+
         ByteBuf next(Duration timeout) throws InterruptedException {
             ByteBuf reply = queue.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            if (reply != null) {
+            if (reply == SESSION_ENDED) {
+                queue.offer(SESSION_ENDED);
+            } else if (reply != null) {
                 request(1);
             }
             return reply;
@@ -217,7 +234,9 @@ final class PingCommand implements Callable<Integer> {
             dispose();
             ByteBuf left;
             while ((left = queue.poll()) != null) {
-                left.release();
+                if (left != SESSION_ENDED) {
+                    left.release();
+                }
             }
         }
     }

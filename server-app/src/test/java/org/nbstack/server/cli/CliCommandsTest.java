@@ -85,6 +85,20 @@ class CliCommandsTest {
     }
 
     @Test
+    void pingReportsAtOnceWhenTheServerClosesTheSession() {
+        // a message above max-message-size makes the server close the session instead of echoing it
+        try (var server = TestServers.start(TestServers.config("netbios.max-message-size=100"))) {
+            long start = System.nanoTime();
+            Result r = run("ping", "ECHO", "--address", server.kernelAddress(), "--count", "2", "--size", "200", "--timeout", "20s");
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            assertThat(r.status()).isEqualTo(1);
+            assertThat(r.out()).contains("the server closed the session before the echo of seq=1").doesNotContain("no echo")
+                    .contains("1 sent, 0 received, 100% lost");
+            assertThat(took).as("reported when the session ended, not after --timeout").isLessThan(Duration.ofSeconds(10));
+        }
+    }
+
+    @Test
     void pingExitsOneWithTheRefusalWhenTheNameIsNotThere() {
         try (var server = TestServers.start(TestServers.config())) {
             Result r = run("ping", "NOBODY", "--address", server.kernelAddress());
