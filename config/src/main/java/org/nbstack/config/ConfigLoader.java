@@ -87,6 +87,7 @@ public final class ConfigLoader {
         } catch (ConfigException e) {
             throw new InvalidConfigException(oneLine(e.getMessage()));
         }
+        rejectListenersWithoutTransport(merged);
         merged = withTemplates(merged, LISTENERS, LISTENER_DEFAULTS);
         merged = withTemplates(merged, NAMES, NAME_DEFAULTS);
 
@@ -187,6 +188,33 @@ public final class ConfigLoader {
                 }
             }
         }
+    }
+
+    /**
+     * Every listener names its own transport (before listener-defaults fill in the rest), so that a typo in a
+     * section name ({@code listeners.kernal.bind}) is refused instead of starting a new listener on the default transport.
+     */
+    private static void rejectListenersWithoutTransport(Config merged) {
+        if (!isObject(merged, LISTENERS)) {
+            return;
+        }
+        Set<String> named = new TreeSet<>();
+        Set<String> unnamed = new TreeSet<>();
+        for (String child : merged.getObject(LISTENERS).keySet()) {
+            String path = LISTENERS + "." + ConfigUtil.joinPath(child);
+            if (isObject(merged, path)) {
+                (merged.hasPath(path + ".transport") ? named : unnamed).add(path);
+            }
+        }
+        if (unnamed.isEmpty()) {
+            return;
+        }
+        String section = unnamed.iterator().next();
+        String origin = merged.getConfig(section).entrySet().stream().map(e -> Origins.describe(e.getValue().origin())).sorted()
+                .findFirst().orElse("an empty section");
+        throw new InvalidConfigException("listener '" + section + "' (from " + origin + ") names no transport; "
+                + EditDistance.nearest(section, named).map(s -> "did you mean '" + s + "'?")
+                        .orElse("a new listener needs " + section + ".transport = nio, epoll or engine"));
     }
 
     private static void rejectUnknownKeys(Config merged, ConfigReader reader) {

@@ -117,6 +117,17 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aTypoInAListenerSectionIsRefusedInsteadOfStartingANewListener() {
+        assertThatThrownBy(() -> ConfigLoader.create().override("listeners.kernal.bind", "127.0.0.1:2139").load())
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessage("listener 'nbstack.listeners.kernal' (from command line --set nbstack.listeners.kernal.bind) names no transport; "
+                        + "did you mean 'nbstack.listeners.kernel'?");
+        assertThatThrownBy(() -> ConfigLoader.create().override("listeners.spare.bind", "127.0.0.1:2139").load())
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageEndingWith("names no transport; a new listener needs nbstack.listeners.spare.transport = nio, epoll or engine");
+    }
+
+    @Test
     void anUnknownFieldOfAListenerSuggestsTheListenersField() {
         assertThatThrownBy(() -> ConfigLoader.create().overrides(Map.of("listeners.kernel.thread", "2")).load())
                 .isInstanceOf(InvalidConfigException.class)

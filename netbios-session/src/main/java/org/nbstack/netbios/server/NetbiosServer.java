@@ -66,6 +66,15 @@ public final class NetbiosServer implements AutoCloseable {
      */
     public static NetbiosServer start(Transport transport, NetbiosServerSettings settings, ListenerRegistry listeners,
             MeterRegistry meters) {
+        return start(transport, settings, listeners, meters, new AtomicLong());
+    }
+
+    /**
+     * As {@link #start(Transport, NetbiosServerSettings, ListenerRegistry, MeterRegistry)}, numbering sessions from
+     * {@code sessionIds}: servers that share it (the listeners of one process) never hand out the same session ID.
+     */
+    public static NetbiosServer start(Transport transport, NetbiosServerSettings settings, ListenerRegistry listeners,
+            MeterRegistry meters, AtomicLong sessionIds) {
         NetbiosMetrics metrics = new NetbiosMetrics(meters, "server");
         SessionRegistry sessions = new SessionRegistry();
         metrics.bindSessionGauges(sessions::size, sessions::queueTotals);
@@ -73,7 +82,7 @@ public final class NetbiosServer implements AutoCloseable {
         metrics.bindPendingGauge(pendingConnections::used);
         ServerContext context = new ServerContext(settings, settings.sessionSettings(),
                 new SessionEstablishment(listeners, new SessionPermits(settings.maxSessions()), settings), sessions, metrics,
-                new AtomicLong(), pendingConnections, new RateLimitedLog(log, PENDING_FULL_LOG_INTERVAL.toNanos()));
+                sessionIds, pendingConnections, new RateLimitedLog(log, PENDING_FULL_LOG_INTERVAL.toNanos()));
         EventLoopGroup group = transport.newEventLoopGroup(settings.eventLoopThreads());
         try {
             ServerBootstrap bootstrap = new ServerBootstrap().group(group).channelFactory(transport.serverChannelFactory())

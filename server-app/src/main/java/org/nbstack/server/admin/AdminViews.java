@@ -136,19 +136,8 @@ public final class AdminViews {
         return Math.round(d.toNanos() / 1e6) / 1e3;
     }
 
-    /** {@code 850ms}, {@code 12.3s}, {@code 4m05s}, {@code 2h03m}. */
     static String human(Duration d) {
-        long ms = d.toMillis();
-        if (ms < 1000) {
-            return ms + "ms";
-        }
-        if (ms < 60_000) {
-            return String.format(Locale.ROOT, "%.1fs", ms / 1000.0);
-        }
-        if (ms < 3_600_000) {
-            return String.format(Locale.ROOT, "%dm%02ds", ms / 60_000, (ms / 1000) % 60);
-        }
-        return String.format(Locale.ROOT, "%dh%02dm", ms / 3_600_000, (ms / 60_000) % 60);
+        return HumanDuration.format(d);
     }
 
     private static String address(Object socketAddress) {

@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.nbstack.netbios.server.NetbiosServer;
 import org.nbstack.netbios.session.SessionStatus;
+import org.nbstack.server.admin.HumanDuration;
 import org.nbstack.server.engine.EngineIntrospection;
 import org.nbstack.tcp.stack.ConnectionInfo;
 import org.nbstack.tcp.core.TcpState;
@@ -69,7 +70,7 @@ final class GracefulShutdown {
             }
             if (aborted > 0) {
                 log.warn("{} did not close {}; aborting them", Plural.count(aborted, "session"),
-                        control.isForced() ? "before the stop was forced" : "within " + grace.toSeconds() + "s");
+                        control.isForced() ? "before the stop was forced" : "within " + HumanDuration.format(grace));
             }
         }
         for (RunningListener listener : listeners) {
@@ -93,7 +94,7 @@ final class GracefulShutdown {
                     .map(e -> (connections == 1 ? "" : e.getValue() + " ") + e.getKey().netstatName())
                     .collect(Collectors.joining(", ")) + ")");
         }
-        return "stopping: waiting up to " + grace.toSeconds() + "s for " + String.join(" and ", what) + "; Ctrl-C again to force";
+        return "stopping: waiting up to " + HumanDuration.format(grace) + " for " + String.join(" and ", what) + "; Ctrl-C again to force";
     }
 
     /** The engine connections a stop may wait for, by state: all but listeners and TIME_WAIT (which ends by itself). */

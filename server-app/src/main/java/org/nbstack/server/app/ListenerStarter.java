@@ -2,6 +2,7 @@ package org.nbstack.server.app;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import org.nbstack.config.InvalidConfigException;
 import org.nbstack.config.ListenerConfig;
 import org.nbstack.config.NbstackConfig;
@@ -34,6 +35,8 @@ final class ListenerStarter {
     private final List<String> nameList;
     private final ServerMeters meters;
     private final ServerOptions options;
+    /** One sequence for every listener, so that a session ID names one session of the process (sessions, logs). */
+    private final AtomicLong sessionIds = new AtomicLong();
 
     ListenerStarter(NbstackConfig config, ListenerRegistry names, List<String> nameList, ServerMeters meters, ServerOptions options) {
         this.config = config;
@@ -73,7 +76,7 @@ final class ListenerStarter {
         ObservedTransport observed = new ObservedTransport(transport, listener.name());
         NetbiosServer server;
         try {
-            server = NetbiosServer.start(observed, settings, names, meters.forListener(listener.name()));
+            server = NetbiosServer.start(observed, settings, names, meters.forListener(listener.name()), sessionIds);
         } catch (Exception e) { // NetbiosServerException, TransportUnavailableException, or Netty's unchecked-rethrown I/O errors
             return skipOrFail(listener, e.getMessage() == null ? e.toString() : e.getMessage());
         }

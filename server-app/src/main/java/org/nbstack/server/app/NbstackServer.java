@@ -183,7 +183,7 @@ public final class NbstackServer implements AdminSource, AutoCloseable {
             Thread.currentThread().interrupt();
             return new NetstatView(true, "interrupted while asking the engine", List.of());
         } catch (Exception e) {
-            return new NetstatView(true, "the engine did not answer within " + timeout + ": " + e, List.of());
+            return new NetstatView(true, "the engine did not answer within " + org.nbstack.server.admin.HumanDuration.format(timeout) + ": " + e, List.of());
         }
     }
 

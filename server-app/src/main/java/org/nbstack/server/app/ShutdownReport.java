@@ -12,9 +12,9 @@ public record ShutdownReport(int closedGracefully, int aborted, Duration took, b
         this(closedGracefully, aborted, took, false);
     }
 
-    /** {@code stopped: 2 sessions closed gracefully, 0 aborted, in 84 ms}, or {@code stopped (forced): ...}. */
+    /** {@code stopped: 2 sessions closed gracefully, 0 aborted, in 84ms}, or {@code stopped (forced): ...}. */
     public String summary() {
         return "stopped" + (forced ? " (forced)" : "") + ": " + Plural.count(closedGracefully, "session") + " closed gracefully, "
-                + aborted + " aborted, in " + took.toMillis() + " ms";
+                + aborted + " aborted, in " + org.nbstack.server.admin.HumanDuration.format(took);
     }
 }

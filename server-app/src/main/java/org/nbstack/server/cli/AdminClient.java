@@ -18,11 +18,11 @@ final class AdminClient {
         this.address = address;
     }
 
-    /** The text view of {@code path} ({@code /status}, ...). */
-    String text(String path) throws AdminUnreachableException {
+    /** The view of {@code path} ({@code /status}, ...): its JSON as served, or the text table. */
+    String view(String path, boolean json) throws AdminUnreachableException {
         HttpClient client = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
         try (client) {
-            HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + address + path + "?format=text")).timeout(TIMEOUT).GET().build();
+            HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + address + path + (json ? "" : "?format=text"))).timeout(TIMEOUT).GET().build();
             HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
                 throw new AdminUnreachableException("the admin endpoint at " + address + " answered " + response.statusCode()

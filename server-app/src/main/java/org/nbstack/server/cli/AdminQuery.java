@@ -18,17 +18,20 @@ abstract class AdminQuery {
     @Option(names = "--admin", paramLabel = "HOST:PORT", description = "the server's admin endpoint (default: nbstack.admin.bind)")
     String admin;
 
+    @Option(names = "--json", description = "print the admin endpoint's JSON as served instead of the table")
+    boolean json;
+
     AdminQuery(Cli cli) {
         this.cli = cli;
     }
 
-    /** Prints the text view of {@code path}; 0 when the server answered, 1 when it could not be reached. */
+    /** Prints the text (or, with --json, the JSON) view of {@code path}; 0 when the server answered, 1 when it could not be reached. */
     int show(String path) {
         NbstackConfig loaded = config.load(cli.environment()).config();
         LoggingSetup.apply(new LoggingSettings(loaded.logging().format(), "WARN", Map.of()));
         String address = admin != null ? admin : loaded.admin().bind().toString();
         try {
-            cli.out().print(new AdminClient(address).text(path));
+            cli.out().print(new AdminClient(address).view(path, json));
             return Main.OK;
         } catch (AdminClient.AdminUnreachableException e) {
             cli.err().println("nbstack: " + e.getMessage());

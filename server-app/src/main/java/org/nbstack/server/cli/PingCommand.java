@@ -19,6 +19,7 @@ import java.util.regex.Pattern;
 import org.nbstack.config.ListenerConfig;
 import org.nbstack.config.LoggingSettings;
 import org.nbstack.config.NbstackConfig;
+import org.nbstack.server.admin.HumanDuration;
 import org.nbstack.netbios.client.NetbiosClient;
 import org.nbstack.netbios.client.NetbiosClientSettings;
 import org.nbstack.netbios.client.NetbiosSessionException;
@@ -38,6 +39,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import reactor.core.publisher.BaseSubscriber;
+import reactor.core.publisher.SignalType;
 
 /**
  * {@code nbstack ping NAME}: sets up a NetBIOS session to NAME, sends {@code --count} messages one at a time and
@@ -136,7 +138,7 @@ final class PingCommand implements Callable<Integer> {
             cli.err().println("nbstack ping: " + e.getMessage());
             return Main.FAILED;
         } catch (IllegalStateException e) {
-            cli.err().println("nbstack ping: no session with " + target + " within " + timeout.toMillis() + " ms");
+            cli.err().println("nbstack ping: no session with " + target + " within " + HumanDuration.format(timeout));
             return Main.FAILED;
         }
         cli.out().printf("NBSS PING %s over %s: %d octets per message%n", target, transportName, size);
@@ -151,8 +153,12 @@ final class PingCommand implements Callable<Integer> {
                 stats.sent();
                 session.send(Unpooled.wrappedBuffer(payload));
                 ByteBuf reply = replies.next(timeout);
+                if (reply == Replies.SESSION_ENDED) {
+                    cli.out().printf("the server closed the session before the echo of seq=%d%n", seq);
+                    break;
+                }
                 if (reply == null) {
-                    cli.out().printf("no echo for seq=%d within %d ms%n", seq, timeout.toMillis());
+                    cli.out().printf("no echo for seq=%d within %s%n", seq, HumanDuration.format(timeout));
                     break;
                 }
                 long rtt = System.nanoTime() - start;
@@ -183,13 +189,18 @@ final class PingCommand implements Callable<Integer> {
     private void finishConnections(Engine engine) throws InterruptedException {
         List<ConnectionInfo> left = ClientEngineDrain.awaitFinished(engine, timeout);
         for (ConnectionInfo c : left) {
-            cli.err().printf("nbstack ping: connection %s -> %s still %s after %d ms; the server will time it out%n",
-                    c.local(), c.remote(), c.state().netstatName(), timeout.toMillis());
+            cli.err().printf("nbstack ping: connection %s -> %s still %s after %s; the server will time it out%n",
+                    c.local(), c.remote(), c.state().netstatName(), HumanDuration.format(timeout));
         }
     }
 
-    /** Replies, one requested at a time so that the session's own inbound queue bounds what is held. */
+    /**
+     * Replies, one requested at a time so that the session's own inbound queue bounds what is held; the end of
+     * the session arrives as {@link #SESSION_ENDED}, so that a closed session is reported at once, not as a lost echo.
+     */
     private static final class Replies extends BaseSubscriber<ByteBuf> {
+        static final ByteBuf SESSION_ENDED = Unpooled.unreleasableBuffer(Unpooled.EMPTY_BUFFER.duplicate());
+
         private final BlockingQueue<ByteBuf> queue = new ArrayBlockingQueue<>(4);
 
         @Override
@@ -204,9 +215,16 @@ final class PingCommand implements Callable<Integer> {
             }
         }
 
+        @Override
+        protected void hookFinally(SignalType type) {
+            queue.offer(SESSION_ENDED); // one reply at most is queued (one requested at a time): there is room
+        }
+
         ByteBuf next(Duration timeout) throws InterruptedException {
             ByteBuf reply = queue.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            if (reply != null) {
+            if (reply == SESSION_ENDED) {
+                queue.offer(SESSION_ENDED);
+            } else if (reply != null) {
                 request(1);
             }
             return reply;
@@ -216,7 +234,9 @@ final class PingCommand implements Callable<Integer> {
             dispose();
             ByteBuf left;
             while ((left = queue.poll()) != null) {
-                left.release();
+                if (left != SESSION_ENDED) {
+                    left.release();
+                }
             }
         }
     }

@@ -5,6 +5,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import org.nbstack.config.LoadedConfig;
+import org.nbstack.server.admin.HumanDuration;
 import org.nbstack.server.app.NbstackServer;
 import org.nbstack.server.app.ServerOptions;
 import org.nbstack.server.app.ShutdownReport;
@@ -53,7 +54,7 @@ final class ServeCommand implements Callable<Integer> {
         TerminationSignals.onTermination(stop::countDown, () -> force(control));
         Thread hook = new Thread(() -> server.stop(grace), "nbstack-shutdown");
         Runtime.getRuntime().addShutdownHook(hook); // other ways out (SIGHUP, System.exit) still close sessions
-        cli.out().println("serving; stop with Ctrl-C or SIGTERM (grace period " + grace.toSeconds() + "s)");
+        cli.out().println("serving; stop with Ctrl-C or SIGTERM (grace period " + HumanDuration.format(grace) + ")");
         cli.out().flush();
         stop.await();
         ShutdownReport report = server.stop(grace, control);

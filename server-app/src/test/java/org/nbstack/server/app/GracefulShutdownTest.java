@@ -61,5 +61,9 @@ class GracefulShutdownTest {
         assertThat(GracefulShutdown.waitingLine(Duration.ofSeconds(10), 2, new java.util.TreeMap<>(java.util.Map.of(
                 TcpState.ESTABLISHED, 2L, TcpState.LAST_ACK, 1L))))
                 .isEqualTo("stopping: waiting up to 10s for 2 sessions and 3 connections (2 ESTABLISHED, 1 LAST_ACK); Ctrl-C again to force");
+        assertThat(GracefulShutdown.waitingLine(Duration.ofSeconds(90), 1, java.util.Map.of()))
+                .isEqualTo("stopping: waiting up to 1m30s for 1 session; Ctrl-C again to force");
+        assertThat(GracefulShutdown.waitingLine(Duration.ofMillis(1500), 1, java.util.Map.of()))
+                .isEqualTo("stopping: waiting up to 1.5s for 1 session; Ctrl-C again to force");
     }
 }

@@ -52,6 +52,22 @@ class ServerStartTest {
     }
 
     @Test
+    void sessionIdsAreUniqueAcrossListeners() {
+        var config = TestServers.config("listeners.second.transport=nio", "listeners.second.bind=127.0.0.1:0");
+        try (var started = TestServers.start(config);
+                var kernelClient = org.nbstack.server.testing.Clients.client(null);
+                var secondClient = org.nbstack.server.testing.Clients.client(null)) {
+            var second = started.server().listenerAddress("second").orElseThrow();
+            org.nbstack.server.testing.Clients.connect(kernelClient, started.kernelAddress(), "ECHO");
+            org.nbstack.server.testing.Clients.connect(secondClient, second.getHostString() + ":" + second.getPort(), "ECHO");
+
+            var rows = started.server().sessions();
+            assertThat(rows).extracting(org.nbstack.server.admin.SessionRow::listener).containsExactlyInAnyOrder("kernel", "second");
+            assertThat(rows).extracting(row -> row.status().id()).doesNotHaveDuplicates();
+        }
+    }
+
+    @Test
     void noRunningListenerIsAnError() {
         var config = TestServers.config("listeners.kernel.enabled=false");
         assertThatThrownBy(() -> TestServers.start(config)).isInstanceOf(StartupException.class)

@@ -10,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nbstack.netbios.client.NetbiosClient;
@@ -21,6 +23,8 @@ class CliCommandsTest {
 
     record Result(int status, String out, String err) {
     }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     Path dir;
@@ -76,7 +80,21 @@ class CliCommandsTest {
         try (var server = TestServers.start(TestServers.config())) {
             Result r = run("ping", "DISCARD", "--address", server.kernelAddress(), "--count", "2", "--timeout", "300ms");
             assertThat(r.status()).isEqualTo(1);
-            assertThat(r.out()).contains("no echo for seq=1 within 300 ms").contains("1 sent, 0 received, 100% lost");
+            assertThat(r.out()).contains("no echo for seq=1 within 300ms").contains("1 sent, 0 received, 100% lost");
+        }
+    }
+
+    @Test
+    void pingReportsAtOnceWhenTheServerClosesTheSession() {
+        // a message above max-message-size makes the server close the session instead of echoing it
+        try (var server = TestServers.start(TestServers.config("netbios.max-message-size=100"))) {
+            long start = System.nanoTime();
+            Result r = run("ping", "ECHO", "--address", server.kernelAddress(), "--count", "2", "--size", "200", "--timeout", "20s");
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            assertThat(r.status()).isEqualTo(1);
+            assertThat(r.out()).contains("the server closed the session before the echo of seq=1").doesNotContain("no echo")
+                    .contains("1 sent, 0 received, 100% lost");
+            assertThat(took).as("reported when the session ended, not after --timeout").isLessThan(Duration.ofSeconds(10));
         }
     }
 
@@ -121,6 +139,24 @@ class CliCommandsTest {
     }
 
     @Test
+    void jsonPrintsTheAdminEndpointsJsonAsServed() throws Exception {
+        try (var server = TestServers.start(TestServers.config()); NetbiosClient client = Clients.client(null)) {
+            Clients.connect(client, server.kernelAddress(), "ECHO");
+            for (String command : new String[] {"status", "sessions", "netstat"}) {
+                Result r = run(command, "--json", "--admin", server.adminAddress());
+                assertThat(r.status()).as(r.err()).isZero();
+                JsonNode served = JSON.readTree(r.out());
+                assertThat(served.isObject()).as(r.out()).isTrue();
+                switch (command) {
+                    case "status" -> assertThat(served.get("active_sessions").asInt()).isEqualTo(1);
+                    case "sessions" -> assertThat(served.get("sessions").get(0).get("called").asText()).isEqualTo("ECHO<20>");
+                    default -> assertThat(served.get("engine_running").asBoolean()).isFalse();
+                }
+            }
+        }
+    }
+
+    @Test
     void anUnreachableAdminEndpointIsOneLineAndExitOne() throws Exception {
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {
@@ -159,6 +195,14 @@ class CliCommandsTest {
         assertThat(r.status()).isEqualTo(2);
         assertThat(r.err()).isEqualTo("nbstack: configuration error: unknown configuration key 'nbstack.netbios.max-sesions' "
                 + "(from command line --set nbstack.netbios.max-sesions); did you mean 'nbstack.netbios.max-sessions'?\n");
+    }
+
+    @Test
+    void aTypoInAListenerSectionIsAConfigurationErrorNotANewListener() {
+        Result r = run("serve", "--set", "listeners.kernal.bind=127.0.0.1:0", "--set", "admin.bind=127.0.0.1:0");
+        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.err()).isEqualTo("nbstack: configuration error: listener 'nbstack.listeners.kernal' (from command line --set "
+                + "nbstack.listeners.kernal.bind) names no transport; did you mean 'nbstack.listeners.kernel'?\n");
     }
 
     @Test
