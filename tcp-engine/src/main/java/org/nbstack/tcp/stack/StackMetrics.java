@@ -70,6 +70,12 @@ public final class StackMetrics implements MeterBinder {
                 s -> s.counters().synQueueOverflows, "queue", "syn");
         counter(r, "tcp.listen.overflows", "SYNs dropped because a listener queue was full",
                 s -> s.counters().acceptQueueOverflows, "queue", "accept");
+        counter(r, "tcp.syn.cookies", "SYN cookies (RFC 4987): SYN-ACKs sent with one, ACKs that opened or failed one",
+                s -> s.counters().synCookiesSent, "result", "sent");
+        counter(r, "tcp.syn.cookies", "SYN cookies (RFC 4987): SYN-ACKs sent with one, ACKs that opened or failed one",
+                s -> s.counters().synCookiesAccepted, "result", "accepted");
+        counter(r, "tcp.syn.cookies", "SYN cookies (RFC 4987): SYN-ACKs sent with one, ACKs that opened or failed one",
+                s -> s.counters().synCookiesRejected, "result", "rejected");
         counter(r, "tcp.connection.limit.drops", "SYNs dropped at the connection limit",
                 s -> s.counters().connectionLimitDrops);
         counter(r, "tcp.resets.unknown", "RSTs sent for segments that belong to no connection",

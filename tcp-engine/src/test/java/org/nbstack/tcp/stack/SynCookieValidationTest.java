@@ -6,6 +6,7 @@ import static org.nbstack.tcp.stack.StackDriver.PORT;
 import static org.nbstack.tcp.stack.StackDriver.SEC;
 import static org.nbstack.tcp.stack.StackDriver.SERVER;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -155,6 +156,8 @@ class SynCookieValidationTest {
     void aFreshCookieAfterAnOverflowOpensTheConnection() {
         StackConfig config = StackDriver.config().synCookies(StackConfig.SynCookies.AUTO).defaultSynBacklog(1).build();
         try (StackDriver d = new StackDriver(config)) {
+            SimpleMeterRegistry registry = new SimpleMeterRegistry();
+            new StackMetrics(() -> List.of(d.stack)).bindTo(registry);
             d.listen(1);
             assertThat(d.in(PEER_PORT + 1, ISN, 0, TcpFlags.SYN)).hasSize(1); // fills the SYN queue
             int cookie = cookieSynAck(d, PEER_PORT, mss(1440)).seq;
@@ -164,6 +167,10 @@ class SynCookieValidationTest {
             assertThat(d.accepted).hasSize(1);
             assertThat(d.accepted.get(0).state()).isEqualTo(TcpState.ESTABLISHED);
             assertThat(d.accepted.get(0).connection().sendMss()).isEqualTo(1440);
+            // what an operator sees of it
+            assertThat(registry.get("tcp.syn.cookies").tag("result", "sent").functionCounter().count()).isEqualTo(1);
+            assertThat(registry.get("tcp.syn.cookies").tag("result", "accepted").functionCounter().count()).isEqualTo(1);
+            assertThat(registry.get("tcp.syn.cookies").tag("result", "rejected").functionCounter().count()).isZero();
         }
     }
 }
