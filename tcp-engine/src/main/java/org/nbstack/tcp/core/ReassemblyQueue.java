@@ -48,6 +48,7 @@ final class ReassemblyQueue {
     }
 
     private final ShardResources resources;
+    private final MemoryAccount account;
     private final int maxPieces;
     private final TreeMap<Integer, Piece> pieces = new TreeMap<>(SEQ_ORDER);
     /** Contiguous runs of pieces: left edge to right edge. */
@@ -63,7 +64,13 @@ final class ReassemblyQueue {
     }
 
     ReassemblyQueue(ShardResources resources, int maxPieces) {
+        this(resources, resources.memory().open(null), maxPieces);
+    }
+
+    /** @param account the connection's share of the shard's memory, charged what the pieces pin */
+    ReassemblyQueue(ShardResources resources, MemoryAccount account, int maxPieces) {
         this.resources = resources;
+        this.account = account;
         this.maxPieces = maxPieces;
     }
 
@@ -143,14 +150,14 @@ final class ReassemblyQueue {
         ByteBuf data;
         int charge;
         if (copy) {
-            if (charged + len + PIECE_OVERHEAD > maxCharge) {
+            if (charged + len + PIECE_OVERHEAD > maxCharge || !mayPin(len + PIECE_OVERHEAD)) {
                 return false;
             }
             data = resources.alloc().buffer(len, Math.max(len, COALESCE_LIMIT)).writeBytes(src, index, len);
             charge = data.capacity() + PIECE_OVERHEAD;
         } else {
             charge = pinned + PIECE_OVERHEAD;
-            if (charged + charge > maxCharge) {
+            if (charged + charge > maxCharge || !mayPin(charge)) {
                 return false;
             }
             data = src.retainedSlice(index, len);
@@ -172,7 +179,7 @@ final class ReassemblyQueue {
         int grownCapacity = need <= buf.capacity() ? buf.capacity()
                 : buf.alloc().calculateNewCapacity(need, buf.maxCapacity());
         int growth = grownCapacity - buf.capacity();
-        if (charged + growth > maxCharge) {
+        if (charged + growth > maxCharge || !account.mayReceive(growth)) { // refused: a new piece is tried, and counted
             return false;
         }
         buf.writeBytes(src, index, len);
@@ -191,9 +198,18 @@ final class ReassemblyQueue {
         return root.capacity();
     }
 
+    /** Whether the shard's memory lets this connection pin {@code more} (its fair share, ShardMemory). */
+    private boolean mayPin(long more) {
+        if (account.mayReceive(more)) {
+            return true;
+        }
+        resources.counters().outOfOrderMemoryDrops++;
+        return false;
+    }
+
     private void charge(long delta) {
         charged += delta;
-        resources.buffered(delta);
+        account.receiveCharged(delta);
     }
 
     private void addRun(int left, int right) {

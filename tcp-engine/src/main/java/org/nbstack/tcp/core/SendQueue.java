@@ -15,7 +15,7 @@ final class SendQueue {
     private static final int TAIL_CAPACITY = 16 * 1024;
 
     private final ByteBufAllocator alloc;
-    private final ShardResources resources;
+    private final MemoryAccount account;
     // Allocated on the first write, so a handshake in progress holds no arrays (RFC 4987 §2: keep SYN state small).
     private ByteBuf[] bufs = new ByteBuf[0];
     /** Stream offset of each buffer's first readable byte, parallel to {@link #bufs}. */
@@ -28,9 +28,10 @@ final class SendQueue {
     /** Whether the last buffer is our own coalescing buffer that may still be appended to. */
     private boolean tailIsOwn;
 
-    SendQueue(ShardResources resources) {
+    /** @param account the connection's share of the shard's memory, charged the bytes queued */
+    SendQueue(ShardResources resources, MemoryAccount account) {
         this.alloc = resources.alloc();
-        this.resources = resources;
+        this.account = account;
     }
 
     int bytes() {
@@ -66,7 +67,7 @@ final class SendQueue {
             tailIsOwn = false;
         }
         endOffset += len;
-        resources.buffered(len);
+        account.sendCharged(len);
     }
 
     private void push(ByteBuf buf, long start) {
@@ -166,11 +167,11 @@ final class SendQueue {
             }
         }
         frontOffset = Math.max(frontOffset, Math.min(offset, endOffset));
-        resources.buffered(before - frontOffset);
+        account.sendCharged(before - frontOffset);
     }
 
     void releaseAll() {
-        resources.buffered(frontOffset - endOffset);
+        account.sendCharged(frontOffset - endOffset);
         while (count > 0) {
             int i = index(0);
             bufs[i].release();

@@ -13,8 +13,7 @@ public final class ShardResources {
     private final ByteBufAllocator alloc;
     private final TcpCounters counters;
     private final ChallengeAckLimiter challengeAcks;
-    private final long memoryLimit;
-    private long bufferedBytes;
+    private final ShardMemory memory;
 
     /**
      * @param challengeAcksPerSecond challenge ACKs the shard may send per second (Linux: 1000)
@@ -28,10 +27,20 @@ public final class ShardResources {
     /** @param random draws the randomised challenge-ACK budget (RFC 5961 §10); seeded in simulations */
     public ShardResources(ByteBufAllocator alloc, TcpCounters counters, int challengeAcksPerSecond, long memoryLimit,
             RandomGenerator random) {
+        this(alloc, counters, challengeAcksPerSecond, memoryLimit, 0, 0, random);
+    }
+
+    /**
+     * @param minReceiveMemory out-of-order bytes each connection may hold however full the shard is
+     * @param minSendMemory    send bytes each connection may queue however full the shard is
+     * @see ShardMemory
+     */
+    public ShardResources(ByteBufAllocator alloc, TcpCounters counters, int challengeAcksPerSecond, long memoryLimit,
+            int minReceiveMemory, int minSendMemory, RandomGenerator random) {
         this.alloc = alloc;
         this.counters = counters;
         this.challengeAcks = new ChallengeAckLimiter(challengeAcksPerSecond, random);
-        this.memoryLimit = memoryLimit;
+        this.memory = new ShardMemory(memoryLimit, minReceiveMemory, minSendMemory, counters);
     }
 
     /** Unlimited memory and Linux's challenge-ACK limit: for tests and tools. */
@@ -48,19 +57,20 @@ public final class ShardResources {
     }
 
     public long bufferedBytes() {
-        return bufferedBytes;
+        return memory.used();
     }
 
     public long memoryLimit() {
-        return memoryLimit;
+        return memory.limit();
     }
 
     public boolean overMemoryLimit() {
-        return bufferedBytes >= memoryLimit;
+        return memory.used() >= memory.limit();
     }
 
-    void buffered(long delta) {
-        bufferedBytes += delta;
+    /** The shard's memory and how it is shared between connections. */
+    public ShardMemory memory() {
+        return memory;
     }
 
     /** Whether a challenge ACK may go out now; counts the ones held back. */

@@ -37,6 +37,7 @@ public final class TcpConnection {
     private final SegmentOutput output;
     private final TcpCounters counters;
     private final ShardResources resources;
+    private final MemoryAccount memory;
     private final SendQueue sendQueue;
     private final ReassemblyQueue reassembly;
     private final SackScoreboard scoreboard = new SackScoreboard();
@@ -144,8 +145,10 @@ public final class TcpConnection {
         this.output = output;
         this.resources = resources;
         this.counters = resources.counters();
-        this.sendQueue = new SendQueue(resources);
-        this.reassembly = new ReassemblyQueue(resources);
+        // Seed 004 class: the connection's fair share of shard memory; its out-of-order queue may be pruned for others.
+        this.memory = resources.memory().open(this::pruneOutOfOrder);
+        this.sendQueue = new SendQueue(resources, memory);
+        this.reassembly = new ReassemblyQueue(resources, memory, ReassemblyQueue.DEFAULT_MAX_PIECES);
         this.invalidAcks = new InvalidAckLimiter(resources);
         this.rtt = new RttEstimator(config);
         this.sndUna = iss;
@@ -276,10 +279,8 @@ public final class TcpConnection {
 
     /** Bytes the application may still queue before the send buffer is full. */
     public int sendSpace() {
-        if (resources.overMemoryLimit()) {
-            return 0; // the shard holds too much: writers wait, which is backpressure, not loss
-        }
-        return Math.max(0, config.sendBuffer() - sendQueue.bytes());
+        // Beyond its share of the shard's memory (ShardMemory) writers wait: backpressure, not loss.
+        return (int) Math.max(0, Math.min(config.sendBuffer() - sendQueue.bytes(), memory.sendRoom()));
     }
 
     /** Send-Q as netstat shows it: bytes queued and not yet acknowledged. */
@@ -1501,12 +1502,16 @@ public final class TcpConnection {
             }
         } else {
             counters.outOfOrderSegments++;
-            int bound = resources.overMemoryLimit() ? 0 : config.maxOutOfOrderBytes();
-            if (!reassembly.insert(start, piece, bound)) {
+            if (!reassembly.insert(start, piece, config.maxOutOfOrderBytes())) {
                 counters.outOfOrderDropped++;
             }
             ackNow = true; // RFC 5681 §4.2: out-of-order data is acknowledged at once (with SACK)
         }
+    }
+
+    /** RFC 2018 §8: a receiver may discard out-of-order data; its SACK blocks are no longer reported. */
+    private void pruneOutOfOrder() {
+        reassembly.releaseAll();
     }
 
     private void deliver(ByteBuf data) {
@@ -1548,6 +1553,7 @@ public final class TcpConnection {
         sentLog.clear();
         sendQueue.releaseAll();
         reassembly.releaseAll();
+        memory.close();
         if (config.timeWaitNanos() == 0 || !events.admitTimeWait(this)) {
             close(CloseReason.NORMAL, now); // table full: the newest closer skips TIME_WAIT (seed 001)
             return;
@@ -1940,6 +1946,7 @@ public final class TcpConnection {
         sentLog.clear();
         sendQueue.releaseAll();
         reassembly.releaseAll();
+        memory.close();
         events.onClosed(this, reason);
     }
 

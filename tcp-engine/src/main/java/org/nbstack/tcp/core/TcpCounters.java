@@ -27,6 +27,15 @@ public final class TcpCounters {
     public long outOfOrderDropped;
     /** Out-of-order data dropped because its connection already held the most pieces it may (of outOfOrderDropped). */
     public long outOfOrderPieceLimitDrops;
+    /**
+     * Out-of-order data dropped because the shard's memory was under pressure and its connection held more than
+     * its fair share (of outOfOrderDropped; ShardMemory).
+     */
+    public long outOfOrderMemoryDrops;
+    /** Out-of-order queues discarded to free shard memory for connections below their fair share (tcp_prune_ofo_queue). */
+    public long outOfOrderPruned;
+    /** Memory those discarded queues pinned. */
+    public long outOfOrderPrunedBytes;
     public long pawsRejected;
     public long challengeAcks;
     public long challengeAcksSuppressed;

@@ -153,7 +153,7 @@ public final class Engine implements AutoCloseable {
      */
     public String tcpSummary() {
         long sent = 0, retransmitted = 0, timeouts = 0, fast = 0, dupAcks = 0, ooo = 0, oooDropped = 0;
-        long rackLosses = 0, probes = 0, dsacks = 0;
+        long rackLosses = 0, probes = 0, dsacks = 0, oooPruned = 0;
         for (Shard s : shardList) {
             org.nbstack.tcp.core.TcpCounters c = s.stack.tcpCounters();
             sent += c.segmentsSent;
@@ -163,6 +163,7 @@ public final class Engine implements AutoCloseable {
             dupAcks += c.duplicateAcks;
             ooo += c.outOfOrderSegments;
             oooDropped += c.outOfOrderDropped;
+            oooPruned += c.outOfOrderPruned;
             rackLosses += c.rackLosses;
             probes += c.tlpProbes;
             dsacks += c.dsacksReceived;
@@ -170,7 +171,7 @@ public final class Engine implements AutoCloseable {
         return "segments sent " + sent + ", retransmitted " + retransmitted + ", RTOs " + timeouts
                 + ", fast retransmits " + fast + ", RACK losses " + rackLosses + ", tail loss probes " + probes
                 + ", D-SACKs " + dsacks + ", dup ACKs " + dupAcks + ", out-of-order " + ooo
-                + " (dropped " + oooDropped + "), inbound queue drops " + inboundDrops();
+                + " (dropped " + oooDropped + ", queues pruned " + oooPruned + "), inbound queue drops " + inboundDrops();
     }
 
     /**

@@ -14,8 +14,14 @@ import org.nbstack.tcp.ip.IpConfig;
  *                               connection now closing skips TIME_WAIT (seed 001: never evict an entry early)
  * @param maxConnections         connections of any state; a SYN beyond it is dropped, a connect() refused
  * @param maxConnectionsPerSource connections from one remote address; a SYN beyond it is dropped (0 = no limit)
- * @param memoryLimit            bytes the stack may hold in send and reassembly queues; beyond it writers get no
- *                               send space, out-of-order data is not kept and new SYNs are dropped
+ * @param memoryLimit            bytes the stack may hold in send and reassembly queues, the connections' reserves
+ *                               included; shared fairly between connections (ShardMemory): under pressure a
+ *                               connection above its fair share gets no send space and its out-of-order data is
+ *                               pruned; when no further reserve fits, new SYNs are dropped and connects refused
+ * @param minReceiveMemory       out-of-order bytes every connection may hold however full the stack is (Linux
+ *                               tcp_rmem[0]); reserved out of memoryLimit for each connection
+ * @param minSendMemory          send bytes every connection may queue however full the stack is (Linux tcp_wmem[0]);
+ *                               reserved out of memoryLimit for each connection
  * @param challengeAcksPerSecond RFC 5961 challenge ACKs the stack may send per second (Linux: 1000)
  * @param synCookies             when SYN cookies (RFC 4987) replace SYN_RECEIVED state
  * @param ephemeralLow           lowest ephemeral port (Linux ip_local_port_range)
@@ -25,8 +31,15 @@ import org.nbstack.tcp.ip.IpConfig;
  * @param ip                     the IPv4 layer: ICMP, reassembly bounds, path MTU floor
  */
 public record StackConfig(List<Integer> addresses, TcpConfig tcp, int timeWaitLimit, int maxConnections,
-        int maxConnectionsPerSource, long memoryLimit, int challengeAcksPerSecond, SynCookies synCookies,
+        int maxConnectionsPerSource, long memoryLimit, int minReceiveMemory, int minSendMemory,
+        int challengeAcksPerSecond, SynCookies synCookies,
         int ephemeralLow, int ephemeralHigh, int defaultSynBacklog, Long secretSeed, IpConfig ip) {
+
+    /**
+     * Default reserve per connection and direction: about five full segments (MSS 1460) of data, twice Linux's
+     * 4 KiB, so a connection keeps a few segments in flight and some out-of-order data however full the stack is.
+     */
+    public static final int DEFAULT_MIN_MEMORY = 8 * 1024;
 
     /** When a listener answers SYNs with cookies instead of keeping SYN_RECEIVED state. */
     public enum SynCookies {
@@ -47,6 +60,13 @@ public record StackConfig(List<Integer> addresses, TcpConfig tcp, int timeWaitLi
         require(maxConnections >= 1, "maxConnections", maxConnections, ">= 1");
         require(maxConnectionsPerSource >= 0, "maxConnectionsPerSource", maxConnectionsPerSource, ">= 0 (0 = no limit)");
         require(memoryLimit >= 1, "memoryLimit", memoryLimit, ">= 1");
+        require(minReceiveMemory >= 0, "minReceiveMemory", minReceiveMemory, ">= 0");
+        require(minSendMemory >= 0, "minSendMemory", minSendMemory, ">= 0");
+        if ((long) minReceiveMemory + minSendMemory > memoryLimit) {
+            throw new IllegalArgumentException("memoryLimit = " + memoryLimit + " cannot hold one connection's reserve"
+                    + " (minReceiveMemory " + minReceiveMemory + " + minSendMemory " + minSendMemory
+                    + "); raise memoryLimit or lower the minimums");
+        }
         require(challengeAcksPerSecond >= 0, "challengeAcksPerSecond", challengeAcksPerSecond, ">= 0");
         if (ephemeralLow < 1024 || ephemeralHigh > 65535 || ephemeralLow > ephemeralHigh) {
             throw new IllegalArgumentException("ephemeral port range " + ephemeralLow + "-" + ephemeralHigh
@@ -82,6 +102,8 @@ public record StackConfig(List<Integer> addresses, TcpConfig tcp, int timeWaitLi
         b.maxConnections = maxConnections;
         b.maxConnectionsPerSource = maxConnectionsPerSource;
         b.memoryLimit = memoryLimit;
+        b.minReceiveMemory = minReceiveMemory;
+        b.minSendMemory = minSendMemory;
         b.challengeAcksPerSecond = challengeAcksPerSecond;
         b.synCookies = synCookies;
         b.ephemeralLow = ephemeralLow;
@@ -120,6 +142,8 @@ public record StackConfig(List<Integer> addresses, TcpConfig tcp, int timeWaitLi
         private int maxConnections = 262_144;
         private int maxConnectionsPerSource = 0;
         private long memoryLimit = 1L << 30;
+        private int minReceiveMemory = DEFAULT_MIN_MEMORY;
+        private int minSendMemory = DEFAULT_MIN_MEMORY;
         private int challengeAcksPerSecond = 1000;
         private SynCookies synCookies = SynCookies.AUTO;
         private int ephemeralLow = 32768;
@@ -137,6 +161,8 @@ public record StackConfig(List<Integer> addresses, TcpConfig tcp, int timeWaitLi
         public Builder maxConnections(int v) { maxConnections = v; return this; }
         public Builder maxConnectionsPerSource(int v) { maxConnectionsPerSource = v; return this; }
         public Builder memoryLimit(long v) { memoryLimit = v; return this; }
+        public Builder minReceiveMemory(int v) { minReceiveMemory = v; return this; }
+        public Builder minSendMemory(int v) { minSendMemory = v; return this; }
         public Builder challengeAcksPerSecond(int v) { challengeAcksPerSecond = v; return this; }
         public Builder synCookies(SynCookies v) { synCookies = v; return this; }
         public Builder ephemeralRange(int low, int high) { ephemeralLow = low; ephemeralHigh = high; return this; }
@@ -146,7 +172,7 @@ public record StackConfig(List<Integer> addresses, TcpConfig tcp, int timeWaitLi
 
         public StackConfig build() {
             return new StackConfig(addresses, tcp, timeWaitLimit, maxConnections, maxConnectionsPerSource, memoryLimit,
-                    challengeAcksPerSecond, synCookies, ephemeralLow, ephemeralHigh, defaultSynBacklog, secretSeed, ip);
+                    minReceiveMemory, minSendMemory, challengeAcksPerSecond, synCookies, ephemeralLow, ephemeralHigh, defaultSynBacklog, secretSeed, ip);
         }
     }
 }

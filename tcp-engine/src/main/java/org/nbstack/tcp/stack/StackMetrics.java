@@ -56,6 +56,12 @@ public final class StackMetrics implements MeterBinder {
                     .description("Engine connections now in each TCP state").tag("state", state.netstatName())
                     .register(r);
         }
+        Gauge.builder("tcp.memory.used", this, m -> m.sum(s -> s.resources().memory().used()))
+                .description("Bytes held in send and out-of-order queues (all shards)").register(r);
+        Gauge.builder("tcp.memory.reserved", this, m -> m.sum(s -> s.resources().memory().reserved()))
+                .description("Bytes set aside for the connections' guaranteed minimums (all shards)").register(r);
+        Gauge.builder("tcp.memory.limit", this, m -> m.sum(s -> s.resources().memoryLimit()))
+                .description("Memory limit of send and out-of-order queues, reserves included (all shards)").register(r);
         Gauge.builder("tcp.timewait.entries", this, m -> m.sum(TcpStack::timeWaitCount))
                 .description("Connections now in the TIME_WAIT table").register(r);
         Gauge.builder("tcp.timewait.limit", this, m -> m.sum(s -> s.config().timeWaitLimit()))
@@ -102,6 +108,12 @@ public final class StackMetrics implements MeterBinder {
                 c -> c.peerMssClamped);
         tcpCounter(r, "tcp.out.of.order.piece.limit.drops", "Out-of-order data dropped because its connection held the most pieces it may",
                 c -> c.outOfOrderPieceLimitDrops);
+        tcpCounter(r, "tcp.out.of.order.memory.drops",
+                "Out-of-order data dropped because shard memory was under pressure and its connection held more than its fair share",
+                c -> c.outOfOrderMemoryDrops);
+        tcpCounter(r, "tcp.out.of.order.pruned", "Out-of-order queues discarded to free shard memory for connections below their fair share",
+                c -> c.outOfOrderPruned);
+        tcpCounter(r, "tcp.out.of.order.pruned.bytes", "Memory pinned by the out-of-order queues discarded", c -> c.outOfOrderPrunedBytes);
         tcpCounter(r, "tcp.paws.rejected", "Segments rejected by PAWS (RFC 7323)", c -> c.pawsRejected);
         tcpCounter(r, "tcp.challenge.acks", "Challenge ACKs sent (RFC 5961)", c -> c.challengeAcks);
         tcpCounter(r, "tcp.challenge.acks.suppressed", "Challenge ACKs held back by the per-connection or shard limit (RFC 5961)",

@@ -96,6 +96,7 @@ public final class TcpStack {
         this.ownAddresses = config.addresses().stream().mapToInt(Integer::intValue).toArray();
         // RFC 5961 §10: the challenge-ACK budget must be unpredictable to an off-path attacker.
         this.resources = new ShardResources(alloc, tcpCounters, config.challengeAcksPerSecond(), config.memoryLimit(),
+                config.minReceiveMemory(), config.minSendMemory(),
                 config.secretSeed() == null ? new SecureRandom() : new SplittableRandom(config.secretSeed() ^ 0x5961L));
         this.ipInput = new IpInput(config.ip(), this::ownsAddress, drops, alloc, output::send, this::lowerPathMtu);
     }
@@ -307,7 +308,7 @@ public final class TcpStack {
                     + config.maxConnectionsPerSource() + " connections, its limit: its new SYNs are dropped");
             return false;
         }
-        if (resources.overMemoryLimit()) {
+        if (!resources.memory().admitsConnection()) { // the new connection's reserve must fit (ShardMemory)
             counters.memoryLimitDrops++;
             limits.warn(now, "memory", "memory limit " + config.memoryLimit() + " bytes reached: new SYNs dropped");
             return false;
@@ -579,7 +580,7 @@ public final class TcpStack {
             old.replace(now);
             counters.timeWaitReused++;
         }
-        if (resources.overMemoryLimit()) {
+        if (!resources.memory().admitsConnection()) {
             counters.memoryLimitDrops++;
             throw new IllegalStateException("engine memory limit reached (" + config.memoryLimit() + " bytes)");
         }

@@ -56,7 +56,7 @@ class Q194429TimeWaitKeptUntilReplacedTest {
 
     @Test
     void aNewSynOverTheMemoryLimitLeavesTimeWaitInPlace() {
-        try (StackDriver d = new StackDriver(StackDriver.config().memoryLimit(1000).build())) {
+        try (StackDriver d = new StackDriver(StackDriver.config().memoryLimit(1000).minReceiveMemory(0).minSendMemory(0).build())) {
             d.listen(16);
             int oldSndNxt = d.serverInTimeWait(PEER_PORT, OLD_ISN);
             d.handshake(PEER_PORT + 1, 5000);
