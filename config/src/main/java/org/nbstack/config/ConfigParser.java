@@ -68,9 +68,17 @@ final class ConfigParser {
                 in.duration(tcp + ".user-timeout", Duration.ZERO, DAY),
                 (int) in.bytes(tcp + ".max-out-of-order", 0, 1L << 30));
         String engine = path(ROOT, "engine");
+        long memoryLimit = in.bytes(engine + ".memory-limit", 1, 1L << 40);
+        int minReceiveMemory = (int) in.bytes(engine + ".min-receive-memory", 0, 1L << 30);
+        int minSendMemory = (int) in.bytes(engine + ".min-send-memory", 0, 1L << 30);
+        if ((long) minReceiveMemory + minSendMemory > memoryLimit) {
+            in.problem(engine + ".memory-limit", in.config().getValue(engine + ".memory-limit"),
+                    "at least min-receive-memory + min-send-memory (" + ((long) minReceiveMemory + minSendMemory)
+                            + " octets): every connection's reserve comes out of it");
+        }
         return new EngineSettings(tcpSettings, in.integer(engine + ".time-wait-limit", 0, 16_777_216),
                 in.integer(engine + ".max-connections", 1, 16_777_216), in.integer(engine + ".max-connections-per-source", 0, 16_777_216),
-                in.bytes(engine + ".memory-limit", 1, 1L << 40), in.integer(engine + ".challenge-acks-per-second", 0, 1_000_000),
+                memoryLimit, minReceiveMemory, minSendMemory, in.integer(engine + ".challenge-acks-per-second", 0, 1_000_000),
                 in.enumValue(engine + ".syn-cookies", EngineSettings.SynCookies.class), portRange(engine + ".ephemeral-ports"),
                 in.integer(engine + ".syn-backlog", 1, 1_048_576), ipSettings(engine + ".ip"));
     }

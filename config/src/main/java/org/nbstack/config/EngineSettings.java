@@ -6,7 +6,9 @@ package org.nbstack.config;
  * @param timeWaitLimit           connections in TIME_WAIT at once; beyond it the closing connection skips TIME_WAIT (counted)
  * @param maxConnections          connections of any state
  * @param maxConnectionsPerSource connections from one remote address; 0 = no limit
- * @param memoryLimit             octets all send and reassembly queues may hold together
+ * @param memoryLimit             octets all send and reassembly queues of one shard may hold together, reserves included
+ * @param minReceiveMemory        out-of-order octets every connection may hold however full its shard is
+ * @param minSendMemory           send octets every connection may queue however full its shard is
  * @param challengeAcksPerSecond  RFC 5961 challenge ACKs per second
  * @param synCookies              when SYN cookies (RFC 4987) answer SYNs instead of SYN_RECEIVED state
  * @param ephemeralPorts          ports the engine picks for its own connections
@@ -14,8 +16,8 @@ package org.nbstack.config;
  * @param ip                      the IPv4 layer: ICMP and reassembly
  */
 public record EngineSettings(TcpSettings tcp, int timeWaitLimit, int maxConnections, int maxConnectionsPerSource, long memoryLimit,
-        int challengeAcksPerSecond, SynCookies synCookies, PortRange ephemeralPorts, int synBacklog,
-        IpSettings ip) {
+        int minReceiveMemory, int minSendMemory, int challengeAcksPerSecond, SynCookies synCookies, PortRange ephemeralPorts,
+        int synBacklog, IpSettings ip) {
 
     /** When SYN cookies replace SYN_RECEIVED state. */
     public enum SynCookies {

@@ -161,6 +161,7 @@ class ConfigLoaderTest {
         assertBad("engine.tcp.delayed-ack", "1s", "it must be a duration 0s..500ms");
         assertBad("engine.ephemeral-ports", "80-90", "it must be low-high with 1024 <= low <= high <= 65535");
         assertBad("engine.tcp.rto-initial", "150ms", "it must be between rto-min (200ms) and rto-max (120000ms)");
+        assertBad("engine.memory-limit", "10KiB", "it must be at least min-receive-memory + min-send-memory (16384 octets)");
         assertBad("netbios.session.overflow-policy", "block", "it must be one of drop-newest, close-session");
         assertBad("netbios.session.memory-budget", "1KiB", "it must be at least the larger of inbound-max-bytes and outbound-max-bytes");
         assertBad("netbios.names.echo.name", "A-NAME-LONGER-THAN-15", "it must be a NetBIOS name of 1..15 ISO-8859-1 characters");

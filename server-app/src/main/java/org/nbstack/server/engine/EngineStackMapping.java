@@ -45,6 +45,7 @@ public final class EngineStackMapping {
         return StackConfig.builder(parsed.stream().mapToInt(Integer::intValue).toArray()).tcp(tcpConfig(engine.tcp()))
                 .timeWaitLimit(engine.timeWaitLimit()).maxConnections(engine.maxConnections())
                 .maxConnectionsPerSource(engine.maxConnectionsPerSource()).memoryLimit(engine.memoryLimit())
+                .minReceiveMemory(engine.minReceiveMemory()).minSendMemory(engine.minSendMemory())
                 .challengeAcksPerSecond(engine.challengeAcksPerSecond())
                 .synCookies(StackConfig.SynCookies.valueOf(engine.synCookies().name()))
                 .ephemeralRange(engine.ephemeralPorts().low(), engine.ephemeralPorts().high())

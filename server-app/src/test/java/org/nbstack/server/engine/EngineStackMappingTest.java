@@ -25,7 +25,8 @@ class EngineStackMappingTest {
     void everyTcpSettingReachesTheEngine() {
         NbstackConfig config = ConfigLoader.create().overrides(java.util.Map.of("engine.tcp.time-wait", "30s",
                 "engine.tcp.keepalive.enabled", "true", "engine.tcp.window-scale", "7", "engine.tcp.orphan-retries", "3",
-                "engine.time-wait-limit", "16", "engine.syn-cookies", "off", "engine.memory-limit", "64MiB")).load().config();
+                "engine.time-wait-limit", "16", "engine.syn-cookies", "off", "engine.memory-limit", "64MiB",
+                "engine.min-receive-memory", "4KiB", "engine.min-send-memory", "16KiB")).load().config();
         TcpConfig tcp = EngineStackMapping.tcpConfig(config.engine().tcp());
         assertThat(tcp.timeWaitNanos()).isEqualTo(Duration.ofSeconds(30).toNanos());
         assertThat(tcp.keepAlive()).isTrue();
@@ -35,6 +36,8 @@ class EngineStackMappingTest {
         assertThat(stack.timeWaitLimit()).isEqualTo(16);
         assertThat(stack.synCookies()).isEqualTo(StackConfig.SynCookies.OFF);
         assertThat(stack.memoryLimit()).isEqualTo(64L << 20);
+        assertThat(stack.minReceiveMemory()).isEqualTo(4 << 10);
+        assertThat(stack.minSendMemory()).isEqualTo(16 << 10);
     }
 
     @Test
