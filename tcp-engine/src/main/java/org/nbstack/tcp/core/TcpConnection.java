@@ -279,8 +279,12 @@ public final class TcpConnection {
 
     /** Bytes the application may still queue before the send buffer is full. */
     public int sendSpace() {
+        int bufferRoom = config.sendBuffer() - sendQueue.bytes();
+        if (bufferRoom <= 0) {
+            return 0;
+        }
         // Beyond its share of the shard's memory (ShardMemory) writers wait: backpressure, not loss.
-        return (int) Math.max(0, Math.min(config.sendBuffer() - sendQueue.bytes(), memory.sendRoom()));
+        return (int) Math.max(0, Math.min(bufferRoom, memory.sendRoom()));
     }
 
     /** Send-Q as netstat shows it: bytes queued and not yet acknowledged. */
