@@ -3,6 +3,7 @@ package org.nbstack.tcp.scenario;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.nbstack.tcp.scenario.TwoHosts.MS;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.util.ArrayList;
@@ -16,6 +17,7 @@ import org.nbstack.tcp.sim.SimPacketOutput;
 import org.nbstack.tcp.sim.SimPackets;
 import org.nbstack.tcp.sim.SimWorld;
 import org.nbstack.tcp.stack.StackConfig;
+import org.nbstack.tcp.stack.StackMetrics;
 import org.nbstack.tcp.wire.Ipv4;
 import org.nbstack.tcp.wire.PacketCodec;
 import org.nbstack.tcp.wire.TcpFlags;
@@ -79,6 +81,12 @@ class Q186873ShardMemoryFairShareTest {
             assertThat(h.server.tcpCounters().outOfOrderMemoryDrops).as("and refused while above its share").isPositive();
             assertThat(held.state()).as("pruning drops data, not the connection").isEqualTo(TcpState.ESTABLISHED);
             assertThat(watch.maxUsed).as("the shard never held more than its limit").isLessThanOrEqualTo(LIMIT);
+            SimpleMeterRegistry registry = new SimpleMeterRegistry();
+            new StackMetrics(() -> List.of(h.server)).bindTo(registry);
+            assertThat(registry.get("tcp.out.of.order.pruned").functionCounter().count()).as("visible to operators")
+                    .isEqualTo(h.server.tcpCounters().outOfOrderPruned);
+            assertThat(registry.get("tcp.memory.reserved").gauge().value()).as("51 reserves of 16 KiB")
+                    .isEqualTo(51.0 * 2 * MIN_SEND);
             hoarder.stop();
         }
     }
