@@ -121,6 +121,41 @@ class Q186873ShardMemoryFairShareTest {
         }
     }
 
+    /**
+     * RFC 2018 §8 reneging end to end: lossy uploads into a shard under pressure get their out-of-order queues
+     * pruned, SACKed data included; the pruned receiver stops reporting it and the sender (this engine) notices
+     * when the ACK stops at the formerly SACKed data and sends it again. Every stream arrives byte-exact.
+     */
+    @Test
+    void prunedSackedDataIsSentAgainAndEveryUploadArrivesByteExact() {
+        StackConfig server = StackConfig.builder(TwoHosts.SERVER_ADDR).memoryLimit(512 * KIB).build();
+        try (TwoHosts h = new TwoHosts(186875, StackConfig.of(TwoHosts.CLIENT_ADDR), server,
+                SimLinkConfig.PERFECT.withDelay(ONE_WAY, 0).withLoss(0.02))) {
+            h.listen(() -> {
+                Endpoint e = h.newEndpoint("server");
+                e.closeOnPeerFin = true;
+                return e;
+            });
+            List<Endpoint> uploads = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                Endpoint c = h.newEndpoint("upload" + i).sending(1 << 20);
+                c.closeWhenSent = true;
+                uploads.add(h.connect(c));
+            }
+            boolean done = h.run(() -> uploads.stream().allMatch(c -> c.closedReason != null)
+                    && h.accepted.size() == uploads.size() && h.accepted.stream().allMatch(e -> e.peerFin), 600 * TwoHosts.SEC);
+            assertThat(done).as(h.describe()).isTrue();
+            for (Endpoint c : uploads) {
+                assertThat(c.closedReason).as(c.toString()).isEqualTo(org.nbstack.tcp.core.CloseReason.NORMAL);
+                int port = c.conn.connection().id().localPort();
+                Endpoint s = h.accepted.stream().filter(e -> e.conn.connection().id().remotePort() == port).findFirst()
+                        .orElseThrow();
+                assertThat(s.receivedExactly(c)).as("%s byte-exact", c).isTrue();
+            }
+            assertThat(h.server.tcpCounters().outOfOrderPruned).as("queues were pruned under pressure").isPositive();
+        }
+    }
+
     private static TwoHosts hosts(long seed) {
         StackConfig server = StackConfig.builder(TwoHosts.SERVER_ADDR).memoryLimit(LIMIT).build();
         return new TwoHosts(seed, StackConfig.of(TwoHosts.CLIENT_ADDR), server, SimLinkConfig.PERFECT.withDelay(ONE_WAY, 0));
