@@ -38,7 +38,8 @@ final class Smbclient {
         return run(dir, server.clientCommand(List.of()), server.host, 139, share, commands);
     }
 
-    private static Result run(java.nio.file.Path dir, List<String> prefix, String host, int port, String share, String commands)
+    /** {@code smbclient} run after {@code prefix} (e.g. {@code ip netns exec NS}), in {@code dir}. */
+    static Result run(java.nio.file.Path dir, List<String> prefix, String host, int port, String share, String commands)
             throws Exception {
         List<String> command = new ArrayList<>(prefix);
         command.addAll(List.of("smbclient", "//" + host + "/" + share, "-N", "-p", Integer.toString(port),
