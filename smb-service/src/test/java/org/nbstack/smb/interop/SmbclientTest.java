@@ -9,8 +9,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -92,6 +97,33 @@ class SmbclientTest {
             long listed = r.output().lines().filter(line -> line.trim().startsWith("entry-")).distinct().count();
             assertThat(listed).isEqualTo(5000);
             assertThat(server.requests("query_directory", "0x00000000")).as("the listing took several queries").isGreaterThan(1);
+        }
+    }
+
+    /**
+     * Several enumerations of one directory at once, each on its own connection and open: every one lists all 5,000
+     * entries (each open has its own cursor) and none waits for another beyond the I/O bound.
+     */
+    @Test
+    void threeClientsListingFiveThousandEntriesAtOnceEachSeeThemAll() throws Exception {
+        Path local = Files.createDirectories(tmp.resolve("local"));
+        try (SmbTestServer server = new SmbTestServer(tmp.resolve("share"), false)) {
+            Path big = Files.createDirectories(server.shareDir.resolve("big"));
+            for (int i = 0; i < 5000; i++) {
+                Files.createFile(big.resolve(String.format("entry-%05d.dat", i)));
+            }
+            List<Future<Smbclient.Result>> listings = new ArrayList<>();
+            try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
+                for (int c = 0; c < 3; c++) {
+                    listings.add(clients.submit(() -> Smbclient.run(local, server, "share", "ls big\\*")));
+                }
+            }
+            for (Future<Smbclient.Result> listing : listings) {
+                Smbclient.Result r = listing.get();
+                assertThat(r.exit()).as(r.output().substring(0, Math.min(2000, r.output().length()))).isZero();
+                assertThat(r.output().lines().filter(line -> line.trim().startsWith("entry-")).distinct().count()).isEqualTo(5000);
+            }
+            assertThat(server.requests("query_directory", "0x80000006")).as("each enumeration ended with NO_MORE_FILES").isEqualTo(3);
         }
     }
 
