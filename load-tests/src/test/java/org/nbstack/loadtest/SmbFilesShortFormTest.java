@@ -12,7 +12,7 @@ import org.nbstack.loadtest.server.ServerTuning;
 import org.nbstack.loadtest.simulations.SmbFilesSimulation;
 
 /**
- * The SMB file simulation's short form (20 healthy users for about 20 s, 6 failing ones) through Gatling, in
+ * The SMB file simulation's short form (10 healthy users for about 15 s, 6 failing ones) through Gatling, in
  * {@code bin/test}: every assertion must hold (no healthy error, healthy p99 under 1 s, every failed connection torn
  * down by the server), and the run leaves its report.
  */
@@ -20,7 +20,9 @@ class SmbFilesShortFormTest {
 
     @Test
     void healthyFileUsersSeeNoErrorWhileOthersStopReadingOrVanish() throws Exception {
-        System.setProperty(Knobs.SHORT, "true");
+        if (System.getProperty(Knobs.SHORT) == null) {
+            System.setProperty(Knobs.SHORT, "true"); // -Dnbstack.loadtest.short=false runs the full simulation
+        }
         SimulationCatalog.Entry simulation = new SimulationCatalog.Entry("smb-files", SmbFilesSimulation.class, "smb write+read",
                 ServerTuning.FAST_STALL_DETECTION, true);
 

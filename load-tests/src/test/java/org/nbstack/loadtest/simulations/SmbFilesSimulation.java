@@ -30,12 +30,12 @@ public final class SmbFilesSimulation extends Simulation {
     private static final int IO_SIZE = 65536;
     private static final Duration TEARDOWN_CHECK_BOUND = Duration.ofSeconds(5);
 
-    private final int healthyUsers = Knobs.integer("sessions", 100, 20);
+    private final int healthyUsers = Knobs.integer("sessions", 100, 10);
     private final int failingUsers = Knobs.integer("failing", 20, 6);
     private final Duration ramp = Knobs.duration("ramp", Duration.ofSeconds(10), Duration.ofSeconds(2));
     private final Duration settle = Knobs.duration("settle", Duration.ofSeconds(10), Duration.ofSeconds(2));
-    private final Duration hold = Knobs.duration("duration", Duration.ofSeconds(60), Duration.ofSeconds(14));
-    private final Duration interval = Knobs.duration("interval", Duration.ofMillis(200), Duration.ofMillis(200));
+    private final Duration hold = Knobs.duration("duration", Duration.ofSeconds(60), Duration.ofSeconds(10));
+    private final Duration interval = Knobs.duration("interval", Duration.ofMillis(200), Duration.ofMillis(250));
     // Only a real stall crosses these: a healthy user held up by a failed one would wait for its 2 s write-stall timeout.
     private final int p99Millis = Knobs.integer("p99Millis", 500, 1000);
     private final SmbFileServer server = new SmbFileServer(System.getProperty(Knobs.PREFIX + "smb.transport", "nio"));
