@@ -61,11 +61,16 @@ class TornDownSessionTest {
 
             responses.fourAnswered.get(30, TimeUnit.SECONDS); // negotiate, two session setups, tree connect
             assertThat(created(meters)).as("the CREATE of the FIFO is still opening it").isZero();
-            // The session layer cancels on tear-down; the cancel waits for the CREATE to leave the connection's lock.
-            CompletableFuture<Void> tornDown = CompletableFuture.runAsync(responses::cancel, task -> Thread.ofVirtual().start(task));
-            Thread.sleep(200);
+            // The session layer cancels on tear-down. The cancel reaches the request's Mono first, then the handler's
+            // doFinally, which closes the connection and so waits (BLOCKED) for the CREATE to leave the connection's lock.
+            Thread tearDown = Thread.ofPlatform().name("tear-down").start(responses::cancel);
+            long blockedBy = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (tearDown.getState() != Thread.State.BLOCKED && System.nanoTime() < blockedBy) {
+                Thread.sleep(1);
+            }
+            assertThat(tearDown.getState()).as("the tear-down waits for the CREATE").isEqualTo(Thread.State.BLOCKED);
             try (OutputStream writer = Files.newOutputStream(fifo)) { // the CREATE's open returns, its response is built
-                tornDown.get(30, TimeUnit.SECONDS);
+                tearDown.join(TimeUnit.SECONDS.toMillis(30));
             }
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (created(meters) == 0 && System.nanoTime() < deadline) {
