@@ -89,6 +89,18 @@ final class SmbTestServer implements AutoCloseable {
         return counter == null ? 0 : counter.count();
     }
 
+    /** Every request the server answered other than with SUCCESS, by command and status: what to look at when a client failed. */
+    String unsuccessfulRequests() {
+        StringBuilder out = new StringBuilder("server answered other than SUCCESS:");
+        for (var counter : meters.find("smb.requests").counters()) {
+            if (!"0x00000000".equals(counter.getId().getTag("status")) && counter.count() > 0) {
+                out.append(' ').append(counter.getId().getTag("command")).append('=').append(counter.getId().getTag("status"))
+                        .append(" x").append((long) counter.count());
+            }
+        }
+        return out.toString();
+    }
+
     @Override
     public void close() {
         try {

@@ -53,7 +53,7 @@ class SmbclientTest {
                 commands.append("; get down").append(size).append("; put up").append(size);
             }
             Smbclient.Result r = Smbclient.run(local, server, "share", commands.append("; ls up*").toString());
-            assertThat(r.exit()).as(r.output()).isZero();
+            assertThat(r.exit()).as("%s\n%s", r.output(), server.unsuccessfulRequests()).isZero();
             assertThat(r.output()).doesNotContain("NT_STATUS");
             for (long size : sizes) {
                 assertThat(r.output()).as("ls shows each file with its size").containsPattern("down" + size + " +A +" + size + " ")
