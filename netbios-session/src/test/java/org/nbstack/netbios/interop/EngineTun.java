@@ -27,21 +27,22 @@ import org.nbstack.tcp.netty.EngineTransport;
  *
  * <p>The server gets its engine by transport name, as everywhere in this module; this test fixture alone uses the
  * engine's classes (test scope): to ask where the TUN link runs, and to close the engine, which holds the device.
+ * Public for the file service's real-client tests (netbios-session's test-jar).
  */
-final class EngineTun implements AutoCloseable {
+public final class EngineTun implements AutoCloseable {
 
     /** The engine's address: only the namespace knows a route to it. */
-    static final String ENGINE = "10.139.77.1";
+    public static final String ENGINE = "10.139.77.1";
     /** The kernel's side of the TUN device, inside the namespace. */
-    static final String KERNEL = "10.139.77.2";
+    public static final String KERNEL = "10.139.77.2";
     private static final int CAP_NET_ADMIN = 12;
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(30);
     private static final AtomicInteger SEQUENCE = new AtomicInteger();
     /** The ip command's path, also where PATH lacks the sbin directories; null when it is not installed. */
     private static final String IP = which("ip");
 
-    final String device;
-    final String namespace;
+    public final String device;
+    public final String namespace;
     private final TransportOptions options;
     private boolean namespaceCreated;
 
@@ -52,13 +53,13 @@ final class EngineTun implements AutoCloseable {
     }
 
     /** A fixture for one test, or the test is skipped saying exactly what this machine lacks. */
-    static EngineTun open() {
+    public static EngineTun open() {
         assumeAvailable();
         String suffix = ProcessHandle.current().pid() % 100000 + "x" + SEQUENCE.incrementAndGet();
         return new EngineTun("nbn" + suffix, "nbn" + suffix); // interface names: at most 15 characters
     }
 
-    static void assumeAvailable() {
+    public static void assumeAvailable() {
         String platform = NativePlatform.unsupportedReason();
         assumeTrue(platform == null, () -> "the engine's TUN link cannot run here: " + platform);
         assumeTrue(hasNetAdmin(), "needs CAP_NET_ADMIN (run as root) to open a TUN device and create a network namespace");
@@ -67,7 +68,7 @@ final class EngineTun implements AutoCloseable {
     }
 
     /** Transport options for a server on the engine: {@link #ENGINE} on this fixture's TUN device. */
-    TransportOptions transportOptions() {
+    public TransportOptions transportOptions() {
         return options;
     }
 
@@ -75,7 +76,7 @@ final class EngineTun implements AutoCloseable {
      * Moves the device, which the engine opened when the server bound, into a fresh namespace and gives the
      * kernel there its address; from then on {@link #exec} runs programs that reach {@link #ENGINE}.
      */
-    void attachNamespace() {
+    public void attachNamespace() {
         run(List.of(IP, "netns", "add", namespace));
         namespaceCreated = true;
         run(List.of(IP, "-n", namespace, "link", "set", "lo", "up"));
@@ -84,14 +85,12 @@ final class EngineTun implements AutoCloseable {
         run(List.of(IP, "-n", namespace, "link", "set", "dev", device, "up"));
     }
 
-    record Result(int exit, String output) {
+    public record Result(int exit, String output) {
     }
 
     /** Runs {@code command} in the namespace and returns its exit status and output (stderr merged). */
-    Result exec(Duration timeout, List<String> command, Map<String, String> environment) throws IOException, InterruptedException {
-        List<String> full = new ArrayList<>(List.of(IP, "netns", "exec", namespace));
-        full.addAll(command);
-        ProcessBuilder builder = new ProcessBuilder(full).redirectErrorStream(true);
+    public Result exec(Duration timeout, List<String> command, Map<String, String> environment) throws IOException, InterruptedException {
+        ProcessBuilder builder = new ProcessBuilder(commandInNamespace(command)).redirectErrorStream(true);
         builder.environment().putAll(environment);
         Process process = builder.start();
         process.getOutputStream().close();
@@ -111,6 +110,13 @@ final class EngineTun implements AutoCloseable {
         }
         reader.join(5000);
         return new Result(process.exitValue(), output.toString());
+    }
+
+    /** {@code command} prefixed so that it runs in the namespace (ip netns exec), for callers that start processes themselves. */
+    public List<String> commandInNamespace(List<String> command) {
+        List<String> full = new ArrayList<>(List.of(IP, "netns", "exec", namespace));
+        full.addAll(command);
+        return full;
     }
 
     /** Closes the engine (its TUN descriptor, so the device goes) and deletes the namespace. */

@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.nbstack.netbios.session.SessionHandler;
@@ -16,8 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Scheduler;
-import reactor.core.scheduler.Schedulers;
+import reactor.core.publisher.MonoSink;
 
 /**
  * The SMB2 file service: its shares, the state shared by every connection (server GUID, byte-range locks, meters)
@@ -41,7 +41,6 @@ public final class SmbService implements AutoCloseable {
     private final SmbMetrics metrics;
     private final Semaphore ioSlots;
     private final ExecutorService ioThreads = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("smb-io-", 0).factory());
-    private final Scheduler ioScheduler = Schedulers.fromExecutorService(ioThreads, "smb-io");
 
     public SmbService(SmbSettings settings, MeterRegistry meters) {
         this.settings = settings;
@@ -75,37 +74,67 @@ public final class SmbService implements AutoCloseable {
                     .doFinally(signal -> {
                         connection.close(reason[0]);
                         metrics.connections.decrementAndGet();
-                    });
+                    })
+                    // A session torn down mid-request (a client that stopped reading, one that vanished) cancels this
+                    // stream: the response still being computed and a request waiting in concatMap are discarded, and
+                    // Reactor does not release what it discards.
+                    .doOnDiscard(ByteBuf.class, SmbService::releaseDiscarded);
         };
     }
 
-    /** One request message, processed on a virtual thread once an I/O slot is free; the message is released whatever happens. */
+    private static void releaseDiscarded(ByteBuf discarded) {
+        if (discarded.refCnt() > 0) {
+            discarded.release();
+        }
+    }
+
+    /**
+     * One request message, processed on a virtual thread once an I/O slot is free; the message is released whatever
+     * happens. Built with {@code Mono.create}: a response finished after the session was torn down is then discarded
+     * (and released by the handler's discard hook), where {@code fromCallable().subscribeOn()} drops it unreleased.
+     */
     private Mono<ByteBuf> handle(SmbConnection connection, ByteBuf message) {
         AtomicBoolean taken = new AtomicBoolean();
-        return Mono.fromCallable(() -> {
-            if (!taken.compareAndSet(false, true)) {
-                return null;
-            }
-            metrics.ioWaiting.incrementAndGet();
+        return Mono.create(sink -> {
+            sink.onCancel(() -> {
+                if (taken.compareAndSet(false, true)) {
+                    message.release();
+                }
+            });
             try {
-                ioSlots.acquire();
-            } catch (InterruptedException e) {
-                message.release();
-                Thread.currentThread().interrupt();
-                return null;
-            } finally {
-                metrics.ioWaiting.decrementAndGet();
-            }
-            try {
-                return connection.process(message);
-            } finally {
-                ioSlots.release();
-            }
-        }).subscribeOn(ioScheduler).doOnCancel(() -> {
-            if (taken.compareAndSet(false, true)) {
-                message.release();
+                ioThreads.execute(() -> process(connection, message, taken, sink));
+            } catch (RejectedExecutionException stopped) {
+                if (taken.compareAndSet(false, true)) {
+                    message.release();
+                }
+                sink.error(stopped);
             }
         });
+    }
+
+    private void process(SmbConnection connection, ByteBuf message, AtomicBoolean taken, MonoSink<ByteBuf> sink) {
+        if (!taken.compareAndSet(false, true)) {
+            sink.success();
+            return;
+        }
+        metrics.ioWaiting.incrementAndGet();
+        try {
+            ioSlots.acquire();
+        } catch (InterruptedException e) {
+            message.release();
+            Thread.currentThread().interrupt();
+            sink.success();
+            return;
+        } finally {
+            metrics.ioWaiting.decrementAndGet();
+        }
+        try {
+            sink.success(connection.process(message));
+        } catch (RuntimeException e) {
+            sink.error(e);
+        } finally {
+            ioSlots.release();
+        }
     }
 
     public SmbSettings settings() {
@@ -134,7 +163,6 @@ public final class SmbService implements AutoCloseable {
 
     @Override
     public void close() {
-        ioScheduler.dispose();
         ioThreads.shutdownNow();
         LOG.debug("SMB service stopped");
     }

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import org.nbstack.netbios.interop.EngineTun;
 import org.nbstack.netbios.name.NetbiosName;
 import org.nbstack.netbios.server.Listener;
 import org.nbstack.netbios.server.ListenerRegistry;
@@ -16,10 +17,10 @@ import org.nbstack.smb.server.SmbSettings;
 import org.nbstack.smb.share.Share;
 
 /**
- * The file service on a NetBIOS server on the kernel's TCP, for real clients: one share "share" (writable, guest-ok)
- * on a temporary directory. smbclient sends a SESSION REQUEST only to port 139, so the server listens on port 139 of
- * a loopback address of its own (127.x.y.z, chosen at random): no root-owned port of 127.0.0.1 is taken, and tests of
- * other modules on 127.0.0.1:139 do not collide with it.
+ * The file service on a NetBIOS server, for real clients: one share "share" (writable, guest-ok) on a temporary
+ * directory, on the kernel's TCP (nio, epoll) or on the engine over TUN. smbclient sends a SESSION REQUEST only to
+ * port 139, so on the kernel the server listens on port 139 of a loopback address of its own (127.x.y.z, chosen at
+ * random): no root-owned port of 127.0.0.1 is taken, and tests of other modules on 127.0.0.1:139 do not collide with it.
  */
 final class SmbTestServer implements AutoCloseable {
 
@@ -30,16 +31,57 @@ final class SmbTestServer implements AutoCloseable {
     final SmbService service;
     final NetbiosServer server;
     final String host;
+    /** The engine on its TUN device, for transport "engine"; else null. */
+    private final EngineTun tun;
 
     SmbTestServer(Path shareDir, boolean readOnly) throws IOException {
+        this(shareDir, readOnly, "nio");
+    }
+
+    /**
+     * The service on {@code transport}: "nio" or "epoll" on port 139 of a random 127.x address, or "engine" on
+     * {@link EngineTun#ENGINE}:139 of a TUN device whose kernel side is in a namespace made for this server (the test
+     * is skipped, saying why, where that cannot be made); {@link #clientCommand} runs a client where it reaches
+     * {@link #host}.
+     */
+    SmbTestServer(Path shareDir, boolean readOnly, String transport) throws IOException {
         this.shareDir = Files.createDirectories(shareDir);
         service = new SmbService(SmbSettings.defaults("SERVER", List.of(new Share("share", shareDir, readOnly, true))), meters);
         ListenerRegistry listeners = new ListenerRegistry();
         listeners.listen(Listener.of(SERVER, service.handler()));
-        ThreadLocalRandom random = ThreadLocalRandom.current();
-        host = "127." + random.nextInt(1, 255) + "." + random.nextInt(1, 255) + "." + random.nextInt(2, 255);
-        server = NetbiosServer.start(NetbiosServerSettings.builder().transport("nio").bindAddress(host, NetbiosServerSettings.NBSS_PORT)
-                .eventLoopThreads(1).defaultName(SERVER).build(), listeners, meters);
+        NetbiosServerSettings.Builder settings = NetbiosServerSettings.builder().transport(transport).eventLoopThreads(1).defaultName(SERVER);
+        if (transport.equals("engine")) {
+            tun = EngineTun.open();
+            host = EngineTun.ENGINE;
+            server = startOnEngine(settings, listeners);
+        } else {
+            tun = null;
+            ThreadLocalRandom random = ThreadLocalRandom.current();
+            host = "127." + random.nextInt(1, 255) + "." + random.nextInt(1, 255) + "." + random.nextInt(2, 255);
+            server = NetbiosServer.start(settings.bindAddress(host, NetbiosServerSettings.NBSS_PORT).build(), listeners, meters);
+        }
+    }
+
+    private NetbiosServer startOnEngine(NetbiosServerSettings.Builder settings, ListenerRegistry listeners) {
+        NetbiosServer started = null;
+        try {
+            started = NetbiosServer.start(settings.transportOptions(tun.transportOptions())
+                    .bindAddress(EngineTun.ENGINE, NetbiosServerSettings.NBSS_PORT).build(), listeners, meters);
+            tun.attachNamespace();
+            return started;
+        } catch (RuntimeException e) {
+            if (started != null) {
+                started.close();
+            }
+            tun.close();
+            service.close();
+            throw e;
+        }
+    }
+
+    /** {@code command} as run where the server's {@link #host} is reachable: in the engine's namespace, or here. */
+    List<String> clientCommand(List<String> command) {
+        return tun == null ? command : tun.commandInNamespace(command);
     }
 
     double requests(String command, String status) {
@@ -47,9 +89,27 @@ final class SmbTestServer implements AutoCloseable {
         return counter == null ? 0 : counter.count();
     }
 
+    /** Every request the server answered other than with SUCCESS, by command and status: what to look at when a client failed. */
+    String unsuccessfulRequests() {
+        StringBuilder out = new StringBuilder("server answered other than SUCCESS:");
+        for (var counter : meters.find("smb.requests").counters()) {
+            if (!"0x00000000".equals(counter.getId().getTag("status")) && counter.count() > 0) {
+                out.append(' ').append(counter.getId().getTag("command")).append('=').append(counter.getId().getTag("status"))
+                        .append(" x").append((long) counter.count());
+            }
+        }
+        return out.toString();
+    }
+
     @Override
     public void close() {
-        server.close();
-        service.close();
+        try {
+            server.close();
+            service.close();
+        } finally {
+            if (tun != null) {
+                tun.close();
+            }
+        }
     }
 }

@@ -30,7 +30,19 @@ final class Smbclient {
 
     /** {@code smbclient //host/share -N -p port -c commands} run in {@code dir} (where get and put find their local files). */
     static Result run(java.nio.file.Path dir, String host, int port, String share, String commands) throws Exception {
-        List<String> command = new ArrayList<>(List.of("smbclient", "//" + host + "/" + share, "-N", "-p", Integer.toString(port),
+        return run(dir, List.of(), host, port, share, commands);
+    }
+
+    /** The same against {@code server} on port 139, run where its host is reachable (the engine's namespace, or here). */
+    static Result run(java.nio.file.Path dir, SmbTestServer server, String share, String commands) throws Exception {
+        return run(dir, server.clientCommand(List.of()), server.host, 139, share, commands);
+    }
+
+    /** {@code smbclient} run after {@code prefix} (e.g. {@code ip netns exec NS}), in {@code dir}. */
+    static Result run(java.nio.file.Path dir, List<String> prefix, String host, int port, String share, String commands)
+            throws Exception {
+        List<String> command = new ArrayList<>(prefix);
+        command.addAll(List.of("smbclient", "//" + host + "/" + share, "-N", "-p", Integer.toString(port),
                 "--option=client min protocol=SMB2_02", "-c", commands));
         if (System.getenv("SMBCLIENT_DEBUG") != null) { command.add("-d"); command.add(System.getenv("SMBCLIENT_DEBUG")); }
         java.nio.file.Path log = java.nio.file.Files.createTempFile("smbclient", ".log");
