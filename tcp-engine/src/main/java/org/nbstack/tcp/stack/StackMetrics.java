@@ -64,6 +64,10 @@ public final class StackMetrics implements MeterBinder {
                 s -> s.counters().timeWaitOverflows);
         counter(r, "tcp.timewait.reused", "TIME_WAIT 4-tuples reopened by a provably new SYN (RFC 6191)",
                 s -> s.counters().timeWaitReused);
+        tcpCounter(r, "tcp.timewait.resets", "RSTs in TIME_WAIT: the reconnecting peer's answer to our ACK, or ignored (RFC 1337)",
+                c -> c.timeWaitResetReleases, "result", "released");
+        tcpCounter(r, "tcp.timewait.resets", "RSTs in TIME_WAIT: the reconnecting peer's answer to our ACK, or ignored (RFC 1337)",
+                c -> c.timeWaitResetsIgnored, "result", "ignored");
         counter(r, "tcp.opens", "Connections opened", s -> s.counters().activeOpens, "side", "active");
         counter(r, "tcp.opens", "Connections opened", s -> s.counters().passiveOpens, "side", "passive");
         counter(r, "tcp.listen.overflows", "SYNs dropped because a listener queue was full",
