@@ -19,9 +19,12 @@ import org.nbstack.tcp.wire.DropReason;
  */
 public final class StackMetrics implements MeterBinder {
     private final Supplier<? extends Collection<TcpStack>> stacks;
+    /** Held here: Micrometer keeps a function meter's state object only weakly, so an unheld one reads nothing once collected. */
+    private final IpMetrics ipMetrics;
 
     public StackMetrics(Supplier<? extends Collection<TcpStack>> stacks) {
         this.stacks = stacks;
+        this.ipMetrics = new IpMetrics(() -> stacks.get().stream().map(s -> s.ipInput().counters()).toList());
     }
 
     private double sum(ToLongFunction<TcpStack> f) {
@@ -47,7 +50,7 @@ public final class StackMetrics implements MeterBinder {
 
     @Override
     public void bindTo(MeterRegistry r) {
-        new IpMetrics(() -> stacks.get().stream().map(s -> s.ipInput().counters()).toList()).bindTo(r);
+        ipMetrics.bindTo(r);
         for (TcpState state : TcpState.values()) {
             if (state == TcpState.CLOSED || state == TcpState.LISTEN) {
                 continue;
