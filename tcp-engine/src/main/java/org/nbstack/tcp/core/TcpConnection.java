@@ -124,6 +124,7 @@ public final class TcpConnection {
     private long keepAliveDeadline = NEVER;
     private long timeWaitDeadline = NEVER;
     private long finWait2Deadline = NEVER;
+    private final TimeWaitResetWindow reconnectReset = new TimeWaitResetWindow();
     private int retransmits;
     private int persistBackoff;
     private final ZeroWindowProbes zeroWindowProbes = new ZeroWindowProbes();
@@ -857,14 +858,26 @@ public final class TcpConnection {
         events.onEstablished(this);
     }
 
-    /** TIME_WAIT (RFC 9293 §3.10.7.4): only a retransmitted FIN matters; RST is ignored (RFC 1337). */
+    /**
+     * TIME_WAIT (RFC 9293 §3.10.7.4): only a retransmitted FIN matters; RST is ignored (RFC 1337) except the
+     * peer's answer to our ACK of its reconnect SYN (decision 0007).
+     */
     private void timeWaitArrival(long now, TcpSegment seg) {
         if (seg.has(TcpFlags.RST)) {
-            return; // RFC 1337 TIME-WAIT assassination fix
+            if (reconnectReset.admits(now, seg.seq, rcvNxt)) {
+                counters.timeWaitResetReleases++;
+                close(CloseReason.REPLACED, now); // the 4-tuple is free for the client's next SYN
+            } else {
+                counters.timeWaitResetsIgnored++; // RFC 1337 TIME-WAIT assassination fix
+            }
+            return;
         }
         if (seg.has(TcpFlags.SYN)) {
             // The owner admits provably new SYNs (RFC 6191) before this point; any other gets the old ACK.
             ackNow = invalidAcks.allowChallengeAck(now);
+            if (ackNow && !seg.has(TcpFlags.ACK) && seg.seq != irs) { // not a duplicate of this connection's SYN
+                reconnectReset.open(now, rtt.rto());
+            }
             return;
         }
         if (seg.has(TcpFlags.FIN)) {

@@ -55,6 +55,10 @@ public final class TcpCounters {
     public long peerMssClamped;
     /** Connections that fell back to a 1024-octet MSS after timeouts of full-sized segments (RFC 4821 §7.7). */
     public long blackHoleMssReductions;
+    /** TIME_WAIT entries ended by the peer's RST answering our ACK of its reconnect SYN (decision 0007). */
+    public long timeWaitResetReleases;
+    /** RSTs ignored in TIME_WAIT (RFC 1337). */
+    public long timeWaitResetsIgnored;
     /** Connections now in each state, by {@link TcpState#ordinal()}; CLOSED is not counted. */
     private final long[] inState = new long[TcpState.values().length];
 

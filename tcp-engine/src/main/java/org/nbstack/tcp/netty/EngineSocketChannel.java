@@ -462,6 +462,7 @@ public final class EngineSocketChannel extends AbstractChannel implements Socket
 
     @Override
     protected void doWrite(ChannelOutboundBuffer in) throws Exception {
+        shard.receiveArrived(); // a RST already here fails this write, as write(2) does after the kernel took it
         StackConnection c = connection;
         TcpConnection tcp = c.connection();
         if (tcp.state() == TcpState.CLOSED) {

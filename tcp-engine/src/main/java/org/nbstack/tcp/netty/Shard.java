@@ -117,6 +117,35 @@ final class Shard {
         afterStackCall();
     }
 
+    /**
+     * Processes the packets that have already reached this shard, before the caller (a channel's write) looks at its
+     * connection: the kernel has processed what arrived before write(2) answers, so a peer's RST that is here
+     * already makes the write fail as on epoll. The events the packets produce wait for a pass, as always: no
+     * channel handler runs inside the caller.
+     */
+    void receiveArrived() {
+        if (closed || inbound.isEmpty()) {
+            return;
+        }
+        boolean callerInPass = inPass;
+        inPass = true; // events queue up; a pass delivers them after the caller returns
+        try {
+            ByteBuf packet;
+            int budget = DRAIN_BUDGET;
+            while (budget-- > 0 && (packet = inbound.poll()) != null) {
+                syncListeners();
+                stack.receive(packet);
+            }
+        } finally {
+            inPass = callerInPass;
+        }
+        if (!callerInPass && !work.isEmpty() && !passScheduled) {
+            passScheduled = true;
+            loop.execute(passTask);
+        }
+        armTimer();
+    }
+
     /** Only once the shard is closed, possibly from several threads: the lock serializes the queue's consumers. */
     private synchronized void releaseInbound() {
         ByteBuf packet;

@@ -19,9 +19,12 @@ import org.nbstack.tcp.wire.DropReason;
  */
 public final class StackMetrics implements MeterBinder {
     private final Supplier<? extends Collection<TcpStack>> stacks;
+    /** Held here: Micrometer keeps a function meter's state object only weakly, so an unheld one reads nothing once collected. */
+    private final IpMetrics ipMetrics;
 
     public StackMetrics(Supplier<? extends Collection<TcpStack>> stacks) {
         this.stacks = stacks;
+        this.ipMetrics = new IpMetrics(() -> stacks.get().stream().map(s -> s.ipInput().counters()).toList());
     }
 
     private double sum(ToLongFunction<TcpStack> f) {
@@ -47,7 +50,7 @@ public final class StackMetrics implements MeterBinder {
 
     @Override
     public void bindTo(MeterRegistry r) {
-        new IpMetrics(() -> stacks.get().stream().map(s -> s.ipInput().counters()).toList()).bindTo(r);
+        ipMetrics.bindTo(r);
         for (TcpState state : TcpState.values()) {
             if (state == TcpState.CLOSED || state == TcpState.LISTEN) {
                 continue;
@@ -70,6 +73,10 @@ public final class StackMetrics implements MeterBinder {
                 s -> s.counters().timeWaitOverflows);
         counter(r, "tcp.timewait.reused", "TIME_WAIT 4-tuples reopened by a provably new SYN (RFC 6191)",
                 s -> s.counters().timeWaitReused);
+        tcpCounter(r, "tcp.timewait.resets", "RSTs in TIME_WAIT: the reconnecting peer's answer to our ACK, or ignored (RFC 1337)",
+                c -> c.timeWaitResetReleases, "result", "released");
+        tcpCounter(r, "tcp.timewait.resets", "RSTs in TIME_WAIT: the reconnecting peer's answer to our ACK, or ignored (RFC 1337)",
+                c -> c.timeWaitResetsIgnored, "result", "ignored");
         counter(r, "tcp.opens", "Connections opened", s -> s.counters().activeOpens, "side", "active");
         counter(r, "tcp.opens", "Connections opened", s -> s.counters().passiveOpens, "side", "passive");
         counter(r, "tcp.listen.overflows", "SYNs dropped because a listener queue was full",

@@ -588,10 +588,11 @@ public final class TcpStack {
         sc.setHandler(handler);
         addConnection(id, sc);
         counters.activeOpens++;
-        int isn = forcedNextIsn != null ? forcedNextIsn : secrets.initialSequenceNumber(id, now);
+        Integer forced = forcedNextIsn;
         forcedNextIsn = null;
+        int isn = forced != null ? forced : secrets.initialSequenceNumber(id, now);
         Integer floor = isnFloors.remove(id);
-        if (floor != null && !Seq.gt(isn, floor)) {
+        if (floor != null && forced == null && !Seq.gt(isn, floor)) {
             isn = floor + 1; // RFC 1122 4.2.2.13: start beyond what the peer's TIME_WAIT remembers
         }
         sc.connection = TcpConnection.connect(now, id, tcp, isn,
@@ -631,8 +632,9 @@ public final class TcpStack {
     }
 
     /**
-     * Makes the next active open start at {@code isn} instead of the RFC 6528 value: tests use it to put
-     * the sequence-space wrap early in a transfer.
+     * Makes the next active open start at exactly {@code isn} instead of the RFC 6528 value (and the RFC 1122
+     * 4.2.2.13 floor): tests use it to put the sequence-space wrap early in a transfer, or to play a client that
+     * reconnects with an ISN its peer's TIME_WAIT does not take as new.
      */
     public void forceNextInitialSequenceNumber(int isn) {
         forcedNextIsn = isn;

@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.nbstack.tcp.scenario.TwoHosts.MS;
 import static org.nbstack.tcp.scenario.TwoHosts.SEC;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.nbstack.tcp.core.TcpConfig;
+import org.nbstack.tcp.core.TcpConnection;
 import org.nbstack.tcp.core.TcpState;
 import org.nbstack.tcp.sim.SimLinkConfig;
 import org.nbstack.tcp.stack.StackConfig;
@@ -50,6 +52,41 @@ class Q230307ReconnectTest {
             assertThat(h.client.tcpCounters().synRetransmits).isZero();
             assertThat(h.server.counters().timeWaitReused).isEqualTo(1);
             assertThat(h.run(() -> second.received == 4 << 20 && second.closed(), 60 * SEC)).isTrue();
+        }
+    }
+
+    /**
+     * A client without timestamps whose new ISN is not above the old RCV.NXT (random ISNs, or more data sent than
+     * its ISN clock advanced): its SYN is not provably new, so it gets the old connection's ACK; it answers that
+     * ACK with a RST (RFC 9293 §3.10.7.3), which releases the TIME_WAIT entry (decision 0007), and its first SYN
+     * retransmission opens the connection: one initial RTO plus one round trip after connect, not 2*MSL.
+     */
+    @Test
+    void clientWithoutTimestampsWhoseSynIsNotProvablyNewReconnectsAfterOneSynTimeout() {
+        try (TwoHosts h = TwoHosts.of(230309, tcp(false), SimLinkConfig.PERFECT.withDelay(ONE_WAY, 0))) {
+            h.listen(() -> {
+                Endpoint e = h.newEndpoint("server").sending(1 << 20);
+                e.closeWhenSent = true; // the server closes first: it holds TIME_WAIT
+                return e;
+            });
+            Endpoint first = h.newEndpoint("first");
+            first.closeOnPeerFin = true;
+            h.connect(first, 45000, tcp(false));
+            assertThat(h.run(first::closed, 60 * SEC)).as(h.describe()).isTrue();
+            TcpConnection old = h.accepted.get(0).conn.connection();
+            assertThat(old.state()).isEqualTo(TcpState.TIME_WAIT);
+
+            h.client.forceNextInitialSequenceNumber(old.rcvNxt() - 1_000_000); // below the old RCV.NXT
+            long connectAt = h.world.now();
+            Endpoint second = h.newEndpoint("second");
+            second.closeOnPeerFin = true;
+            h.connect(second, 45000, tcp(false));
+            assertThat(h.run(() -> second.establishedAt >= 0, 10 * SEC)).as(h.describe()).isTrue();
+            assertThat(second.establishedAt - connectAt).as("handshake time: the initial RTO (1 s) plus one round trip")
+                    .isEqualTo(SEC + RTT);
+            assertThat(h.client.tcpCounters().synRetransmits).isEqualTo(1);
+            assertThat(h.server.tcpCounters().timeWaitResetReleases).isEqualTo(1);
+            assertThat(h.run(() -> second.received == 1 << 20 && second.closed(), 60 * SEC)).isTrue();
         }
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.buffer.UnpooledByteBufAllocator;
+import java.lang.ref.WeakReference;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.nbstack.tcp.core.TcpConfig;
@@ -39,6 +40,28 @@ class StackMetricsTest {
             for (Meter m : registry.getMeters()) {
                 assertThat(m.getId().getDescription()).as(m.getId().getName()).isNotBlank();
             }
+        } finally {
+            stack.close();
+        }
+    }
+
+    @Test
+    void ipMetersStillReadTheCountersAfterAGarbageCollection() {
+        TcpStack stack = new TcpStack(StackConfig.of(LOCALHOST).withSecretSeed(3), p -> p.release(),
+                UnpooledByteBufAllocator.DEFAULT, () -> 0L);
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        StackMetrics metrics = new StackMetrics(() -> List.of(stack));
+        metrics.bindTo(registry);
+        try {
+            // Micrometer keeps a function meter's state only weakly: what the binder does not hold is gone after a
+            // collection (a full GC clears every weak reference to weakly reachable objects at once).
+            WeakReference<Object> sentinel = new WeakReference<>(new Object());
+            while (sentinel.get() != null) {
+                System.gc();
+            }
+            stack.ipInput().counters().echoRepliesSent = 7;
+            assertThat(registry.get("ip.icmp.echo").tag("kind", "reply").functionCounter().count()).isEqualTo(7);
+            assertThat(metrics).isNotNull(); // the server holds its StackMetrics as long as the listener runs
         } finally {
             stack.close();
         }

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Packet-level checks of a running nbstack engine on a TUN device (issue 12).
+"""Packet-level checks of a running `nbstack serve` whose engine listener is on a TUN device.
 
 Runs inside the network namespace that holds the TUN device's kernel side. Crafted IPv4 packets (scapy) are
 written onto the device through an AF_PACKET socket from a peer address the kernel does not own, so the kernel's
@@ -7,8 +7,9 @@ own TCP never answers for it; the engine's replies are read from the same socket
 "PASS name" or "FAIL name: why"; the last line is "N passed, N failed".
 
 usage: packet_suite.py DEVICE ENGINE_ADDRESS PORT MTU
-The server on PORT echoes what it receives, answers a segment holding b"BIG" with 4000 octets, and closes the
-connection (its FIN first) on a segment holding b"CLOSE".
+PORT is the server's NetBIOS session service (RFC 1002) with its default names: a SESSION REQUEST for ECHO opens a
+session that sends every SESSION MESSAGE back; one for a name the server does not hold gets a NEGATIVE SESSION
+RESPONSE, after which the server closes the connection (its FIN first).
 """
 import random
 import socket
@@ -93,6 +94,23 @@ def syn(sport, seq, ts=None, src=PEER, dport=PORT, extra=None):
         opts.append(("Timestamp", (ts, 0)))
     return IP(src=src, dst=ENGINE) / TCP(sport=sport, dport=dport, flags="S", seq=seq, window=64240,
                                          options=extra if extra is not None else opts)
+
+
+def netbios_name(name, suffix=0x20):
+    """RFC 1001 §14.1 first-level encoding, no scope: 34 octets."""
+    raw = name.upper().ljust(15).encode("ascii")[:15] + bytes([suffix])
+    return b"\x20" + bytes(b for c in raw for b in (0x41 + (c >> 4), 0x41 + (c & 0x0F))) + b"\x00"
+
+
+def session_request(called):
+    """SESSION REQUEST (RFC 1002 §4.3.2): 72 octets."""
+    names = netbios_name(called) + netbios_name("PACKETSUITE", 0)
+    return b"\x81\x00" + len(names).to_bytes(2, "big") + names
+
+
+REQUEST_LEN = len(session_request("ECHO"))
+POSITIVE = b"\x82\x00\x00\x00"
+UNKNOWN_NAME = "NOSUCHNAME"  # the server answers NEGATIVE 0x82 (called name not present) and closes
 
 
 def handshake(sport, seq=1000, ts=None, mss=1460):
@@ -203,8 +221,16 @@ def check_frag_needed():
         return check("frag needed: handshake", False, "no SYN-ACK")
     isn = sa[TCP].seq
     send(IP(src=PEER, dst=ENGINE) / TCP(sport=sport, dport=PORT, flags="PA", seq=1001, ack=isn + 1, window=64240)
-         / Raw(b"BIG"))
-    first, _ = receive(lambda p: tcp_from(sport)(p) and len(p[TCP].payload) > 0, 2)
+         / Raw(session_request("ECHO")))
+    answer, _ = receive(lambda p: tcp_from(sport)(p) and bytes(p[TCP].payload) == POSITIVE, 2)
+    if answer is None:
+        return check("frag needed: a session with ECHO", False, "no POSITIVE SESSION RESPONSE")
+    message = b"\x00\x00" + (4000).to_bytes(2, "big") + bytes(4000)  # a SESSION MESSAGE the server echoes
+    seq, step = 1001 + REQUEST_LEN, MTU - 40
+    for at in range(0, len(message), step):
+        send(IP(src=PEER, dst=ENGINE) / TCP(sport=sport, dport=PORT, flags="PA", seq=seq + at, ack=isn + 1 + 4,
+                                            window=64240) / Raw(message[at:at + step]))
+    first, _ = receive(lambda p: tcp_from(sport)(p) and len(p[TCP].payload) > 100, 2)
     if first is None:
         return check("frag needed: echoed data", False, "no data")
     check("frag needed: full-sized segments before", first[IP].len == MTU, "length %d" % first[IP].len)
@@ -215,26 +241,28 @@ def check_frag_needed():
     again, _ = receive(lambda p: tcp_from(sport)(p) and p[TCP].seq == first[TCP].seq, 1)
     check("frag needed: the quoted segment is sent again at once at the smaller MTU",
           again is not None and again[IP].len == smaller, "got %r" % (again and again[IP].len))
-    reset(sport, 1004)
+    reset(sport, seq + len(message))
 
 
 def close_by_server(sport, ts=None):
-    """Connect, ask the server to close first, ACK its FIN and send ours: the engine ends in TIME_WAIT."""
+    """Connect and call a name the server does not hold, so it refuses and closes first; ACK its FIN and send ours:
+    the engine ends in TIME_WAIT. Returns the engine's RCV.NXT there (our FIN's end), or None."""
     sa = handshake(sport, seq=1000, ts=ts)
     if sa is None:
         return None
     isn = sa[TCP].seq
     tsopt = lambda v: [("Timestamp", (v, 0))] if ts else []
     send(IP(src=PEER, dst=ENGINE) / TCP(sport=sport, dport=PORT, flags="PA", seq=1001, ack=isn + 1, window=64240,
-                                        options=tsopt(ts + 2 if ts else 0)) / Raw(b"CLOSE"))
+                                        options=tsopt(ts + 2 if ts else 0)) / Raw(session_request(UNKNOWN_NAME)))
     fin, _ = receive(lambda p: tcp_from(sport)(p) and p[TCP].flags.F, 2)
     if fin is None:
         return None
     fin_end = fin[TCP].seq + len(fin[TCP].payload) + 1
-    send(IP(src=PEER, dst=ENGINE) / TCP(sport=sport, dport=PORT, flags="FA", seq=1006, ack=fin_end, window=64240,
+    our_fin = 1001 + REQUEST_LEN
+    send(IP(src=PEER, dst=ENGINE) / TCP(sport=sport, dport=PORT, flags="FA", seq=our_fin, ack=fin_end, window=64240,
                                         options=tsopt(ts + 3 if ts else 0)))
     receive(tcp_from(sport, "A"), 1)
-    return fin_end
+    return our_fin + 1
 
 
 def check_time_wait():
@@ -247,13 +275,24 @@ def check_time_wait():
     if sa:
         reset(sport, 500001)
     sport = port()
-    if close_by_server(sport) is None:
+    rcv_nxt = close_by_server(sport)
+    if rcv_nxt is None:
         return check("TIME_WAIT: server closes first (no timestamps)", False, "no FIN")
-    send(IP(src=PEER, dst=ENGINE) / TCP(sport=sport, dport=PORT, flags="S", seq=10, window=64240,
-                                        options=[("MSS", 1460)]))
+    old_syn = IP(src=PEER, dst=ENGINE) / TCP(sport=sport, dport=PORT, flags="S", seq=10, window=64240,
+                                             options=[("MSS", 1460)])
+    reset(sport, rcv_nxt)  # unsolicited: RFC 1337, TIME_WAIT stays
+    check("TIME_WAIT: an unsolicited RST gets nothing", silence(sport, 0.3), "answered")
+    send(old_syn)
     got, _ = receive(tcp_from(sport), 1)
-    check("TIME_WAIT: a SYN with an old ISN and no timestamps gets the old ACK, not a SYN-ACK",
-          got is not None and got[TCP].flags == "A" and got[TCP].ack == 1007, "got %r" % got)
+    check("TIME_WAIT: after an unsolicited RST, a SYN with an old ISN and no timestamps gets the old ACK, not a SYN-ACK",
+          got is not None and got[TCP].flags == "A" and got[TCP].ack == rcv_nxt, "got %r" % got)
+    reset(sport, rcv_nxt)  # the client's answer to that ACK (RFC 9293 3.10.7.3): releases TIME_WAIT
+    send(old_syn)
+    sa, _ = receive(tcp_from(sport), 1)
+    check("TIME_WAIT: the client's RST to the old ACK releases it; its SYN again opens a connection",
+          sa is not None and sa[TCP].flags == "SA" and sa[TCP].ack == 11, "got %r" % sa)
+    if sa is not None:
+        reset(sport, 11)
     sport = port()
     if close_by_server(sport) is None:
         return check("TIME_WAIT: server closes first (no timestamps, new ISN)", False, "no FIN")
@@ -272,20 +311,22 @@ def check_lost_fin_backoff():
     if sa is None:
         return check("lost FIN: handshake", False, "no SYN-ACK")
     send(IP(src=PEER, dst=ENGINE) / TCP(sport=sport, dport=PORT, flags="PA", seq=1001, ack=sa[TCP].seq + 1,
-                                        window=64240) / Raw(b"CLOSE"))
+                                        window=64240) / Raw(session_request(UNKNOWN_NAME)))
     times = []
     fin_seq = None
-    while len(times) < 4:
-        fin, t = receive(lambda p: tcp_from(sport)(p) and p[TCP].flags.F, 6)
+    while len(times) < 5:
+        fin, t = receive(lambda p: tcp_from(sport)(p) and p[TCP].flags.F, 10)
         if fin is None:
             break
         fin_seq = fin[TCP].seq
         times.append(t)
     gaps = [b - a for a, b in zip(times, times[1:])]
-    ok = len(gaps) == 3 and all(1.5 <= b / a <= 2.6 for a, b in zip(gaps, gaps[1:]))
+    # a tail loss probe may come first (RFC 8985 §7: one PTO after the FIN, and the RTO restarts from it); from
+    # then on each retransmission timeout doubles (RFC 6298 §5.5)
+    ok = len(gaps) == 4 and all(1.5 <= b / a <= 2.6 for a, b in zip(gaps[1:], gaps[2:]))
     check("lost FIN: retransmitted with doubling intervals", ok, "gaps %s" % ["%.3f" % g for g in gaps])
     if fin_seq is not None:
-        reset(sport, 1006)
+        reset(sport, 1001 + REQUEST_LEN)
 
 
 def main():
