@@ -151,8 +151,8 @@ final class EstablishmentHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void establish(ChannelHandlerContext ctx, SessionRequest request, SessionEstablishment.Accept accept) {
-        ChannelSession session = ChannelSession.establish(server.nextSessionId(), ctx.channel(), NAME, accept.calledName(),
-                request.callingName(), server.sessionSettings(), server.metrics(), server.sessions(),
+        ChannelSession session = ChannelSession.establish(server.nextSessionId(), ChannelSession.Side.SERVER, ctx.channel(), NAME,
+                accept.calledName(), request.callingName(), server.sessionSettings(), server.metrics(), server.sessions(),
                 Duration.ofNanos(ctx.executor().ticker().nanoTime() - acceptedNanos), () -> server.establishment().release(accept));
         // Only now, with the session registered, may the caller hear POSITIVE: a status query it prompts must find
         // the session. From the pipeline's tail (this handler has just been replaced), before anything the handler sends.
