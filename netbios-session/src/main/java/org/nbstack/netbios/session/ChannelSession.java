@@ -244,20 +244,15 @@ public final class ChannelSession implements NetbiosSession {
         metrics.sessionClosed(closeReason.tag());
         registry.remove(this);
         if (side == Side.SERVER) {
-            log.info("session {} {} -> {} from {} ended: {}", id, callingName, calledName, hostPort(remoteAddress), closeReason);
+            log.info("session {} {} -> {} from {} ended: {}", id, callingName, calledName, HostPort.of(remoteAddress), closeReason);
         } else {
-            log.debug("client session {} {} -> {} to {} ended: {}", id, callingName, calledName, hostPort(remoteAddress), closeReason);
+            log.debug("client session {} {} -> {} to {} ended: {}", id, callingName, calledName, HostPort.of(remoteAddress), closeReason);
         }
         try {
             onEnd.run();
         } finally {
             closed.tryEmitEmpty();
         }
-    }
-
-    /** {@code 127.0.0.1:139}, without the leading slash of {@link java.net.InetSocketAddress#toString()}. */
-    private static String hostPort(SocketAddress address) {
-        return address instanceof java.net.InetSocketAddress inet ? inet.getHostString() + ":" + inet.getPort() : String.valueOf(address);
     }
 
     private void requestRead() {
