@@ -116,8 +116,8 @@ final class LocalPortConnector implements AutoCloseable {
             if (result.isDone()) {
                 ReferenceCountUtil.release(message);
             } else if (message instanceof PositiveResponse) {
-                NetbiosSession session = ChannelSession.establish(ids.incrementAndGet(), ctx.channel(), ESTABLISHMENT,
-                        request.calledName(), request.callingName(), sessionSettings, metrics, sessions,
+                NetbiosSession session = ChannelSession.establish(ids.incrementAndGet(), ChannelSession.Side.CLIENT, ctx.channel(),
+                        ESTABLISHMENT, request.calledName(), request.callingName(), sessionSettings, metrics, sessions,
                         Duration.ofNanos(System.nanoTime() - startNanos), () -> { });
                 result.complete(session);
             } else if (message instanceof NegativeResponse negative) {

@@ -63,8 +63,8 @@ final class ClientEstablishmentHandler extends ChannelInboundHandlerAdapter {
             case PositiveResponse positive -> {
                 answered = true;
                 responseTimeout.cancel(false);
-                ChannelSession session = ChannelSession.establish(client.nextSessionId(), ctx.channel(), NAME, request.calledName(),
-                        request.callingName(), client.settings().session(), client.metrics(), client.sessions(),
+                ChannelSession session = ChannelSession.establish(client.nextSessionId(), ChannelSession.Side.CLIENT, ctx.channel(), NAME,
+                        request.calledName(), request.callingName(), client.settings().session(), client.metrics(), client.sessions(),
                         Duration.ofNanos(ctx.executor().ticker().nanoTime() - startNanos), () -> { });
                 result.success(session);
             }

@@ -19,6 +19,7 @@ import org.nbstack.netbios.codec.PositiveResponse;
 import org.nbstack.netbios.codec.RetargetResponse;
 import org.nbstack.netbios.codec.SessionRequest;
 import org.nbstack.netbios.session.ChannelSession;
+import org.nbstack.netbios.session.HostPort;
 import org.nbstack.netbios.session.CloseReason;
 import org.nbstack.netbios.session.SessionHandler;
 import org.nbstack.netbios.session.TcpReset;
@@ -56,7 +57,8 @@ final class EstablishmentHandler extends ChannelInboundHandlerAdapter {
             answered = true;
             server.metrics().connectionRejected("pending_full");
             server.pendingFullLog().warn("{} connections are waiting for their SESSION REQUEST (max-pending-connections); "
-                    + "resetting the new connection from {}", server.settings().maxPendingConnections(), ctx.channel().remoteAddress());
+                    + "resetting the new connection from {}", server.settings().maxPendingConnections(),
+                    HostPort.of(ctx.channel().remoteAddress()));
             TcpReset.close(ctx.channel());
             return;
         }
@@ -65,7 +67,7 @@ final class EstablishmentHandler extends ChannelInboundHandlerAdapter {
         requestTimeout = ctx.executor().schedule(() -> {
             if (!answered) {
                 settle();
-                log.debug("{}: no SESSION REQUEST within {}, resetting", ctx.channel().remoteAddress(), timeout);
+                log.debug("{}: no SESSION REQUEST within {}, resetting", HostPort.of(ctx.channel().remoteAddress()), timeout);
                 server.metrics().requestTimedOut();
                 TcpReset.close(ctx.channel());
             }
@@ -110,7 +112,8 @@ final class EstablishmentHandler extends ChannelInboundHandlerAdapter {
             refuse(ctx, NegativeCode.UNSPECIFIED_ERROR); // a malformed request gets 0x8F
         } else {
             settle();
-            log.debug("{}: connection failed before its session was established: {}", ctx.channel().remoteAddress(), cause.toString());
+            log.debug("{}: connection failed before its session was established: {}", HostPort.of(ctx.channel().remoteAddress()),
+                    cause.toString());
             ctx.close();
         }
     }
@@ -137,7 +140,7 @@ final class EstablishmentHandler extends ChannelInboundHandlerAdapter {
         settle();
         switch (server.establishment().decide(request)) {
             case SessionEstablishment.Refuse refuse -> {
-                log.info("{}: {} -> {} refused: {}", ctx.channel().remoteAddress(), request.callingName(),
+                log.info("{}: {} -> {} refused: {}", HostPort.of(ctx.channel().remoteAddress()), request.callingName(),
                         request.calledName(), refuse.code());
                 refuse(ctx, refuse.code());
             }
@@ -151,8 +154,8 @@ final class EstablishmentHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void establish(ChannelHandlerContext ctx, SessionRequest request, SessionEstablishment.Accept accept) {
-        ChannelSession session = ChannelSession.establish(server.nextSessionId(), ctx.channel(), NAME, accept.calledName(),
-                request.callingName(), server.sessionSettings(), server.metrics(), server.sessions(),
+        ChannelSession session = ChannelSession.establish(server.nextSessionId(), ChannelSession.Side.SERVER, ctx.channel(), NAME,
+                accept.calledName(), request.callingName(), server.sessionSettings(), server.metrics(), server.sessions(),
                 Duration.ofNanos(ctx.executor().ticker().nanoTime() - acceptedNanos), () -> server.establishment().release(accept));
         // Only now, with the session registered, may the caller hear POSITIVE: a status query it prompts must find
         // the session. From the pipeline's tail (this handler has just been replaced), before anything the handler sends.
@@ -183,7 +186,7 @@ final class EstablishmentHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void protocolError(ChannelHandlerContext ctx, NbssProtocolException error) {
-        log.info("{}: protocol error before session establishment: {}", ctx.channel().remoteAddress(), error.getMessage());
+        log.info("{}: protocol error before session establishment: {}", HostPort.of(ctx.channel().remoteAddress()), error.getMessage());
         server.metrics().protocolError(error.reason().name().toLowerCase(Locale.ROOT));
     }
 }

@@ -26,6 +26,7 @@ import org.nbstack.netbios.session.SessionRegistry;
 import org.nbstack.netbios.session.SessionStatus;
 import org.nbstack.spi.Transport;
 import org.nbstack.spi.Transports;
+import org.nbstack.spi.log.RateLimitedLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -82,7 +83,7 @@ public final class NetbiosServer implements AutoCloseable {
         metrics.bindPendingGauge(pendingConnections::used);
         ServerContext context = new ServerContext(settings, settings.sessionSettings(),
                 new SessionEstablishment(listeners, new SessionPermits(settings.maxSessions()), settings), sessions, metrics,
-                sessionIds, pendingConnections, new RateLimitedLog(log, PENDING_FULL_LOG_INTERVAL.toNanos()));
+                sessionIds, pendingConnections, new RateLimitedLog(log, PENDING_FULL_LOG_INTERVAL));
         EventLoopGroup group = transport.newEventLoopGroup(settings.eventLoopThreads());
         try {
             ServerBootstrap bootstrap = new ServerBootstrap().group(group).channelFactory(transport.serverChannelFactory())

@@ -4,6 +4,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.nbstack.netbios.metrics.NetbiosMetrics;
 import org.nbstack.netbios.session.SessionRegistry;
 import org.nbstack.netbios.session.SessionSettings;
+import org.nbstack.spi.log.RateLimitedLog;
 
 /**
  * What every connection of one server shares: read-only settings, lock-free registries and counts.

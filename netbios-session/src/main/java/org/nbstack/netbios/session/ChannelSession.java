@@ -28,7 +28,17 @@ public final class ChannelSession implements NetbiosSession {
 
     private static final Logger log = LoggerFactory.getLogger(ChannelSession.class);
 
+    /** Which end of the session this is: a server logs each session's end for its operator, a client does not. */
+    public enum Side {
+        /** Accepted by a NetBIOS server: its end is logged at INFO. */
+        SERVER,
+        /** Opened by a NetBIOS client (ping, load tests): its end is logged at DEBUG, so that a process running both
+         *  ends does not log one session's end twice. */
+        CLIENT
+    }
+
     private final long id;
+    private final Side side;
     private final Channel channel;
     private final NetbiosName calledName;
     private final NetbiosName callingName;
@@ -50,9 +60,10 @@ public final class ChannelSession implements NetbiosSession {
     private boolean readRequested;
     private ScheduledFuture<?> tick;
 
-    private ChannelSession(long id, Channel channel, NetbiosName calledName, NetbiosName callingName,
+    private ChannelSession(long id, Side side, Channel channel, NetbiosName calledName, NetbiosName callingName,
             SessionSettings settings, NetbiosMetrics metrics, SessionRegistry registry, Runnable onEnd) {
         this.id = id;
+        this.side = side;
         this.channel = channel;
         this.calledName = calledName;
         this.callingName = callingName;
@@ -74,10 +85,10 @@ public final class ChannelSession implements NetbiosSession {
      * {@code establishmentHandler} with the data-phase handler, registers the session and starts its timers.
      * Event loop only. {@code onEnd} runs once when the session has ended (e.g. to free its permit).
      */
-    public static ChannelSession establish(long id, Channel channel, String establishmentHandler, NetbiosName calledName,
+    public static ChannelSession establish(long id, Side side, Channel channel, String establishmentHandler, NetbiosName calledName,
             NetbiosName callingName, SessionSettings settings, NetbiosMetrics metrics, SessionRegistry registry,
             Duration setupTime, Runnable onEnd) {
-        ChannelSession session = new ChannelSession(id, channel, calledName, callingName, settings, metrics, registry, onEnd);
+        ChannelSession session = new ChannelSession(id, side, channel, calledName, callingName, settings, metrics, registry, onEnd);
         ChannelPipeline pipeline = channel.pipeline();
         pipeline.replace(establishmentHandler, "nbss-session", new SessionChannelHandler(session, metrics));
         registry.add(session);
@@ -232,7 +243,11 @@ public final class ChannelSession implements NetbiosSession {
         // Counted before it leaves the status view: whoever sees the session gone also sees why it closed.
         metrics.sessionClosed(closeReason.tag());
         registry.remove(this);
-        log.info("session {} {} -> {} from {} ended: {}", id, callingName, calledName, remoteAddress, closeReason);
+        if (side == Side.SERVER) {
+            log.info("session {} {} -> {} from {} ended: {}", id, callingName, calledName, HostPort.of(remoteAddress), closeReason);
+        } else {
+            log.debug("client session {} {} -> {} to {} ended: {}", id, callingName, calledName, HostPort.of(remoteAddress), closeReason);
+        }
         try {
             onEnd.run();
         } finally {

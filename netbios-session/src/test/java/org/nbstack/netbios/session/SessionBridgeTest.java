@@ -46,7 +46,7 @@ class SessionBridgeTest {
             throw new IllegalStateException(e);
         }
         String placeholder = channel.pipeline().names().get(2);
-        session = ChannelSession.establish(1, channel, placeholder, NetbiosName.server("SERVER"), NetbiosName.of("CLIENT", 0),
+        session = ChannelSession.establish(1, ChannelSession.Side.SERVER, channel, placeholder, NetbiosName.server("SERVER"), NetbiosName.of("CLIENT", 0),
                 new SessionSettings(limits, new SessionTimeouts(Duration.ZERO, Duration.ZERO, Duration.ZERO), 1024),
                 new NetbiosMetrics(meters, "server"), new SessionRegistry(), Duration.ZERO, () -> { });
     }

@@ -11,6 +11,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.nbstack.config.AdminSettings;
+import org.nbstack.server.metrics.ServerMeters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,9 +62,8 @@ public final class AdminServer implements AutoCloseable {
         server.setExecutor(executor);
         context(server, "/", exchange -> respond(exchange, 200, "text/plain; charset=utf-8", INDEX));
         context(server, "/metrics", exchange -> {
-            String contentType = org.nbstack.server.metrics.ServerMeters.contentType(exchange.getRequestHeaders().getFirst("Accept"));
-            String encoding = exchange.getRequestHeaders().getFirst("Accept-Encoding");
-            respond(exchange, 200, contentType, source.scrape(contentType), encoding != null && encoding.contains("gzip"));
+            ServerMeters.Exposition exposition = source.scrape(exchange.getRequestHeaders().getFirst("Accept"));
+            respond(exchange, 200, exposition.contentType(), exposition.body(), acceptsGzip(exchange));
         });
         context(server, "/healthz", exchange -> {
             boolean healthy = source.healthy();
@@ -128,17 +128,30 @@ public final class AdminServer implements AutoCloseable {
     }
 
     private static void respond(HttpExchange exchange, int status, String contentType, String body) throws IOException {
-        respond(exchange, status, contentType, body, false);
+        respond(exchange, status, contentType, body.getBytes(StandardCharsets.UTF_8), false);
     }
 
-    /** @param gzip compress the body (the client said {@code Accept-Encoding: gzip}; Prometheus does) */
-    private static void respond(HttpExchange exchange, int status, String contentType, String body, boolean gzip) throws IOException {
+    /** Whether an {@code Accept-Encoding} header (Prometheus sends one) names gzip without {@code q=0}. */
+    private static boolean acceptsGzip(HttpExchange exchange) {
+        for (String header : exchange.getRequestHeaders().getOrDefault("Accept-Encoding", java.util.List.of())) {
+            for (String coding : header.split(",")) {
+                String[] parts = coding.split(";");
+                if (parts[0].strip().equalsIgnoreCase("gzip")) {
+                    return parts.length == 1 || !parts[1].strip().matches("q=0(\\.0*)?");
+                }
+            }
+        }
+        return false;
+    }
+
+    /** @param gzip compress the body */
+    private static void respond(HttpExchange exchange, int status, String contentType, byte[] body, boolean gzip) throws IOException {
         try (exchange) {
             if (!"GET".equals(exchange.getRequestMethod()) && !"HEAD".equals(exchange.getRequestMethod())) {
                 exchange.sendResponseHeaders(405, -1);
                 return;
             }
-            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            byte[] bytes = body;
             if (gzip) {
                 java.io.ByteArrayOutputStream compressed = new java.io.ByteArrayOutputStream(bytes.length / 4 + 64);
                 try (java.util.zip.GZIPOutputStream out = new java.util.zip.GZIPOutputStream(compressed)) {

@@ -2,12 +2,13 @@ package org.nbstack.server.admin;
 
 import java.time.Duration;
 import java.util.List;
+import org.nbstack.server.metrics.ServerMeters;
 
 /** What the admin endpoint reads from the running server. Every method answers without waiting on a session. */
 public interface AdminSource {
 
-    /** The metrics exposition in {@code contentType}. */
-    String scrape(String contentType);
+    /** The metrics exposition in the format an HTTP {@code Accept} header (may be null) asks for. */
+    ServerMeters.Exposition scrape(String acceptHeader);
 
     /** Whether the server serves: at least one listener runs. */
     boolean healthy();

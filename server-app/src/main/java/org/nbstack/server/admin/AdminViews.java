@@ -1,5 +1,8 @@
 package org.nbstack.server.admin;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -11,6 +14,9 @@ import org.nbstack.tcp.stack.ConnectionInfo;
 
 /** The admin views as JSON (for tools and dashboards) and as the tables the CLI prints. */
 public final class AdminViews {
+
+    /** Writes maps (keys in their order), lists, strings, numbers and booleans; thread-safe once configured. */
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private AdminViews() {
     }
@@ -39,7 +45,7 @@ public final class AdminViews {
         root.put("max_sessions", status.maxSessions());
         root.put("engine_running", status.engineRunning());
         root.put("engine", status.engine());
-        return Json.write(root) + "\n";
+        return writeJson(root) + "\n";
     }
 
     public static String text(StatusView status) {
@@ -78,7 +84,7 @@ public final class AdminViews {
             m.put("since_outbound_progress_seconds", seconds(s.sinceOutboundProgress()));
             sessions.add(m);
         }
-        return Json.write(Map.of("sessions", sessions)) + "\n";
+        return writeJson(Map.of("sessions", sessions)) + "\n";
     }
 
     public static String sessionsText(List<SessionRow> rows) {
@@ -113,7 +119,7 @@ public final class AdminViews {
             rows.add(m);
         }
         root.put("connections", rows);
-        return Json.write(root) + "\n";
+        return writeJson(root) + "\n";
     }
 
     /** Like {@code netstat -ano}: Proto, Recv-Q, Send-Q, Local Address, Foreign Address, State, Timer. */
@@ -131,6 +137,14 @@ public final class AdminViews {
     }
 
     // ------------------------------------------------------------------------------------------------ util
+
+    private static String writeJson(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 
     static double seconds(Duration d) {
         return Math.round(d.toNanos() / 1e6) / 1e3;

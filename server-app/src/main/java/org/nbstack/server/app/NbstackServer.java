@@ -134,8 +134,8 @@ public final class NbstackServer implements AdminSource, AutoCloseable {
     }
 
     @Override
-    public String scrape(String contentType) {
-        return meters.scrape(contentType);
+    public ServerMeters.Exposition scrape(String acceptHeader) {
+        return meters.scrape(acceptHeader);
     }
 
     @Override

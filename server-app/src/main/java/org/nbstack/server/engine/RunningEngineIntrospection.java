@@ -51,12 +51,14 @@ final class RunningEngineIntrospection implements EngineIntrospection {
     }
 
     /**
-     * {@link EngineMetrics}' link and shard meters; its {@code tcp.*} meters are left out, as the server binds them
-     * itself (one {@code StackMetrics} per listener), and so is its {@code engine} tag (the listener tag names it).
+     * {@link EngineMetrics}' link and shard meters; its {@code StackMetrics} meters ({@code tcp.*} and the IP layer's
+     * {@code ip.*}) are left out, as the server binds them itself (one {@code StackMetrics} per listener), and so is
+     * its {@code engine} tag (the listener tag names it).
      */
     @Override
     public void bindLinkMeters(MeterRegistry registry) {
-        registry.config().meterFilter(MeterFilter.denyNameStartsWith("tcp.")).meterFilter(MeterFilter.ignoreTags("engine"));
+        registry.config().meterFilter(MeterFilter.denyNameStartsWith("tcp.")).meterFilter(MeterFilter.denyNameStartsWith("ip."))
+                .meterFilter(MeterFilter.ignoreTags("engine"));
         new EngineMetrics(engine).bindTo(registry);
     }
 

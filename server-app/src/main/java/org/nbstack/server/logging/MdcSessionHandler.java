@@ -3,6 +3,7 @@ package org.nbstack.server.logging;
 import io.netty.buffer.ByteBuf;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import org.nbstack.netbios.session.HostPort;
 import org.nbstack.netbios.session.NetbiosSession;
 import org.nbstack.netbios.session.SessionHandler;
 import org.reactivestreams.Publisher;
@@ -32,6 +33,6 @@ public final class MdcSessionHandler implements SessionHandler {
 
     /** {@code 127.0.0.1:40000}, without the leading slash of {@link InetSocketAddress#toString()}. */
     static String hostPort(SocketAddress address) {
-        return address instanceof InetSocketAddress inet ? inet.getHostString() + ":" + inet.getPort() : String.valueOf(address);
+        return HostPort.of(address);
     }
 }

@@ -18,8 +18,12 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.channel.EventLoopGroup;
+import io.prometheus.metrics.expositionformats.ExpositionFormats;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
-import java.util.Locale;
+import java.nio.charset.StandardCharsets;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -29,11 +33,9 @@ import java.util.function.BooleanSupplier;
  */
 public final class ServerMeters implements AutoCloseable {
 
-    private static final String OPENMETRICS = "application/openmetrics-text";
-    private static final String OPENMETRICS_CONTENT_TYPE = "application/openmetrics-text; version=1.0.0; charset=utf-8";
-    private static final String TEXT_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
-
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    /** The Prometheus client's writers: it picks the format an Accept header asks for, as its own exporters do. */
+    private final ExpositionFormats formats = ExpositionFormats.init();
     private final JvmGcMetrics gc = new JvmGcMetrics();
 
     public ServerMeters() {
@@ -90,15 +92,26 @@ public final class ServerMeters implements AutoCloseable {
         new NettyEventExecutorMetrics(group).bindTo(view);
     }
 
-    /** The content type to answer a scrape with: OpenMetrics when the Accept header asks for it. */
-    public static String contentType(String acceptHeader) {
-        return acceptHeader != null && acceptHeader.toLowerCase(Locale.ROOT).contains(OPENMETRICS)
-                ? OPENMETRICS_CONTENT_TYPE : TEXT_CONTENT_TYPE;
+    /** A scrape's body and the content type to answer it with. */
+    public record Exposition(String contentType, byte[] body) {
+        public String text() {
+            return new String(body, StandardCharsets.UTF_8);
+        }
     }
 
-    /** The exposition in {@code contentType} (from {@link #contentType}). */
-    public String scrape(String contentType) {
-        return registry.scrape(contentType);
+    /**
+     * Every meter in the format {@code acceptHeader} asks for (null or absent: Prometheus text 0.0.4; OpenMetrics or
+     * the protobuf format when the scraper prefers them), chosen by the Prometheus client's own negotiation.
+     */
+    public Exposition scrape(String acceptHeader) {
+        String accept = acceptHeader == null ? "" : acceptHeader;
+        ByteArrayOutputStream body = new ByteArrayOutputStream(64 * 1024);
+        try {
+            registry.scrape(body, accept);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a ByteArrayOutputStream does not fail
+        }
+        return new Exposition(formats.findWriter(accept).getContentType(), body.toByteArray());
     }
 
     @Override

@@ -41,7 +41,7 @@ class EngineTransportIntrospectionTest {
                 assertThat(c.local()).isEqualTo("10.139.0.1:139");
                 assertThat(c.state().netstatName()).isEqualTo("LISTEN");
             });
-            assertThat(server.server().scrape("text/plain")).contains(EngineMetricNames.CONNECTIONS + "{listener=\"engine\"");
+            assertThat(server.server().scrape(null).text()).contains(EngineMetricNames.CONNECTIONS + "{listener=\"engine\"");
         }
     }
 

@@ -64,6 +64,7 @@ class OperatorLogLinesTest {
         assertThat(log).as("serve prints these on standard output; the log must not repeat them")
                 .doesNotContain("listening on").doesNotContain("admin endpoint on").doesNotContain("stopped");
         assertThat(log).doesNotContain("already registered").doesNotContain("lowered to").doesNotContain("WARN");
+        assertThat(log).as("addresses print as host:port, without InetSocketAddress' leading slash").doesNotContain("/127.0.0.1");
     }
 
     private static void await(ByteArrayOutputStream captured, String text) throws InterruptedException {

@@ -1,6 +1,9 @@
 package org.nbstack.tcp.stack;
 
-/** SipHash-2-4 over up to four 32-bit words: the keyed hash behind ISNs (RFC 6528) and port choice (RFC 6056). */
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/** SipHash-2-4 (Aumasson and Bernstein, 2012): the keyed hash behind ISNs (RFC 6528) and port choice (RFC 6056). */
 final class SipHash {
     private final long k0;
     private final long k1;
@@ -10,17 +13,36 @@ final class SipHash {
         this.k1 = k1;
     }
 
+    /** The hash of the 16 bytes {@code a, b, c, d} (each word little-endian), the form every engine caller uses. */
     long hash(int a, int b, int c, int d) {
-        long m0 = (a & 0xffffffffL) | (long) b << 32;
-        long m1 = (c & 0xffffffffL) | (long) d << 32;
-        long v0 = k0 ^ 0x736f6d6570736575L;
-        long v1 = k1 ^ 0x646f72616e646f6dL;
-        long v2 = k0 ^ 0x6c7967656e657261L;
-        long v3 = k1 ^ 0x7465646279746573L;
-        long[] v = {v0, v1, v2, v3};
-        compress(v, m0);
-        compress(v, m1);
-        compress(v, 16L << 56); // length block: 16 bytes
+        long[] v = initialState();
+        compress(v, (a & 0xffffffffL) | (long) b << 32);
+        compress(v, (c & 0xffffffffL) | (long) d << 32);
+        compress(v, 16L << 56); // last block: no bytes left, the length (16) in the top byte
+        return finish(v);
+    }
+
+    /** The hash of any message, as the reference implementation computes it (its test vectors check this). */
+    long hash(byte[] message) {
+        long[] v = initialState();
+        int whole = message.length & ~7;
+        ByteBuffer words = ByteBuffer.wrap(message).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < whole; i += 8) {
+            compress(v, words.getLong(i));
+        }
+        long last = (long) message.length << 56; // the length mod 256 in the top byte, the 0-7 remaining bytes below
+        for (int i = whole; i < message.length; i++) {
+            last |= (message[i] & 0xffL) << (8 * (i - whole));
+        }
+        compress(v, last);
+        return finish(v);
+    }
+
+    private long[] initialState() {
+        return new long[] {k0 ^ 0x736f6d6570736575L, k1 ^ 0x646f72616e646f6dL, k0 ^ 0x6c7967656e657261L, k1 ^ 0x7465646279746573L};
+    }
+
+    private static long finish(long[] v) {
         v[2] ^= 0xff;
         for (int i = 0; i < 4; i++) {
             round(v);

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.SplittableRandom;
 import java.util.function.LongSupplier;
+import org.nbstack.spi.log.RateLimitedLog;
 import org.nbstack.tcp.core.ConnectionEvents;
 import org.nbstack.tcp.core.ConnectionId;
 import org.nbstack.tcp.core.ConnectionTimer;
@@ -40,7 +41,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class TcpStack {
     private static final Logger log = LoggerFactory.getLogger(TcpStack.class);
-    private static final long LOG_INTERVAL_NANOS = 60_000_000_000L;
+    private static final java.time.Duration LOG_INTERVAL = java.time.Duration.ofMinutes(1);
     /** Linux's tcp_tw_reuse: an explicitly bound reconnect may take over a TIME_WAIT tuple after 1 s. */
     private static final long TIME_WAIT_REUSE_AGE_NANOS = 1_000_000_000L;
     private static final int ISN_FLOOR_ENTRIES = 4096;
@@ -73,7 +74,13 @@ public final class TcpStack {
     private final int[] ownAddresses;
     private final IpInput ipInput;
     private final Map<Integer, Integer> perSource = new HashMap<>();
-    private final RateLimitedWarning limits = new RateLimitedWarning(log, LOG_INTERVAL_NANOS);
+    // each kind of drop warns at most once a minute (engine time), so a SYN flood cannot flood the log
+    private final RateLimitedLog acceptQueueFullLog = new RateLimitedLog(log, LOG_INTERVAL);
+    private final RateLimitedLog synQueueFullLog = new RateLimitedLog(log, LOG_INTERVAL);
+    private final RateLimitedLog connectionLimitLog = new RateLimitedLog(log, LOG_INTERVAL);
+    private final RateLimitedLog perSourceLimitLog = new RateLimitedLog(log, LOG_INTERVAL);
+    private final RateLimitedLog memoryLimitLog = new RateLimitedLog(log, LOG_INTERVAL);
+    private final RateLimitedLog timeWaitFullLog = new RateLimitedLog(log, LOG_INTERVAL);
     private int timeWaitCount;
     private int nextEphemeral;
     private boolean draining;
@@ -255,7 +262,7 @@ public final class TcpStack {
     private Opening passiveOpen(long now, Listener l, ConnectionId id, TcpSegment syn, int isn, StackConnection replacing) {
         if (!l.hasAcceptRoom()) {
             counters.acceptQueueOverflows++;
-            limits.warn(now, "accept-queue", "accept queue of " + l + " full: SYNs dropped until the application accepts");
+            acceptQueueFullLog.warn(now, "accept queue of {} full: SYNs dropped until the application accepts", l);
             return Opening.REFUSED;
         }
         if (!admitNewConnection(now, id, replacing != null)) {
@@ -269,7 +276,7 @@ public final class TcpStack {
         }
         if (!l.hasSynRoom()) {
             counters.synQueueOverflows++;
-            limits.warn(now, "syn-queue", "SYN queue of " + l + " full and SYN cookies off: SYNs dropped");
+            synQueueFullLog.warn(now, "SYN queue of {} full and SYN cookies off: SYNs dropped", l);
             return Opening.REFUSED;
         }
         replaceTimeWait(now, replacing);
@@ -298,19 +305,19 @@ public final class TcpStack {
         int replaced = replacingOne ? 1 : 0; // the TIME_WAIT entry the new connection would take over
         if (connections.size() - replaced >= config.maxConnections()) {
             counters.connectionLimitDrops++;
-            limits.warn(now, "connection-limit", "connection limit " + config.maxConnections() + " reached: new SYNs dropped");
+            connectionLimitLog.warn(now, "connection limit {} reached: new SYNs dropped", config.maxConnections());
             return false;
         }
         if (config.maxConnectionsPerSource() > 0
                 && perSource.getOrDefault(id.remoteAddr(), 0) - replaced >= config.maxConnectionsPerSource()) {
             counters.perSourceLimitDrops++;
-            limits.warn(now, "per-source", org.nbstack.tcp.wire.Ipv4.toString(id.remoteAddr()) + " holds "
-                    + config.maxConnectionsPerSource() + " connections, its limit: its new SYNs are dropped");
+            perSourceLimitLog.warn(now, "{} holds {} connections, its limit: its new SYNs are dropped",
+                    org.nbstack.tcp.wire.Ipv4.toString(id.remoteAddr()), config.maxConnectionsPerSource());
             return false;
         }
         if (!resources.memory().admitsConnection()) { // the new connection's reserve must fit (ShardMemory)
             counters.memoryLimitDrops++;
-            limits.warn(now, "memory", "memory limit " + config.memoryLimit() + " bytes reached: new SYNs dropped");
+            memoryLimitLog.warn(now, "memory limit {} bytes reached: new SYNs dropped", config.memoryLimit());
             return false;
         }
         return true;
@@ -647,8 +654,8 @@ public final class TcpStack {
         if (timeWaitCount >= config.timeWaitLimit()) {
             // Seed 001 (Q194429): never evict an entry early; the connection closing now skips TIME_WAIT.
             counters.timeWaitOverflows++;
-            limits.warn(now(), "timewait", "TIME_WAIT table full (" + config.timeWaitLimit()
-                    + " entries): closing connections skip TIME_WAIT; raise the limit if this persists");
+            timeWaitFullLog.warn(now(), "TIME_WAIT table full ({} entries): closing connections skip TIME_WAIT; raise the limit if this persists",
+                    config.timeWaitLimit());
             return false;
         }
         timeWaitCount++;
