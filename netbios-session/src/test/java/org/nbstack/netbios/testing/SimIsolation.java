@@ -30,6 +30,7 @@ import org.nbstack.netbios.server.NetbiosServer;
 import org.nbstack.netbios.server.NetbiosServerSettings;
 import org.nbstack.netbios.session.SessionStatus;
 import org.nbstack.spi.Transport;
+import org.nbstack.tcp.core.TcpConfig;
 import org.nbstack.tcp.sim.SimEngines;
 import org.nbstack.tcp.sim.SimEventLoops;
 
@@ -97,17 +98,28 @@ public final class SimIsolation implements AutoCloseable {
     /** @param settings changes to the server's settings (request timeout, pending-connection limit, ...) */
     public SimIsolation(SimEventLoops sim, Plan plan, java.util.function.UnaryOperator<NetbiosServerSettings.Builder> settings)
             throws Exception {
+        this(sim, plan, settings, tcp -> tcp, tcp -> tcp);
+    }
+
+    /**
+     * @param serverTcp changes to the server engine's TCP defaults (keepalive idle, interval, count, ...)
+     * @param clientTcp changes to the client engine's TCP defaults (e.g. no delayed ACK, so a test knows when the
+     *                  server last heard from a client)
+     */
+    public SimIsolation(SimEventLoops sim, Plan plan, java.util.function.UnaryOperator<NetbiosServerSettings.Builder> settings,
+            java.util.function.UnaryOperator<TcpConfig.Builder> serverTcp, java.util.function.UnaryOperator<TcpConfig.Builder> clientTcp)
+            throws Exception {
         this.sim = sim;
         this.plan = plan;
         this.random = new SplittableRandom(sim.seed() ^ 0x186873L);
         this.engines = new SimEngines(sim, plan.linkQuery());
-        Transport serverTransport = engines.transport("server", SERVER_ADDRESS);
+        Transport serverTransport = engines.transport("server", serverTcp, SERVER_ADDRESS);
         String[] clientAddresses = new String[1 + VANISHING_HOSTS];
         clientAddresses[0] = CLIENT_ADDRESS;
         for (int i = 0; i < VANISHING_HOSTS; i++) {
             clientAddresses[1 + i] = "10.139.0." + (3 + i);
         }
-        clientTransport = engines.transport("clients", clientAddresses);
+        clientTransport = engines.transport("clients", clientTcp, clientAddresses);
         ListenerRegistry listeners = new ListenerRegistry();
         listeners.listen(Listener.of(SERVER_NAME, session -> session.inbound()));
         NetbiosServerSettings.Builder builder = NetbiosServerSettings.builder().transport("engine")
@@ -152,6 +164,10 @@ public final class SimIsolation implements AutoCloseable {
                     + healthy.stream().filter(h -> !h.established).count());
         }
         sim.trace(plan.healthy() + " healthy sessions established");
+        if (plan.broadcastPeriod().isZero()) {
+            sim.runFor(warmUp); // no broadcasts: sessions that do not echo stay idle
+            return;
+        }
         byte[] payload = new byte[plan.broadcastSize()];
         payload[0] = 'B';
         testLoop.scheduleAtFixedRate(() -> server.sendToAll(SERVER_NAME, Unpooled.wrappedBuffer(payload)),
@@ -166,6 +182,16 @@ public final class SimIsolation implements AutoCloseable {
         List<Long> taken = samples;
         samples = new ArrayList<>();
         return taken;
+    }
+
+    /** Runs until {@code done} holds or {@code within} passes, the healthy round trips meanwhile going to {@code into}. */
+    public boolean measureWhile(List<Long> into, java.util.function.BooleanSupplier done, Duration within) {
+        samples = into;
+        try {
+            return sim.runUntil(done, within);
+        } finally {
+            samples = new ArrayList<>();
+        }
     }
 
     /**
@@ -202,6 +228,34 @@ public final class SimIsolation implements AutoCloseable {
         samples = new ArrayList<>();
         return new Window(gone ? Duration.ofNanos(poll.allGoneAt - start) : null, Duration.ofNanos(poll.slowestTeardown),
                 poll.sawStalledSession, poll.polls, poll.late);
+    }
+
+    /** Clients on one host that got their sessions and then went silent: see {@link #openFrozen}. */
+    public record FrozenHost(String address, List<Frozen> clients) {
+    }
+
+    /**
+     * Connects {@code count} clients from the next vanishing host (receive window 4 KiB, reading nothing after the
+     * session response) and runs until all have sessions; {@link #vanish} then blackholes the host.
+     */
+    public FrozenHost openFrozen(String prefix, int count) {
+        String host = "10.139.0." + (3 + nextVanishingHost++ % VANISHING_HOSTS);
+        failingEstablished = 0;
+        List<Frozen> clients = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            Frozen client = new Frozen(prefix + i);
+            clients.add(client);
+            vanished.add(connect(new InetSocketAddress(host, 0), client, false, FAILING_WINDOW));
+        }
+        if (!sim.runUntil(() -> failingEstablished == count, Duration.ofSeconds(10))) {
+            throw new AssertionError("frozen clients without a session after 10 s: " + (count - failingEstablished));
+        }
+        return new FrozenHost(host, clients);
+    }
+
+    /** From now on the link drops every packet from and to {@code host}'s address. */
+    public void vanish(FrozenHost host) {
+        engines.blackhole(host.address());
     }
 
     /** A connection that never sends its SESSION REQUEST: when it was established, and when the server closed it. */
@@ -418,9 +472,11 @@ public final class SimIsolation implements AutoCloseable {
     }
 
     /** Gets its session and from then on neither reads, writes nor closes; its host vanishes. */
-    private final class Frozen extends ChannelInboundHandlerAdapter {
-        final String name;
+    public final class Frozen extends ChannelInboundHandlerAdapter {
+        public final String name;
         boolean established;
+        /** When the positive session response was read (its TCP ACK left at the same instant without delayed ACK). */
+        public long establishedAt = -1;
 
         Frozen(String name) {
             this.name = name;
@@ -437,6 +493,7 @@ public final class SimIsolation implements AutoCloseable {
             ((ByteBuf) msg).release();
             if (!established) {
                 established = true;
+                establishedAt = sim.nanoTime();
                 failingEstablished++;
             }
         }
