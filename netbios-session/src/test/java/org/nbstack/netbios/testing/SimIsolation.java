@@ -286,14 +286,95 @@ public final class SimIsolation implements AutoCloseable {
 
     /** Opens {@code count} connections that never send anything, one every {@code spacing}. */
     public List<Silent> openSilent(int count, Duration spacing) {
+        return openSilent(count, spacing, null);
+    }
+
+    /** As {@link #openSilent(int, Duration)}, from {@code host} (one of {@link #otherHost}'s addresses; null: the clients' own). */
+    public List<Silent> openSilent(int count, Duration spacing, String host) {
         List<Silent> flood = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             Silent silent = new Silent(sim);
             flood.add(silent);
-            connect(null, silent, true, 0);
+            connect(host == null ? null : new InetSocketAddress(host, 0), silent, true, 0);
             sim.runFor(spacing);
         }
         return flood;
+    }
+
+    /**
+     * Address {@code i} of the client engine's extra hosts (the ones {@link #openFrozen} also uses, from the first
+     * on): for tests that need callers from several addresses.
+     */
+    public static String otherHost(int i) {
+        if (i < 0 || i >= VANISHING_HOSTS) {
+            throw new IllegalArgumentException("the client engine has " + VANISHING_HOSTS + " extra hosts, not " + i);
+        }
+        return "10.139.0." + (3 + i);
+    }
+
+    /** A connection that sends its SESSION REQUEST at once: the answer it got, and when the server closed it. */
+    public static final class Caller extends ChannelInboundHandlerAdapter {
+        private final SimEventLoops sim;
+        private final String name;
+        /** The answer's packet type (0x82 positive, 0x83 negative), -1 before one came. */
+        public int answer = -1;
+        /** A negative answer's error code, -1 otherwise. */
+        public int errorCode = -1;
+        public long closedAt = -1;
+        private Channel channel;
+
+        Caller(SimEventLoops sim, String name) {
+            this.sim = sim;
+            this.name = name;
+        }
+
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) {
+            channel = ctx.channel();
+            requestSession(ctx, name);
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ByteBuf frame = (ByteBuf) msg;
+            try {
+                if (answer < 0) {
+                    answer = frame.getUnsignedByte(0);
+                    errorCode = answer == 0x83 && frame.readableBytes() > 4 ? frame.getUnsignedByte(4) : -1;
+                }
+            } finally {
+                frame.release();
+            }
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            closedAt = sim.nanoTime();
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close();
+        }
+
+        /** Hangs up (a session it holds ends). */
+        public void hangUp() {
+            channel.close();
+        }
+    }
+
+    /** Connects {@code count} callers from {@code host} (null: the clients' own address) and runs until all are answered. */
+    public List<Caller> call(String prefix, int count, String host) {
+        List<Caller> callers = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            Caller caller = new Caller(sim, prefix + i);
+            callers.add(caller);
+            connect(host == null ? null : new InetSocketAddress(host, 0), caller, true, 0);
+        }
+        if (!sim.runUntil(() -> callers.stream().allMatch(c -> c.answer >= 0), Duration.ofSeconds(10))) {
+            throw new AssertionError("callers without an answer after 10 s: " + callers.stream().filter(c -> c.answer < 0).count());
+        }
+        return callers;
     }
 
     /** Vanished clients whose channel closed: the server's reset reached a host that is gone. */
