@@ -72,6 +72,8 @@ class PerSourceLimitSimulationTest {
                 assertThat(lived).as(what + ": greedy connections over the quota, reset at once (ns)")
                         .filteredOn(t -> t >= roundTrip && t <= roundTrip + SLACK_NANOS)
                         .hasSize(greedy - perSource);
+                assertThat(fromGreedy).as(what + ": every connection ended by the server's reset, none by a close")
+                        .allSatisfy(s -> assertThat(s.error).isNotNull().hasMessageContaining("reset"));
                 for (Silent s : fromOther) {
                     assertThat(s.closedAt - s.activeAt).as(what + ": the other address's connections keep their places (ns)")
                             .isBetween(REQUEST_TIMEOUT.toNanos() + roundTrip, REQUEST_TIMEOUT.toNanos() + roundTrip + SLACK_NANOS);

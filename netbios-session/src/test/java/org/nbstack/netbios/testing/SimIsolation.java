@@ -263,6 +263,8 @@ public final class SimIsolation implements AutoCloseable {
         private final SimEventLoops sim;
         public long activeAt = -1;
         public long closedAt = -1;
+        /** What ended it, when it was an error (the server's reset), else null. */
+        public Throwable error;
 
         Silent(SimEventLoops sim) {
             this.sim = sim;
@@ -280,6 +282,7 @@ public final class SimIsolation implements AutoCloseable {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            error = cause;
             ctx.close(); // the server's reset
         }
     }
