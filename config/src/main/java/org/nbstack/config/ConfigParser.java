@@ -148,7 +148,8 @@ final class ConfigParser {
                 in.bool(nb + ".smbserver-alias"), in.bool(nb + ".tcp-keepalive"),
                 in.duration(nb + ".tcp-user-timeout", Duration.ZERO, DAY),
                 (int) in.bytes(nb + ".send-buffer", 0, 1L << 30), (int) in.bytes(nb + ".receive-buffer", 0, 1L << 30),
-                (int) in.bytes(nb + ".write-buffer-high-water-mark", 1024, 1L << 30), queues, names(nb + ".names"));
+                (int) in.bytes(nb + ".write-buffer-high-water-mark", 1024, 1L << 30), queues, names(nb + ".names"),
+                in.integer(nb + ".max-sessions-per-source", 0, 1_000_000), in.integer(nb + ".max-pending-per-source", 0, 1_000_000));
     }
 
     private List<NameSettings> names(String section) {

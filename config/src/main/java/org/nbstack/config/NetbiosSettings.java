@@ -9,7 +9,8 @@ public record NetbiosSettings(int backlog, int maxSessions, Duration sessionRequ
         Duration keepAliveInterval,
         Duration idleTimeout, Duration writeStallTimeout, int maxMessageSize, Optional<String> defaultName,
         boolean smbServerAlias, boolean tcpKeepAlive, Duration tcpUserTimeout, int sendBufferSize, int receiveBufferSize,
-        int writeBufferHighWaterMark, SessionQueueSettings session, List<NameSettings> names) {
+        int writeBufferHighWaterMark, SessionQueueSettings session, List<NameSettings> names, int maxSessionsPerSource,
+        int maxPendingPerSource) {
 
     public NetbiosSettings {
         names = List.copyOf(names);

@@ -173,6 +173,18 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void perSourceLimitsDefaultBelowTheServerWideOnesAndRefuseBadValues() {
+        NetbiosSettings netbios = ConfigLoader.create().load().config().netbios();
+        assertThat(netbios.maxSessionsPerSource()).as("a quarter of max-sessions").isEqualTo(256).isLessThan(netbios.maxSessions());
+        assertThat(netbios.maxPendingPerSource()).as("an eighth of max-pending-connections").isEqualTo(32)
+                .isLessThan(netbios.maxPendingConnections());
+        assertThat(ConfigLoader.create().override("netbios.max-sessions-per-source", "0").load().config().netbios()
+                .maxSessionsPerSource()).as("0 turns it off").isZero();
+        assertBad("netbios.max-sessions-per-source", "-1", "it must be a whole number 0..1000000");
+        assertBad("netbios.max-pending-per-source", "many", "it must be a whole number 0..1000000");
+    }
+
+    @Test
     void aMissingOrBrokenFileIsOneLine() throws IOException {
         Path missing = dir.resolve("nope.conf");
         assertThatThrownBy(() -> ConfigLoader.create().file(missing).load())

@@ -33,7 +33,8 @@ public enum ServerTuning {
     }
 
     NetbiosServerSettings.Builder applyTo(NetbiosServerSettings.Builder builder) {
-        return builder.maxSessions(0).backlog(1024).keepAliveInterval(Duration.ZERO).writeStallTimeout(writeStallTimeout)
+        // Every virtual user connects from the load generator's one address: no per-address limits.
+        return builder.maxSessions(0).maxSessionsPerSource(0).maxPendingPerSource(0).backlog(1024).keepAliveInterval(Duration.ZERO).writeStallTimeout(writeStallTimeout)
                 .sendBufferSize(sendBufferSize).sessionLimits(sessionLimits);
     }
 
@@ -41,6 +42,8 @@ public enum ServerTuning {
     String hocon() {
         return """
                     max-sessions = 0
+                    max-sessions-per-source = 0
+                    max-pending-per-source = 0
                     backlog = 1024
                     keep-alive-interval = 0s
                     write-stall-timeout = %dms

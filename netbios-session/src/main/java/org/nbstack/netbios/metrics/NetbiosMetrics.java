@@ -42,11 +42,14 @@ public final class NetbiosMetrics {
     private final Map<String, Counter> closes = new ConcurrentHashMap<>();
     private final Map<String, Counter> protocolErrors = new ConcurrentHashMap<>();
     private final Map<String, Counter> rejections = new ConcurrentHashMap<>();
+    private final Map<String, Counter> refusals = new ConcurrentHashMap<>();
 
     /** Drop reasons that exist from the start (at zero), so a dashboard shows 0 rather than "no data". */
     static final List<String> DROP_REASONS = List.of("queue_full", "too_large", "session_closed", "no_subscriber");
     /** Rejection reasons that exist from the start (at zero). */
-    static final List<String> REJECTION_REASONS = List.of("pending_full");
+    static final List<String> REJECTION_REASONS = List.of("pending_full", "pending_per_source");
+    /** Session limits that exist from the start (at zero) as reasons of refused SESSION REQUESTs. */
+    static final List<String> SESSION_LIMITS = List.of("max_sessions", "listener_max_sessions", "max_sessions_per_source");
 
     /**
      * @param side {@code "server"} or {@code "client"}, a tag on every meter so both can share one registry
@@ -69,6 +72,7 @@ public final class NetbiosMetrics {
                 .tag("side", side).register(registry);
         DROP_REASONS.forEach(this::dropCounter);
         REJECTION_REASONS.forEach(this::rejectionCounter);
+        SESSION_LIMITS.forEach(this::refusalCounter);
     }
 
     /** Meters that go nowhere, for a client nobody measures. */
@@ -157,6 +161,15 @@ public final class NetbiosMetrics {
     /** @param reason why a new connection was closed on arrival, e.g. {@code pending_full} */
     public void connectionRejected(String reason) {
         rejectionCounter(reason).increment();
+    }
+
+    /** @param limit the session limit that refused a SESSION REQUEST with 0x83, e.g. {@code max_sessions_per_source} */
+    public void sessionRefused(String limit) {
+        refusalCounter(limit).increment();
+    }
+
+    private Counter refusalCounter(String limit) {
+        return cached(refusals, limit, "netbios.sessions.refused", "SESSION REQUESTs refused with 0x83 because a session limit was reached, by limit");
     }
 
     public void protocolError(String reason) {

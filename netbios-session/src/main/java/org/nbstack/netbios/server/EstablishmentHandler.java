@@ -7,6 +7,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.Inet4Address;
+import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -42,6 +43,8 @@ final class EstablishmentHandler extends ChannelInboundHandlerAdapter {
 
     private final ServerContext server;
     private long acceptedNanos;
+    /** The peer as it was when accepted: a closed channel may no longer say. */
+    private SocketAddress remote;
     private ScheduledFuture<?> requestTimeout;
     private boolean answered;
     private boolean holdsPendingPlace;
@@ -53,12 +56,22 @@ final class EstablishmentHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         acceptedNanos = ctx.executor().ticker().nanoTime(); // the loop's clock, virtual in a simulation
+        remote = ctx.channel().remoteAddress();
         if (!server.pendingConnections().tryAcquire()) {
             answered = true;
             server.metrics().connectionRejected("pending_full");
             server.pendingFullLog().warn("{} connections are waiting for their SESSION REQUEST (max-pending-connections); "
                     + "resetting the new connection from {}", server.settings().maxPendingConnections(),
                     HostPort.of(ctx.channel().remoteAddress()));
+            TcpReset.close(ctx.channel());
+            return;
+        }
+        if (!server.pendingPerSource().tryAcquire(remote)) {
+            server.pendingConnections().release();
+            answered = true;
+            server.metrics().connectionRejected("pending_per_source");
+            server.limitLog().warn("{} connections from {} are waiting for their SESSION REQUEST (max-pending-per-source); "
+                    + "resetting its new connection", server.settings().maxPendingPerSource(), ctx.channel().remoteAddress());
             TcpReset.close(ctx.channel());
             return;
         }
@@ -133,16 +146,23 @@ final class EstablishmentHandler extends ChannelInboundHandlerAdapter {
         if (holdsPendingPlace) {
             holdsPendingPlace = false;
             server.pendingConnections().release();
+            server.pendingPerSource().release(remote);
         }
     }
 
     private void answer(ChannelHandlerContext ctx, SessionRequest request) {
         settle();
-        switch (server.establishment().decide(request)) {
+        switch (server.establishment().decide(request, remote)) {
             case SessionEstablishment.Refuse refuse -> {
                 log.info("{}: {} -> {} refused: {}", HostPort.of(ctx.channel().remoteAddress()), request.callingName(),
                         request.calledName(), refuse.code());
                 refuse(ctx, refuse.code());
+            }
+            case SessionEstablishment.Full full -> {
+                server.metrics().sessionRefused(full.limit());
+                server.limitLog().warn("{}: {} -> {} refused with 0x83 (insufficient resources): {} reached", remote,
+                        request.callingName(), request.calledName(), full.limit().replace('_', '-'));
+                refuse(ctx, full.code());
             }
             case SessionEstablishment.Retarget retarget -> {
                 server.metrics().retarget();

@@ -83,7 +83,8 @@ public final class NetbiosServer implements AutoCloseable {
         metrics.bindPendingGauge(pendingConnections::used);
         ServerContext context = new ServerContext(settings, settings.sessionSettings(),
                 new SessionEstablishment(listeners, new SessionPermits(settings.maxSessions()), settings), sessions, metrics,
-                sessionIds, pendingConnections, new RateLimitedLog(log, PENDING_FULL_LOG_INTERVAL));
+                sessionIds, pendingConnections, new RateLimitedLog(log, PENDING_FULL_LOG_INTERVAL),
+                new SourceLimit(settings.maxPendingPerSource()), new RateLimitedLog(log, PENDING_FULL_LOG_INTERVAL));
         EventLoopGroup group = transport.newEventLoopGroup(settings.eventLoopThreads());
         try {
             ServerBootstrap bootstrap = new ServerBootstrap().group(group).channelFactory(transport.serverChannelFactory())

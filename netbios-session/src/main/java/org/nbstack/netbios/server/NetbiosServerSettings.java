@@ -37,12 +37,17 @@ import org.nbstack.spi.TransportOptions;
  * @param sendBufferSize          SO_SNDBUF for sessions; 0 = system default
  * @param receiveBufferSize       SO_RCVBUF for sessions; 0 = system default
  * @param writeBufferHighWaterMark octets the transport may hold for a session before it stops taking more
+ * @param maxSessionsPerSource    established sessions from one remote address; beyond it a SESSION REQUEST gets a
+ *                                NEGATIVE SESSION RESPONSE 0x83 (insufficient resources); 0 = no per-address limit
+ * @param maxPendingPerSource     connections from one remote address waiting for their SESSION REQUEST; beyond it
+ *                                the newest is reset at once, as for max-pending-connections; 0 = no per-address limit
  */
 public record NetbiosServerSettings(String transport, TransportOptions transportOptions, InetSocketAddress bindAddress,
         int eventLoopThreads, int backlog, int maxPendingConnections, int maxSessions, Duration sessionRequestTimeout,
         Duration keepAliveInterval, Duration idleTimeout, Duration writeStallTimeout, int maxMessageSize, SessionLimits sessionLimits,
         Optional<NetbiosName> defaultName, boolean smbServerAlias, boolean tcpKeepAlive, Duration tcpUserTimeout,
-        int sendBufferSize, int receiveBufferSize, int writeBufferHighWaterMark) {
+        int sendBufferSize, int receiveBufferSize, int writeBufferHighWaterMark, int maxSessionsPerSource,
+        int maxPendingPerSource) {
 
     /** RFC 1002 §4.3: the session service port. */
     public static final int NBSS_PORT = 139;
@@ -70,6 +75,8 @@ public record NetbiosServerSettings(String transport, TransportOptions transport
                 "must be 0..131071 (17 bits, RFC 1002 §4.3.1)");
         require(sendBufferSize >= 0, "send-buffer-size", sendBufferSize, "must be 0 (system default) or positive");
         require(receiveBufferSize >= 0, "receive-buffer-size", receiveBufferSize, "must be 0 (system default) or positive");
+        require(maxSessionsPerSource >= 0, "max-sessions-per-source", maxSessionsPerSource, "must be 0 (no limit) or positive");
+        require(maxPendingPerSource >= 0, "max-pending-per-source", maxPendingPerSource, "must be 0 (no limit) or positive");
         require(writeBufferHighWaterMark >= 1024, "write-buffer-high-water-mark", writeBufferHighWaterMark, "must be at least 1024");
         require(sessionLimits.outboundMaxBytes() >= maxMessageSize && sessionLimits.inboundMaxBytes() >= maxMessageSize,
                 "session-limits", sessionLimits, "must let inbound-max-bytes and outbound-max-bytes each hold one message of max-message-size (" + maxMessageSize + ")");
@@ -120,6 +127,9 @@ public record NetbiosServerSettings(String transport, TransportOptions transport
         private int sendBufferSize;
         private int receiveBufferSize;
         private int writeBufferHighWaterMark = 64 * 1024;
+        /** Off for embedders; the server's configuration (reference.conf) turns both on. */
+        private int maxSessionsPerSource;
+        private int maxPendingPerSource;
 
         private Builder() {
         }
@@ -145,6 +155,8 @@ public record NetbiosServerSettings(String transport, TransportOptions transport
             sendBufferSize = s.sendBufferSize;
             receiveBufferSize = s.receiveBufferSize;
             writeBufferHighWaterMark = s.writeBufferHighWaterMark;
+            maxSessionsPerSource = s.maxSessionsPerSource;
+            maxPendingPerSource = s.maxPendingPerSource;
         }
 
         public Builder transport(String name) { transport = name; return this; }
@@ -168,13 +180,15 @@ public record NetbiosServerSettings(String transport, TransportOptions transport
         public Builder sendBufferSize(int octets) { sendBufferSize = octets; return this; }
         public Builder receiveBufferSize(int octets) { receiveBufferSize = octets; return this; }
         public Builder writeBufferHighWaterMark(int octets) { writeBufferHighWaterMark = octets; return this; }
+        public Builder maxSessionsPerSource(int value) { maxSessionsPerSource = value; return this; }
+        public Builder maxPendingPerSource(int value) { maxPendingPerSource = value; return this; }
 
         /** @throws IllegalArgumentException naming the first setting that is wrong */
         public NetbiosServerSettings build() {
             return new NetbiosServerSettings(transport, transportOptions, bindAddress, eventLoopThreads, backlog,
                     maxPendingConnections, maxSessions, sessionRequestTimeout, keepAliveInterval, idleTimeout, writeStallTimeout, maxMessageSize, sessionLimits,
                     defaultName, smbServerAlias, tcpKeepAlive, tcpUserTimeout, sendBufferSize, receiveBufferSize,
-                    writeBufferHighWaterMark);
+                    writeBufferHighWaterMark, maxSessionsPerSource, maxPendingPerSource);
         }
     }
 }

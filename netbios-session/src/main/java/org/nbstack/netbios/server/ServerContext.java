@@ -11,10 +11,12 @@ import org.nbstack.spi.log.RateLimitedLog;
  *
  * @param pendingConnections connections accepted and still waiting for their SESSION REQUEST to be answered
  * @param pendingFullLog     the warning that a new connection was reset because too many were pending
+ * @param pendingPerSource   the pending-connection places each remote address holds, at most max-pending-per-source
+ * @param limitLog           the warning that a per-address or session limit turned a caller away
  */
 record ServerContext(NetbiosServerSettings settings, SessionSettings sessionSettings, SessionEstablishment establishment,
         SessionRegistry sessions, NetbiosMetrics metrics, AtomicLong sessionIds, SessionPermits pendingConnections,
-        RateLimitedLog pendingFullLog) {
+        RateLimitedLog pendingFullLog, SourceLimit pendingPerSource, RateLimitedLog limitLog) {
 
     long nextSessionId() {
         return sessionIds.incrementAndGet();

@@ -1,6 +1,7 @@
 package org.nbstack.netbios.server;
 
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.util.List;
 import org.nbstack.netbios.codec.NegativeCode;
 import org.nbstack.netbios.codec.SessionRequest;
@@ -16,10 +17,21 @@ final class SessionEstablishment {
     }
 
     /** Take the session; its permits are held and must be released when it ends. */
-    record Accept(Listener listener, NetbiosName calledName) implements Decision {
+    record Accept(Listener listener, NetbiosName calledName, SocketAddress source) implements Decision {
     }
 
     record Refuse(NegativeCode code) implements Decision {
+    }
+
+    /**
+     * A session limit is reached: the caller gets NEGATIVE SESSION RESPONSE 0x83, "called name present, but
+     * insufficient resources" (RFC 1002 §4.3.4), counted by {@code limit}: max_sessions, listener_max_sessions or
+     * max_sessions_per_source.
+     */
+    record Full(String limit) implements Decision {
+        NegativeCode code() {
+            return NegativeCode.INSUFFICIENT_RESOURCES;
+        }
     }
 
     record Retarget(InetSocketAddress address) implements Decision {
@@ -28,14 +40,17 @@ final class SessionEstablishment {
     private final ListenerRegistry registry;
     private final SessionPermits serverPermits;
     private final NetbiosServerSettings settings;
+    private final SourceLimit perSource;
 
     SessionEstablishment(ListenerRegistry registry, SessionPermits serverPermits, NetbiosServerSettings settings) {
         this.registry = registry;
         this.serverPermits = serverPermits;
         this.settings = settings;
+        this.perSource = new SourceLimit(settings.maxSessionsPerSource());
     }
 
-    Decision decide(SessionRequest request) {
+    /** @param source the caller's address, for max-sessions-per-source */
+    Decision decide(SessionRequest request, SocketAddress source) {
         NetbiosName called = resolveAlias(request.calledName());
         List<Listener> listens = registry.listeners(called);
         if (listens == null) {
@@ -57,19 +72,30 @@ final class SessionEstablishment {
         if (match.retarget().isPresent()) {
             return new Retarget(match.retarget().get());
         }
+        if (!perSource.tryAcquire(source)) {
+            return new Full("max_sessions_per_source");
+        }
         if (!serverPermits.tryAcquire()) {
-            return new Refuse(NegativeCode.INSUFFICIENT_RESOURCES);
+            perSource.release(source);
+            return new Full("max_sessions");
         }
         if (!match.permits().tryAcquire()) {
             serverPermits.release();
-            return new Refuse(NegativeCode.INSUFFICIENT_RESOURCES);
+            perSource.release(source);
+            return new Full("listener_max_sessions");
         }
-        return new Accept(match, called);
+        return new Accept(match, called, source);
     }
 
     void release(Accept accepted) {
         accepted.listener().permits().release();
         serverPermits.release();
+        perSource.release(accepted.source());
+    }
+
+    /** Sessions {@code source}'s address holds now (0 when max-sessions-per-source is off). */
+    int sessionsFrom(SocketAddress source) {
+        return perSource.held(source);
     }
 
     /** SMB clients that know only an address call {@code *SMBSERVER<20>}; it stands for the server's own name. */

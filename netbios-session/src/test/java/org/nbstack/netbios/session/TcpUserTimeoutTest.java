@@ -81,7 +81,7 @@ class TcpUserTimeoutTest {
                 host.vanish();
                 long sent = System.nanoTime();
                 assertThat(server.send(id, Unpooled.wrappedBuffer(new byte[100]))).isEqualTo(SendResult.QUEUED);
-                while (server.session(id).isPresent() && System.nanoTime() - sent < userTimeout.plusSeconds(5).toNanos()) {
+                while (server.session(id).isPresent() && System.nanoTime() - sent < userTimeout.plusSeconds(8).toNanos()) {
                     Thread.sleep(10);
                 }
                 long now = System.nanoTime();
@@ -89,9 +89,9 @@ class TcpUserTimeoutTest {
                 assertThat(server.session(id)).as("the vanished client's session after " + ended).isEmpty();
                 // The timeout runs from TCP's last progress on the connection, between the request and the send.
                 assertThat(Duration.ofNanos(now - requested)).as("from the SESSION REQUEST to the session's end").isGreaterThanOrEqualTo(userTimeout);
-                // The engine checks it on its retransmission timer: within one RTO (1 s initial, RFC 6298 §2.1) after the
-                // timeout, plus 1 s for a loaded machine.
-                assertThat(ended).as("from the unacknowledged send to the session's end").isLessThanOrEqualTo(userTimeout.plusSeconds(2));
+                // RFC 5482: the engine caps its timers at the user timeout, so the abort comes at it (exactly so in
+                // VanishedClientSimulationTest, in virtual time); here a bound only a real stall crosses: 4 s more.
+                assertThat(ended).as("from the unacknowledged send to the session's end").isLessThanOrEqualTo(userTimeout.plusSeconds(4));
                 assertThat(count(meters, "netbios.sessions.closed", "reason", "io_error")).isEqualTo(1);
                 stays.sendMessage(new byte[] {'o', 'k'});
                 assertThat(stays.readSkippingKeepAlives().body()).as("the other session still echoes").isEqualTo(new byte[] {'o', 'k'});

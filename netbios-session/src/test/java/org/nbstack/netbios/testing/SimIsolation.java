@@ -30,6 +30,7 @@ import org.nbstack.netbios.server.NetbiosServer;
 import org.nbstack.netbios.server.NetbiosServerSettings;
 import org.nbstack.netbios.session.SessionStatus;
 import org.nbstack.spi.Transport;
+import org.nbstack.tcp.core.TcpConfig;
 import org.nbstack.tcp.sim.SimEngines;
 import org.nbstack.tcp.sim.SimEventLoops;
 
@@ -97,17 +98,28 @@ public final class SimIsolation implements AutoCloseable {
     /** @param settings changes to the server's settings (request timeout, pending-connection limit, ...) */
     public SimIsolation(SimEventLoops sim, Plan plan, java.util.function.UnaryOperator<NetbiosServerSettings.Builder> settings)
             throws Exception {
+        this(sim, plan, settings, tcp -> tcp, tcp -> tcp);
+    }
+
+    /**
+     * @param serverTcp changes to the server engine's TCP defaults (keepalive idle, interval, count, ...)
+     * @param clientTcp changes to the client engine's TCP defaults (e.g. no delayed ACK, so a test knows when the
+     *                  server last heard from a client)
+     */
+    public SimIsolation(SimEventLoops sim, Plan plan, java.util.function.UnaryOperator<NetbiosServerSettings.Builder> settings,
+            java.util.function.UnaryOperator<TcpConfig.Builder> serverTcp, java.util.function.UnaryOperator<TcpConfig.Builder> clientTcp)
+            throws Exception {
         this.sim = sim;
         this.plan = plan;
         this.random = new SplittableRandom(sim.seed() ^ 0x186873L);
         this.engines = new SimEngines(sim, plan.linkQuery());
-        Transport serverTransport = engines.transport("server", SERVER_ADDRESS);
+        Transport serverTransport = engines.transport("server", serverTcp, SERVER_ADDRESS);
         String[] clientAddresses = new String[1 + VANISHING_HOSTS];
         clientAddresses[0] = CLIENT_ADDRESS;
         for (int i = 0; i < VANISHING_HOSTS; i++) {
             clientAddresses[1 + i] = "10.139.0." + (3 + i);
         }
-        clientTransport = engines.transport("clients", clientAddresses);
+        clientTransport = engines.transport("clients", clientTcp, clientAddresses);
         ListenerRegistry listeners = new ListenerRegistry();
         listeners.listen(Listener.of(SERVER_NAME, session -> session.inbound()));
         NetbiosServerSettings.Builder builder = NetbiosServerSettings.builder().transport("engine")
@@ -152,6 +164,10 @@ public final class SimIsolation implements AutoCloseable {
                     + healthy.stream().filter(h -> !h.established).count());
         }
         sim.trace(plan.healthy() + " healthy sessions established");
+        if (plan.broadcastPeriod().isZero()) {
+            sim.runFor(warmUp); // no broadcasts: sessions that do not echo stay idle
+            return;
+        }
         byte[] payload = new byte[plan.broadcastSize()];
         payload[0] = 'B';
         testLoop.scheduleAtFixedRate(() -> server.sendToAll(SERVER_NAME, Unpooled.wrappedBuffer(payload)),
@@ -166,6 +182,16 @@ public final class SimIsolation implements AutoCloseable {
         List<Long> taken = samples;
         samples = new ArrayList<>();
         return taken;
+    }
+
+    /** Runs until {@code done} holds or {@code within} passes, the healthy round trips meanwhile going to {@code into}. */
+    public boolean measureWhile(List<Long> into, java.util.function.BooleanSupplier done, Duration within) {
+        samples = into;
+        try {
+            return sim.runUntil(done, within);
+        } finally {
+            samples = new ArrayList<>();
+        }
     }
 
     /**
@@ -204,11 +230,41 @@ public final class SimIsolation implements AutoCloseable {
                 poll.sawStalledSession, poll.polls, poll.late);
     }
 
+    /** Clients on one host that got their sessions and then went silent: see {@link #openFrozen}. */
+    public record FrozenHost(String address, List<Frozen> clients) {
+    }
+
+    /**
+     * Connects {@code count} clients from the next vanishing host (receive window 4 KiB, reading nothing after the
+     * session response) and runs until all have sessions; {@link #vanish} then blackholes the host.
+     */
+    public FrozenHost openFrozen(String prefix, int count) {
+        String host = "10.139.0." + (3 + nextVanishingHost++ % VANISHING_HOSTS);
+        failingEstablished = 0;
+        List<Frozen> clients = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            Frozen client = new Frozen(prefix + i);
+            clients.add(client);
+            vanished.add(connect(new InetSocketAddress(host, 0), client, false, FAILING_WINDOW));
+        }
+        if (!sim.runUntil(() -> failingEstablished == count, Duration.ofSeconds(10))) {
+            throw new AssertionError("frozen clients without a session after 10 s: " + (count - failingEstablished));
+        }
+        return new FrozenHost(host, clients);
+    }
+
+    /** From now on the link drops every packet from and to {@code host}'s address. */
+    public void vanish(FrozenHost host) {
+        engines.blackhole(host.address());
+    }
+
     /** A connection that never sends its SESSION REQUEST: when it was established, and when the server closed it. */
     public static final class Silent extends ChannelInboundHandlerAdapter {
         private final SimEventLoops sim;
         public long activeAt = -1;
         public long closedAt = -1;
+        /** What ended it, when it was an error (the server's reset), else null. */
+        public Throwable error;
 
         Silent(SimEventLoops sim) {
             this.sim = sim;
@@ -226,20 +282,102 @@ public final class SimIsolation implements AutoCloseable {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            error = cause;
             ctx.close(); // the server's reset
         }
     }
 
     /** Opens {@code count} connections that never send anything, one every {@code spacing}. */
     public List<Silent> openSilent(int count, Duration spacing) {
+        return openSilent(count, spacing, null);
+    }
+
+    /** As {@link #openSilent(int, Duration)}, from {@code host} (one of {@link #otherHost}'s addresses; null: the clients' own). */
+    public List<Silent> openSilent(int count, Duration spacing, String host) {
         List<Silent> flood = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             Silent silent = new Silent(sim);
             flood.add(silent);
-            connect(null, silent, true, 0);
+            connect(host == null ? null : new InetSocketAddress(host, 0), silent, true, 0);
             sim.runFor(spacing);
         }
         return flood;
+    }
+
+    /**
+     * Address {@code i} of the client engine's extra hosts (the ones {@link #openFrozen} also uses, from the first
+     * on): for tests that need callers from several addresses.
+     */
+    public static String otherHost(int i) {
+        if (i < 0 || i >= VANISHING_HOSTS) {
+            throw new IllegalArgumentException("the client engine has " + VANISHING_HOSTS + " extra hosts, not " + i);
+        }
+        return "10.139.0." + (3 + i);
+    }
+
+    /** A connection that sends its SESSION REQUEST at once: the answer it got, and when the server closed it. */
+    public static final class Caller extends ChannelInboundHandlerAdapter {
+        private final SimEventLoops sim;
+        private final String name;
+        /** The answer's packet type (0x82 positive, 0x83 negative), -1 before one came. */
+        public int answer = -1;
+        /** A negative answer's error code, -1 otherwise. */
+        public int errorCode = -1;
+        public long closedAt = -1;
+        private Channel channel;
+
+        Caller(SimEventLoops sim, String name) {
+            this.sim = sim;
+            this.name = name;
+        }
+
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) {
+            channel = ctx.channel();
+            requestSession(ctx, name);
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ByteBuf frame = (ByteBuf) msg;
+            try {
+                if (answer < 0) {
+                    answer = frame.getUnsignedByte(0);
+                    errorCode = answer == 0x83 && frame.readableBytes() > 4 ? frame.getUnsignedByte(4) : -1;
+                }
+            } finally {
+                frame.release();
+            }
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            closedAt = sim.nanoTime();
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close();
+        }
+
+        /** Hangs up (a session it holds ends). */
+        public void hangUp() {
+            channel.close();
+        }
+    }
+
+    /** Connects {@code count} callers from {@code host} (null: the clients' own address) and runs until all are answered. */
+    public List<Caller> call(String prefix, int count, String host) {
+        List<Caller> callers = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            Caller caller = new Caller(sim, prefix + i);
+            callers.add(caller);
+            connect(host == null ? null : new InetSocketAddress(host, 0), caller, true, 0);
+        }
+        if (!sim.runUntil(() -> callers.stream().allMatch(c -> c.answer >= 0), Duration.ofSeconds(10))) {
+            throw new AssertionError("callers without an answer after 10 s: " + callers.stream().filter(c -> c.answer < 0).count());
+        }
+        return callers;
     }
 
     /** Vanished clients whose channel closed: the server's reset reached a host that is gone. */
@@ -418,9 +556,11 @@ public final class SimIsolation implements AutoCloseable {
     }
 
     /** Gets its session and from then on neither reads, writes nor closes; its host vanishes. */
-    private final class Frozen extends ChannelInboundHandlerAdapter {
-        final String name;
+    public final class Frozen extends ChannelInboundHandlerAdapter {
+        public final String name;
         boolean established;
+        /** When the positive session response was read (its TCP ACK left at the same instant without delayed ACK). */
+        public long establishedAt = -1;
 
         Frozen(String name) {
             this.name = name;
@@ -437,6 +577,7 @@ public final class SimIsolation implements AutoCloseable {
             ((ByteBuf) msg).release();
             if (!established) {
                 established = true;
+                establishedAt = sim.nanoTime();
                 failingEstablished++;
             }
         }

@@ -46,6 +46,7 @@ public final class NetbiosMapping {
                 .smbServerAlias(netbios.smbServerAlias()).tcpKeepAlive(netbios.tcpKeepAlive())
                 .tcpUserTimeout(netbios.tcpUserTimeout()).sendBufferSize(netbios.sendBufferSize())
                 .receiveBufferSize(netbios.receiveBufferSize()).writeBufferHighWaterMark(netbios.writeBufferHighWaterMark())
+                .maxSessionsPerSource(netbios.maxSessionsPerSource()).maxPendingPerSource(netbios.maxPendingPerSource())
                 .build();
     }
 

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 import org.nbstack.spi.ForwardingTransport;
 import org.nbstack.spi.Transport;
 import org.nbstack.tcp.core.TcpConfig;
@@ -55,8 +56,16 @@ public final class SimEngines implements AutoCloseable {
      * simulation's, named {@code name}.
      */
     public Transport transport(String name, String... addresses) {
+        return transport(name, tcp -> tcp, addresses);
+    }
+
+    /**
+     * As {@link #transport(String, String...)}, with the engine's TCP defaults (those a channel starts with: keepalive
+     * idle, interval and count, delayed ACK, ...) changed by {@code tcp}.
+     */
+    public Transport transport(String name, UnaryOperator<TcpConfig.Builder> tcp, String... addresses) {
         int[] parsed = Arrays.stream(addresses).mapToInt(Ipv4::parse).toArray();
-        StackConfig stack = StackConfig.of(parsed).withTcp(TcpConfig.DEFAULT.toBuilder().mss(LARGEST_MSS).build())
+        StackConfig stack = StackConfig.of(parsed).withTcp(tcp.apply(TcpConfig.DEFAULT.toBuilder().mss(LARGEST_MSS)).build())
                 .withSecretSeed(sim.seed() * 31 + engines.size());
         Engine engine = Engine.create(EngineConfig.of(String.join(",", addresses), link.toString()).withStack(stack));
         engines.add(engine);

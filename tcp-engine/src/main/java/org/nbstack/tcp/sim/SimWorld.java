@@ -111,6 +111,32 @@ public final class SimWorld implements AutoCloseable {
         }
     }
 
+    /**
+     * Gives node {@code name} a processing cost (off by default): every segment it receives or sends takes
+     * {@code nanosPerSegment} of its one CPU's virtual time, and packets that arrive while it is busy wait in a FIFO
+     * of {@code queueCapacity} packets (dropped and counted beyond it), so that a flood delays its other traffic.
+     */
+    public void processingCost(String name, long nanosPerSegment, int queueCapacity) {
+        Attached node = attached(name);
+        if (node.cpu != null) {
+            throw new IllegalStateException("node " + name + " already has a processing cost");
+        }
+        node.cpu = new SimCpu(nanosPerSegment, queueCapacity);
+        node.drain = () -> drainCpu(node);
+    }
+
+    /** Packets node {@code name} dropped because its processing queue was full (0 without a processing cost). */
+    public long processingDrops(String name) {
+        SimCpu cpu = attached(name).cpu;
+        return cpu == null ? 0 : cpu.dropped();
+    }
+
+    /** The longest node {@code name}'s processing queue has been, in packets (0 without a processing cost). */
+    public long processingQueuePeak(String name) {
+        SimCpu cpu = attached(name).cpu;
+        return cpu == null ? 0 : cpu.maxWaiting();
+    }
+
     /** Runs {@code action} at virtual time {@code atNanos}, after the events already scheduled for that instant. */
     public void schedule(long atNanos, Runnable action) {
         requireOpen();
@@ -218,6 +244,11 @@ public final class SimWorld implements AutoCloseable {
                 links[target].discard((ByteBuf) item);
             }
         });
+        for (Attached node : nodes) {
+            if (node.cpu != null) {
+                node.cpu.releaseAll();
+            }
+        }
         if (trace != null) {
             trace.flush();
         }
@@ -295,9 +326,41 @@ public final class SimWorld implements AutoCloseable {
             SimLink link = links[target];
             ByteBuf packet = (ByteBuf) item;
             link.arrive(now, packet);
-            nodes[link.to].node.receive(now, packet);
+            deliver(nodes[link.to], packet);
         } else {
             ((Runnable) item).run();
+        }
+    }
+
+    private void deliver(Attached to, ByteBuf packet) {
+        SimCpu cpu = to.cpu;
+        if (cpu == null) {
+            to.node.receive(now, packet);
+            return;
+        }
+        if (!cpu.offer(packet)) {
+            if (trace != null) {
+                trace.line(now, to.name + " drop-cpu-queue-full");
+            }
+            return;
+        }
+        if (!cpu.drainScheduled) {
+            cpu.drainScheduled = true;
+            events.push(cpu.freeAt(now), to.drain, -1);
+        }
+    }
+
+    /** Processes the node's next waiting packet, then waits until its CPU is free for the one after. */
+    private void drainCpu(Attached node) {
+        SimCpu cpu = node.cpu;
+        cpu.drainScheduled = false;
+        ByteBuf packet = cpu.next(now);
+        if (packet != null) {
+            node.node.receive(now, packet);
+        }
+        if (cpu.hasWaiting() && !closed) {
+            cpu.drainScheduled = true;
+            events.push(cpu.freeAt(now), node.drain, -1);
         }
     }
 
@@ -305,6 +368,9 @@ public final class SimWorld implements AutoCloseable {
         if (closed) {
             packet.release();
             return;
+        }
+        if (from.cpu != null) {
+            from.cpu.charge(now);
         }
         int to = packet.readableBytes() >= IPV4_HEADER_LENGTH
                 ? addresses.lookup(packet.getInt(packet.readerIndex() + 16))
@@ -385,6 +451,9 @@ public final class SimWorld implements AutoCloseable {
         final int index;
         SimNode node;
         SimLink[] out = new SimLink[0];
+        /** Its processing cost, or null when it processes in no time (the default). */
+        SimCpu cpu;
+        Runnable drain;
 
         Attached(String name, int index) {
             this.name = name;

@@ -46,7 +46,10 @@ class KernelInteropQ230307ReconnectTest {
             assertThat(connectMs).hasSize(2);
             log.info("kernel connect times into the engine: first {} ms, reconnect into TIME_WAIT {} ms", connectMs[0],
                     connectMs[1]);
-            assertThat(connectMs[1]).as("reconnect time (ms) into TIME_WAIT").isLessThan(100);
+            // The seed's slow reconnect was a SYN dropped by TIME_WAIT and resent after the kernel's 1 s initial RTO
+            // (RFC 6298 2.1); below that the one SYN was answered at once (counted exactly below). A busy machine
+            // adds milliseconds, never that second.
+            assertThat(connectMs[1]).as("reconnect time (ms) into TIME_WAIT").isLessThan(900);
             StackCounters counters = net.call(s -> s.counters());
             assertThat(counters.timeWaitReused).as("the second SYN found the first connection in TIME_WAIT")
                     .isEqualTo(1);
