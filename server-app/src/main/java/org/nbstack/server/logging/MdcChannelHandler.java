@@ -23,7 +23,7 @@ final class MdcChannelHandler extends ChannelDuplexHandler {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
-        remote = String.valueOf(ctx.channel().remoteAddress());
+        remote = MdcSessionHandler.hostPort(ctx.channel().remoteAddress());
         run(ctx, ctx::fireChannelActive);
     }
 

@@ -2,6 +2,8 @@ package org.nbstack.smb.server;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.buffer.ByteBuf;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.security.SecureRandom;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -62,7 +64,7 @@ public final class SmbService implements AutoCloseable {
     /** Serves SMB2 on each session: the messages are SMB2 (or an SMB1 NEGOTIATE moving to SMB2), one per SESSION MESSAGE. */
     public SessionHandler handler() {
         return session -> {
-            SmbConnection connection = new SmbConnection(this, String.valueOf(session.remoteAddress()));
+            SmbConnection connection = new SmbConnection(this, peer(session.remoteAddress()));
             metrics.connections.incrementAndGet();
             String[] reason = {"client closed the session"};
             return session.inbound()
@@ -77,6 +79,12 @@ public final class SmbService implements AutoCloseable {
                         metrics.connections.decrementAndGet();
                     });
         };
+    }
+
+    /** {@code 10.0.0.1:49152} as operators write it, not InetSocketAddress's {@code /10.0.0.1:49152}. */
+    static String peer(SocketAddress address) {
+        return address instanceof InetSocketAddress inet && !inet.isUnresolved() ? inet.getAddress().getHostAddress() + ":" + inet.getPort()
+                : String.valueOf(address);
     }
 
     /** One request message, processed on a virtual thread once an I/O slot is free; the message is released whatever happens. */
