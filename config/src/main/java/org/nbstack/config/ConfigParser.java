@@ -34,6 +34,12 @@ final class ConfigParser {
         List<ListenerConfig> listeners = listeners();
         EngineSettings engine = engine();
         NetbiosSettings netbios = netbios();
+        for (ListenerConfig listener : listeners) {
+            String key = path(ROOT, "listeners", listener.name(), "protocol");
+            if (listener.protocol() == ListenerConfig.Protocol.SMB_DIRECT && netbios.defaultName().isEmpty()) {
+                in.problem(key, in.config().getValue(key), "nbss while nbstack.netbios.default-name is \"\" (smb-direct serves the default name)");
+            }
+        }
         AdminSettings admin = admin();
         LoggingSettings logging = logging();
         ShutdownSettings shutdown = new ShutdownSettings(in.duration(path(ROOT, "shutdown", "grace-period"), Duration.ZERO, Duration.ofMinutes(10)));
@@ -51,7 +57,8 @@ final class ConfigParser {
             }
             listeners.add(new ListenerConfig(name, in.bool(base + ".enabled"), in.bool(base + ".required"), transport,
                     in.hostPort(base + ".bind"), in.integer(base + ".threads", 1, 256), in.string(base + ".addresses").trim(),
-                    in.string(base + ".link").trim(), in.stringMap(base + ".transport-options")));
+                    in.string(base + ".link").trim(), in.stringMap(base + ".transport-options"),
+                    in.enumValue(base + ".protocol", ListenerConfig.Protocol.class)));
         }
         return listeners;
     }

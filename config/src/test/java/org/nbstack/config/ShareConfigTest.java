@@ -90,6 +90,15 @@ class ShareConfigTest {
                 .hasMessageContaining("did you mean 'nbstack.smb.shares.share.read-only'?");
     }
 
+    @Test
+    void anSmbDirectListenerNeedsADefaultName() {
+        assertThatThrownBy(() -> load(Map.of("listeners.kernel.protocol", "smb-direct", "netbios.default-name", "")))
+                .hasMessageStartingWith("configuration key 'nbstack.listeners.kernel.protocol' = \"smb-direct\"")
+                .hasMessageEndingWith("it must be nbss while nbstack.netbios.default-name is \"\" (smb-direct serves the default name)");
+        assertThatThrownBy(() -> load(Map.of("listeners.kernel.protocol", "smb")))
+                .hasMessageEndingWith("it must be one of nbss, smb-direct");
+    }
+
     private void assertBadName(String quotedName, String expectedEnding) {
         Map<String, String> set = Map.of("smb.shares." + quotedName + ".path", "x");
         if (expectedEnding == null) {

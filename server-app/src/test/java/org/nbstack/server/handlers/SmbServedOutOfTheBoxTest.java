@@ -68,6 +68,20 @@ class SmbServedOutOfTheBoxTest {
                 .allSatisfy(line -> assertThat(line).as("addresses are host:port, without InetSocketAddress's slash").doesNotContain("/127."));
     }
 
+    @Test
+    void aListenerWithProtocolSmbDirectServesTheSharesOnPort445WithoutNetbios() throws Exception {
+        String host = randomLoopback();
+        var config = TestServers.config("listeners.direct.transport=nio", "listeners.direct.bind=" + host + ":445",
+                "listeners.direct.protocol=smb-direct", "data-dir=" + dataDir);
+        try (var server = TestServers.start(config)) {
+            assertThat(server.output()).contains("listening: direct transport=nio address=" + host + ":445");
+            Files.writeString(dataDir.resolve("share/direct.txt"), "445");
+            assertThat(smbclient(host, 445, "ls")).contains("direct.txt").doesNotContain("NT_STATUS");
+            assertThat(Http.get("http://" + server.adminAddress() + "/metrics").body())
+                    .containsPattern("netbios_sessions_established_total\\{[^}]*listener=\"direct\"[^}]*} 1\\.0");
+        }
+    }
+
     static String smbclient(String host, int port, String commands) throws IOException, InterruptedException {
         List<String> command = List.of("smbclient", "//" + host + "/share", "-N", "-p", Integer.toString(port),
                 "--option=client min protocol=SMB2_02", "-c", commands);

@@ -32,14 +32,21 @@ final class SmbTestServer implements AutoCloseable {
     final String host;
 
     SmbTestServer(Path shareDir, boolean readOnly) throws IOException {
+        this(shareDir, readOnly, NetbiosServer.Framing.NBSS, NetbiosServerSettings.NBSS_PORT);
+    }
+
+    /** As above, with connections framed as {@code framing} says, on {@code port} (445 for direct TCP). */
+    SmbTestServer(Path shareDir, boolean readOnly, NetbiosServer.Framing framing, int port) throws IOException {
         this.shareDir = Files.createDirectories(shareDir);
         service = new SmbService(SmbSettings.defaults("SERVER", List.of(new Share("share", shareDir, readOnly, true))), meters);
         ListenerRegistry listeners = new ListenerRegistry();
         listeners.listen(Listener.of(SERVER, service.handler()));
         ThreadLocalRandom random = ThreadLocalRandom.current();
         host = "127." + random.nextInt(1, 255) + "." + random.nextInt(1, 255) + "." + random.nextInt(2, 255);
-        server = NetbiosServer.start(NetbiosServerSettings.builder().transport("nio").bindAddress(host, NetbiosServerSettings.NBSS_PORT)
-                .eventLoopThreads(1).defaultName(SERVER).build(), listeners, meters);
+        NetbiosServerSettings settings = NetbiosServerSettings.builder().transport("nio").bindAddress(host, port)
+                .eventLoopThreads(1).defaultName(SERVER).build();
+        server = NetbiosServer.start(org.nbstack.spi.Transports.named(settings.transport(), settings.transportOptions()), settings,
+                listeners, meters, new java.util.concurrent.atomic.AtomicLong(), framing);
     }
 
     double requests(String command, String status) {
