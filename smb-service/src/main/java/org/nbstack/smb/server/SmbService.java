@@ -18,6 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.SignalType;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
@@ -69,16 +70,25 @@ public final class SmbService implements AutoCloseable {
             String[] reason = {"client closed the session"};
             return session.inbound()
                     .concatMap(message -> handle(connection, message), 1)
+                    // a response made while the session was being torn down (a write stall) is dropped, not leaked
+                    .doOnDiscard(ByteBuf.class, SmbService::releaseDropped)
                     .onErrorResume(SmbConnection.ConnectionFault.class, fault -> {
                         reason[0] = "protocol violation: " + fault.getMessage();
                         metrics.dropped("protocol");
                         return Flux.empty();
                     })
                     .doFinally(signal -> {
-                        connection.close(reason[0]);
+                        connection.close(signal == SignalType.CANCEL && reason[0].startsWith("client")
+                                ? "the session ended (write stall, queue overflow or shutdown)" : reason[0]);
                         metrics.connections.decrementAndGet();
                     });
         };
+    }
+
+    private static void releaseDropped(ByteBuf dropped) {
+        if (dropped.refCnt() > 0) {
+            dropped.release();
+        }
     }
 
     /** {@code 10.0.0.1:49152} as operators write it, not InetSocketAddress's {@code /10.0.0.1:49152}. */
@@ -90,6 +100,7 @@ public final class SmbService implements AutoCloseable {
     /** One request message, processed on a virtual thread once an I/O slot is free; the message is released whatever happens. */
     private Mono<ByteBuf> handle(SmbConnection connection, ByteBuf message) {
         AtomicBoolean taken = new AtomicBoolean();
+        AtomicBoolean cancelled = new AtomicBoolean();
         return Mono.fromCallable(() -> {
             if (!taken.compareAndSet(false, true)) {
                 return null;
@@ -104,12 +115,19 @@ public final class SmbService implements AutoCloseable {
             } finally {
                 metrics.ioWaiting.decrementAndGet();
             }
+            ByteBuf reply;
             try {
-                return connection.process(message);
+                reply = connection.process(message);
             } finally {
                 ioSlots.release();
             }
+            if (cancelled.get() && reply != null) {
+                reply.release(); // the session ended while the request ran (a write stall): nobody will send it
+                return null;
+            }
+            return reply;
         }).subscribeOn(ioScheduler).doOnCancel(() -> {
+            cancelled.set(true);
             if (taken.compareAndSet(false, true)) {
                 message.release();
             }
