@@ -35,6 +35,8 @@ public final class ConfigLoader {
     static final String LISTENER_DEFAULTS = "nbstack.listener-defaults";
     static final String NAMES = "nbstack.netbios.names";
     static final String NAME_DEFAULTS = "nbstack.name-defaults";
+    static final String SHARES = "nbstack.smb.shares";
+    static final String SHARE_DEFAULTS = "nbstack.smb.share-defaults";
     private static final ConfigRenderOptions CONCISE = ConfigRenderOptions.concise();
 
     private Path file;
@@ -90,9 +92,10 @@ public final class ConfigLoader {
         rejectListenersWithoutTransport(merged);
         merged = withTemplates(merged, LISTENERS, LISTENER_DEFAULTS);
         merged = withTemplates(merged, NAMES, NAME_DEFAULTS);
+        merged = withTemplates(merged, SHARES, SHARE_DEFAULTS);
 
         ConfigReader reader = new ConfigReader(merged);
-        NbstackConfig config = new ConfigParser(reader).parse();
+        NbstackConfig config = new ConfigParser(reader, environment).parse();
         declareTemplates(reader, reference);
         rejectUnknownKeys(merged, reader);
         if (!reader.problems().isEmpty()) {
@@ -126,7 +129,7 @@ public final class ConfigLoader {
             throw new InvalidConfigException(oneLine(e.getMessage()));
         }
         resolved.entrySet().forEach(entry -> keys.add(entry.getKey()));
-        for (String[] section : new String[][] {{LISTENERS, LISTENER_DEFAULTS}, {NAMES, NAME_DEFAULTS}}) {
+        for (String[] section : new String[][] {{LISTENERS, LISTENER_DEFAULTS}, {NAMES, NAME_DEFAULTS}, {SHARES, SHARE_DEFAULTS}}) {
             if (isObject(resolved, section[0]) && isObject(resolved, section[1])) {
                 for (String child : resolved.getObject(section[0]).keySet()) {
                     resolved.getConfig(section[1]).entrySet().forEach(field ->
@@ -178,7 +181,7 @@ public final class ConfigLoader {
 
     /** The templates' own fields are valid keys too (an operator may change a default for every listener). */
     private static void declareTemplates(ConfigReader reader, Config reference) {
-        for (String template : List.of(LISTENER_DEFAULTS, NAME_DEFAULTS)) {
+        for (String template : List.of(LISTENER_DEFAULTS, NAME_DEFAULTS, SHARE_DEFAULTS)) {
             reader.markKnown(template);
             for (Map.Entry<String, ConfigValue> field : reference.getConfig(template).root().entrySet()) {
                 String key = template + "." + ConfigUtil.joinPath(field.getKey());
@@ -225,7 +228,7 @@ public final class ConfigLoader {
         String first = unknown.getFirst();
         Set<String> valid = new LinkedHashSet<>();
         for (String key : reader.keysRead()) {
-            if (isLeaf(merged, key) || key.startsWith(LISTENER_DEFAULTS) || key.startsWith(NAME_DEFAULTS)) {
+            if (isLeaf(merged, key) || isTemplate(key)) {
                 valid.add(key);
             }
         }
@@ -242,7 +245,7 @@ public final class ConfigLoader {
         List<EffectiveValue> values = new ArrayList<>();
         Set<String> seen = new LinkedHashSet<>();
         for (String key : reader.keysRead()) {
-            if (!merged.hasPath(key) || key.startsWith(LISTENER_DEFAULTS) || key.startsWith(NAME_DEFAULTS)) {
+            if (!merged.hasPath(key) || isTemplate(key)) {
                 continue;
             }
             ConfigValue value = merged.getValue(key);
@@ -260,6 +263,10 @@ public final class ConfigLoader {
             }
         }
         return values;
+    }
+
+    private static boolean isTemplate(String key) {
+        return key.startsWith(LISTENER_DEFAULTS) || key.startsWith(NAME_DEFAULTS) || key.startsWith(SHARE_DEFAULTS);
     }
 
     private static boolean isObject(Config config, String path) {

@@ -2,10 +2,15 @@ package org.nbstack.config;
 
 import static org.nbstack.config.ConfigReader.path;
 
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /** Reads the merged config into {@link NbstackConfig}, section by section, through a {@link ConfigReader}. */
@@ -18,14 +23,28 @@ final class ConfigParser {
     private static final List<String> LEVELS = List.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF");
 
     private final ConfigReader in;
+    private final Map<String, String> environment;
 
-    ConfigParser(ConfigReader reader) {
+    ConfigParser(ConfigReader reader, Map<String, String> environment) {
         this.in = reader;
+        this.environment = environment;
     }
 
     NbstackConfig parse() {
-        return new NbstackConfig(listeners(), engine(), netbios(), admin(), logging(),
-                new ShutdownSettings(in.duration(path(ROOT, "shutdown", "grace-period"), Duration.ZERO, Duration.ofMinutes(10))));
+        List<ListenerConfig> listeners = listeners();
+        EngineSettings engine = engine();
+        NetbiosSettings netbios = netbios();
+        for (ListenerConfig listener : listeners) {
+            String key = path(ROOT, "listeners", listener.name(), "protocol");
+            if (listener.protocol() == ListenerConfig.Protocol.SMB_DIRECT && netbios.defaultName().isEmpty()) {
+                in.problem(key, in.config().getValue(key), "nbss while nbstack.netbios.default-name is \"\" (smb-direct serves the default name)");
+            }
+        }
+        AdminSettings admin = admin();
+        LoggingSettings logging = logging();
+        ShutdownSettings shutdown = new ShutdownSettings(in.duration(path(ROOT, "shutdown", "grace-period"), Duration.ZERO, Duration.ofMinutes(10)));
+        Path dataDir = dataDir();
+        return new NbstackConfig(listeners, engine, netbios, admin, logging, shutdown, dataDir, fileService(dataDir));
     }
 
     private List<ListenerConfig> listeners() {
@@ -38,7 +57,8 @@ final class ConfigParser {
             }
             listeners.add(new ListenerConfig(name, in.bool(base + ".enabled"), in.bool(base + ".required"), transport,
                     in.hostPort(base + ".bind"), in.integer(base + ".threads", 1, 256), in.string(base + ".addresses").trim(),
-                    in.string(base + ".link").trim(), in.stringMap(base + ".transport-options")));
+                    in.string(base + ".link").trim(), in.stringMap(base + ".transport-options"),
+                    in.enumValue(base + ".protocol", ListenerConfig.Protocol.class)));
         }
         return listeners;
     }
@@ -186,6 +206,64 @@ final class ConfigParser {
             }
         }
         return name;
+    }
+
+    /** {@code data-dir}: "" is {@code $XDG_DATA_HOME/nbstack}, else {@code ~/.local/share/nbstack}; relative to the working directory otherwise. */
+    private Path dataDir() {
+        String key = path(ROOT, "data-dir");
+        String text = in.string(key).trim();
+        if (text.isEmpty()) {
+            String xdg = environment.getOrDefault("XDG_DATA_HOME", "");
+            Path base = xdg.isBlank() ? Path.of(System.getProperty("user.home"), ".local", "share") : Path.of(xdg);
+            return base.resolve("nbstack").toAbsolutePath().normalize();
+        }
+        Path given = fsPath(key, text);
+        Path dir = given == null ? null : given.toAbsolutePath().normalize();
+        if (dir != null && Files.exists(dir) && !Files.isDirectory(dir)) {
+            in.problem(key, in.config().getValue(key), "a directory (or a path where one can be made), not a file");
+        }
+        return dir == null ? Path.of(".").toAbsolutePath().normalize() : dir;
+    }
+
+    private FileServiceSettings fileService(Path dataDir) {
+        String section = path(ROOT, "smb", "shares");
+        List<ShareSettings> shares = new ArrayList<>();
+        Map<String, String> byLowerCase = new HashMap<>();
+        for (String name : in.childKeys(section)) {
+            String base = section + "." + path(name);
+            if (!in.bool(base + ".enabled")) {
+                in.markFreeForm(base); // a share left out: its other fields are not checked
+                continue;
+            }
+            ShareNames.problem(name).ifPresent(rule -> in.sectionProblem(base, "is not a valid share name: it must be " + rule));
+            String earlier = byLowerCase.putIfAbsent(name.toLowerCase(Locale.ROOT), name);
+            if (earlier != null) {
+                in.sectionProblem(base, "names the same share as '" + earlier + "': share names ignore case");
+            }
+            String text = in.string(base + ".path").trim();
+            Path given = text.isEmpty() ? Path.of(name) : fsPath(base + ".path", text);
+            boolean inDataDir = given == null || !given.isAbsolute();
+            Path dir = given == null ? dataDir.resolve(name) : dataDir.resolve(given).normalize();
+            if (given != null && !inDataDir && !Files.isDirectory(dir)) {
+                in.problem(base + ".path", in.config().getValue(base + ".path"),
+                        "an existing directory (" + (Files.exists(dir) ? "it is not a directory" : "nothing is there") + ")");
+            } else if (given != null && Files.exists(dir) && !Files.isDirectory(dir)) {
+                in.sectionProblem(base, "is not valid: its directory " + dir + " exists and is not a directory");
+            }
+            shares.add(new ShareSettings(name, dir, inDataDir,
+                    in.bool(base + ".read-only"), in.bool(base + ".guest-ok")));
+        }
+        return new FileServiceSettings(shares);
+    }
+
+    /** {@code text} as a path, unresolved; null (and a problem) when the file system cannot name it. */
+    private Path fsPath(String key, String text) {
+        try {
+            return Path.of(text);
+        } catch (InvalidPathException e) {
+            in.problem(key, in.config().getValue(key), "a file system path (" + e.getReason() + ")");
+            return null;
+        }
     }
 
     private AdminSettings admin() {

@@ -217,6 +217,11 @@ final class ConfigReader {
         }
     }
 
+    /** A problem with a whole section (its key, or what its fields add up to): {@code configuration key 'a.b' <what>}. */
+    void sectionProblem(String path, String what) {
+        problems.add("configuration key '" + path + "' " + what);
+    }
+
     private <T> T read(String path, String allowed, Function<Config, T> getter, T fallback) {
         keysRead.add(path);
         if (!config.hasPath(path)) {

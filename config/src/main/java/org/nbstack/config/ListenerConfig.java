@@ -15,9 +15,13 @@ import java.util.Map;
  * @param addresses        the engine's own IPv4 addresses, comma-separated (engine only; "" for kernel transports)
  * @param link             the engine's packet link URI (engine only; "" for kernel transports)
  * @param transportOptions further options handed to the transport as they are
+ * @param protocol         what a connection speaks first: the NetBIOS session service, or SMB2 directly over TCP
  */
 public record ListenerConfig(String name, boolean enabled, boolean required, String transport, HostPort bind, int threads,
-        String addresses, String link, Map<String, String> transportOptions) {
+        String addresses, String link, Map<String, String> transportOptions, Protocol protocol) {
+
+    /** {@code nbss}: RFC 1002 session setup first; {@code smb-direct}: MS-SMB2 2.1 direct TCP, each connection served as the default name. */
+    public enum Protocol { NBSS, SMB_DIRECT }
 
     /** The transport option keys the engine reads (see README, "Modes"). */
     public static final String ADDRESSES_OPTION = "addresses";

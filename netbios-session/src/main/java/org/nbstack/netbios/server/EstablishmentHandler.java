@@ -71,7 +71,7 @@ final class EstablishmentHandler extends ChannelInboundHandlerAdapter {
             answered = true;
             server.metrics().connectionRejected("pending_per_source");
             server.limitLog().warn("{} connections from {} are waiting for their SESSION REQUEST (max-pending-per-source); "
-                    + "resetting its new connection", server.settings().maxPendingPerSource(), ctx.channel().remoteAddress());
+                    + "resetting its new connection", server.settings().maxPendingPerSource(), HostPort.host(ctx.channel().remoteAddress()));
             TcpReset.close(ctx.channel());
             return;
         }
@@ -160,7 +160,7 @@ final class EstablishmentHandler extends ChannelInboundHandlerAdapter {
             }
             case SessionEstablishment.Full full -> {
                 server.metrics().sessionRefused(full.limit());
-                server.limitLog().warn("{}: {} -> {} refused with 0x83 (insufficient resources): {} reached", remote,
+                server.limitLog().warn("{}: {} -> {} refused with 0x83 (insufficient resources): {} reached", HostPort.of(remote),
                         request.callingName(), request.calledName(), full.limit().replace('_', '-'));
                 refuse(ctx, full.code());
             }
@@ -169,17 +169,26 @@ final class EstablishmentHandler extends ChannelInboundHandlerAdapter {
                 ctx.writeAndFlush(new RetargetResponse((Inet4Address) retarget.address().getAddress(), retarget.address().getPort()))
                         .addListener(ChannelFutureListener.CLOSE);
             }
-            case SessionEstablishment.Accept accept -> establish(ctx, request, accept);
+            case SessionEstablishment.Accept accept -> {
+                // Only now, with the session registered, may the caller hear POSITIVE: a status query it prompts must
+                // find the session. From the pipeline's tail, before anything the handler sends.
+                ChannelSession session = register(server, ctx, NAME, request, accept, acceptedNanos);
+                ctx.channel().writeAndFlush(PositiveResponse.INSTANCE);
+                startHandler(session, accept);
+            }
         }
     }
 
-    private void establish(ChannelHandlerContext ctx, SessionRequest request, SessionEstablishment.Accept accept) {
-        ChannelSession session = ChannelSession.establish(server.nextSessionId(), ChannelSession.Side.SERVER, ctx.channel(), NAME,
-                accept.calledName(), request.callingName(), server.sessionSettings(), server.metrics(), server.sessions(),
+    /** Turns the channel into an established session, replacing the handler named {@code handlerName}; event loop only. */
+    static ChannelSession register(ServerContext server, ChannelHandlerContext ctx, String handlerName, SessionRequest request,
+            SessionEstablishment.Accept accept, long acceptedNanos) {
+        return ChannelSession.establish(server.nextSessionId(), ChannelSession.Side.SERVER, ctx.channel(), handlerName, accept.calledName(),
+                request.callingName(), server.sessionSettings(), server.metrics(), server.sessions(),
                 Duration.ofNanos(ctx.executor().ticker().nanoTime() - acceptedNanos), () -> server.establishment().release(accept));
-        // Only now, with the session registered, may the caller hear POSITIVE: a status query it prompts must find
-        // the session. From the pipeline's tail (this handler has just been replaced), before anything the handler sends.
-        ctx.channel().writeAndFlush(PositiveResponse.INSTANCE);
+    }
+
+    /** Starts the listener's handler on an established session and sends what it publishes. */
+    static void startHandler(ChannelSession session, SessionEstablishment.Accept accept) {
         SessionHandler handler = accept.listener().handler().orElseThrow();
         Publisher<? extends ByteBuf> outbound;
         try {

@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.nbstack.netbios.codec.DirectTcpFrameDecoder;
+import org.nbstack.netbios.codec.DirectTcpFrameEncoder;
 import org.nbstack.netbios.codec.NbssFrameDecoder;
 import org.nbstack.netbios.codec.NbssFrameEncoder;
 import org.nbstack.netbios.metrics.NetbiosMetrics;
@@ -38,6 +40,7 @@ public final class NetbiosServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(NetbiosServer.class);
     private static final NbssFrameEncoder ENCODER = new NbssFrameEncoder();
+    private static final DirectTcpFrameEncoder DIRECT_ENCODER = new DirectTcpFrameEncoder();
     /** At most one line per this while connections are reset for max-pending-connections: a flood must not flood the log. */
     private static final Duration PENDING_FULL_LOG_INTERVAL = Duration.ofSeconds(10);
 
@@ -76,6 +79,29 @@ public final class NetbiosServer implements AutoCloseable {
      */
     public static NetbiosServer start(Transport transport, NetbiosServerSettings settings, ListenerRegistry listeners,
             MeterRegistry meters, AtomicLong sessionIds) {
+        return start(transport, settings, listeners, meters, sessionIds, Framing.NBSS);
+    }
+
+    /** What a connection speaks first. */
+    public enum Framing {
+        /** RFC 1002: a SESSION REQUEST, then SESSION MESSAGEs with 17-bit lengths. */
+        NBSS,
+        /**
+         * MS-SMB2 2.1 direct TCP (port 445): messages with a zero octet and a 24-bit length, no session setup; every
+         * connection is a session called to the default name. No KEEP ALIVE is sent (direct TCP has none).
+         */
+        DIRECT_TCP
+    }
+
+    /**
+     * As {@link #start(Transport, NetbiosServerSettings, ListenerRegistry, MeterRegistry, AtomicLong)}, with connections
+     * framed as {@code framing} says; {@link Framing#DIRECT_TCP} needs a default name.
+     */
+    public static NetbiosServer start(Transport transport, NetbiosServerSettings settings, ListenerRegistry listeners,
+            MeterRegistry meters, AtomicLong sessionIds, Framing framing) {
+        if (framing == Framing.DIRECT_TCP && settings.defaultName().isEmpty()) {
+            throw new IllegalArgumentException("direct TCP serves the default name, and none is set (default-name)");
+        }
         NetbiosMetrics metrics = new NetbiosMetrics(meters, "server");
         SessionRegistry sessions = new SessionRegistry();
         metrics.bindSessionGauges(sessions::size, sessions::queueTotals);
@@ -97,6 +123,12 @@ public final class NetbiosServer implements AutoCloseable {
                     .childHandler(new ChannelInitializer<Channel>() {
                         @Override
                         protected void initChannel(Channel ch) {
+                            if (framing == Framing.DIRECT_TCP) {
+                                ch.pipeline().addLast("direct-decoder", new DirectTcpFrameDecoder(settings.maxMessageSize()))
+                                        .addLast("direct-encoder", DIRECT_ENCODER)
+                                        .addLast(DirectSessionHandler.NAME, new DirectSessionHandler(context));
+                                return;
+                            }
                             ch.pipeline().addLast("nbss-decoder", new NbssFrameDecoder(settings.maxMessageSize()))
                                     .addLast("nbss-encoder", ENCODER)
                                     .addLast(EstablishmentHandler.NAME, new EstablishmentHandler(context));

@@ -12,4 +12,9 @@ public final class HostPort {
     public static String of(SocketAddress address) {
         return address instanceof InetSocketAddress inet ? inet.getHostString() + ":" + inet.getPort() : String.valueOf(address);
     }
+
+    /** The host part alone ({@code 127.0.0.1}), for lines about a remote address rather than one connection. */
+    public static String host(SocketAddress address) {
+        return address instanceof InetSocketAddress inet ? inet.getHostString() : String.valueOf(address);
+    }
 }

@@ -76,7 +76,9 @@ final class ListenerStarter {
         ObservedTransport observed = new ObservedTransport(transport, listener.name());
         NetbiosServer server;
         try {
-            server = NetbiosServer.start(observed, settings, names, meters.forListener(listener.name()), sessionIds);
+            NetbiosServer.Framing framing = listener.protocol() == ListenerConfig.Protocol.SMB_DIRECT
+                    ? NetbiosServer.Framing.DIRECT_TCP : NetbiosServer.Framing.NBSS;
+            server = NetbiosServer.start(observed, settings, names, meters.forListener(listener.name()), sessionIds, framing);
         } catch (Exception e) { // NetbiosServerException, TransportUnavailableException, or Netty's unchecked-rethrown I/O errors
             return skipOrFail(listener, e.getMessage() == null ? e.toString() : e.getMessage());
         }

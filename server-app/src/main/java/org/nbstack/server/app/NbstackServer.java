@@ -20,6 +20,7 @@ import org.nbstack.server.admin.NetstatView;
 import org.nbstack.server.admin.SessionRow;
 import org.nbstack.server.admin.StatusView;
 import org.nbstack.server.engine.EngineIntrospection;
+import org.nbstack.server.handlers.HandlerContext;
 import org.nbstack.server.handlers.SessionHandlers;
 import org.nbstack.server.metrics.ServerMeters;
 import org.slf4j.Logger;
@@ -37,14 +38,16 @@ public final class NbstackServer implements AdminSource, AutoCloseable {
     private final NbstackConfig config;
     private final List<RunningListener> listeners;
     private final ServerMeters meters;
+    private final HandlerContext handlers;
     private final long startedNanos = System.nanoTime();
     private AdminServer admin;
     private volatile boolean stopped;
 
-    private NbstackServer(NbstackConfig config, List<RunningListener> listeners, ServerMeters meters) {
+    private NbstackServer(NbstackConfig config, List<RunningListener> listeners, ServerMeters meters, HandlerContext handlers) {
         this.config = config;
         this.listeners = List.copyOf(listeners);
         this.meters = meters;
+        this.handlers = handlers;
     }
 
     /**
@@ -54,10 +57,12 @@ public final class NbstackServer implements AdminSource, AutoCloseable {
      */
     public static NbstackServer start(NbstackConfig config, ServerOptions options) {
         ServerMeters meters = new ServerMeters();
+        HandlerContext handlers = new HandlerContext(meters.registry(), config);
         ListenerRegistry names;
         try {
-            names = NetbiosMapping.registry(config.netbios(), SessionHandlers.discover());
+            names = NetbiosMapping.registry(config.netbios(), SessionHandlers.discover(), handlers);
         } catch (IllegalArgumentException e) {
+            handlers.close();
             meters.close();
             throw new InvalidConfigException(e.getMessage()); // an unknown handler or a bad option: exit 2, not 1
         }
@@ -74,7 +79,7 @@ public final class NbstackServer implements AdminSource, AutoCloseable {
             if (started.stream().noneMatch(RunningListener::running)) {
                 throw new StartupException("no listener is running; enable one under nbstack.listeners");
             }
-            NbstackServer server = new NbstackServer(config, started, meters);
+            NbstackServer server = new NbstackServer(config, started, meters, handlers);
             for (RunningListener listener : started) {
                 meters.listenerUp(listener.config().name(), listener.config().transport(), () -> listener.running() && !server.stopped);
             }
@@ -86,6 +91,7 @@ public final class NbstackServer implements AdminSource, AutoCloseable {
             return server;
         } catch (RuntimeException e) {
             GracefulShutdown.stop(started, Duration.ZERO); // what did start must not outlive the failed start
+            handlers.close();
             meters.close();
             throw e;
         }
@@ -219,6 +225,7 @@ public final class NbstackServer implements AdminSource, AutoCloseable {
         }
         stopped = true;
         ShutdownReport report = GracefulShutdown.stop(listeners, grace, control);
+        handlers.close(); // the file service's I/O threads, once no session is left to use them
         if (admin != null) {
             admin.close(); // last: it answers while the sessions close
         }

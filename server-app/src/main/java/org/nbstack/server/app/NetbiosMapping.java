@@ -16,6 +16,7 @@ import org.nbstack.netbios.server.ListenerRegistry;
 import org.nbstack.netbios.server.NetbiosServerSettings;
 import org.nbstack.netbios.session.OverflowPolicy;
 import org.nbstack.netbios.session.SessionLimits;
+import org.nbstack.server.handlers.HandlerContext;
 import org.nbstack.server.handlers.SessionHandlers;
 import org.nbstack.server.logging.MdcSessionHandler;
 import org.nbstack.spi.TransportOptions;
@@ -55,7 +56,7 @@ public final class NetbiosMapping {
      *
      * @throws IllegalArgumentException naming the configuration key of a name whose handler or options are wrong
      */
-    public static ListenerRegistry registry(NetbiosSettings netbios, SessionHandlers handlers) {
+    public static ListenerRegistry registry(NetbiosSettings netbios, SessionHandlers handlers, HandlerContext context) {
         ListenerRegistry registry = new ListenerRegistry();
         for (NameSettings settings : netbios.names()) {
             String key = "nbstack.netbios.names." + settings.key();
@@ -70,7 +71,7 @@ public final class NetbiosMapping {
                     }
                     listener.retargetTo(target);
                 } else {
-                    listener.handler(new MdcSessionHandler(handlers.create(settings.handler(), settings.handlerOptions())));
+                    listener.handler(new MdcSessionHandler(handlers.create(settings.handler(), settings.handlerOptions(), context)));
                 }
                 registry.listen(listener.build());
             } catch (IllegalArgumentException e) {

@@ -24,4 +24,15 @@ public interface SessionHandlerFactory {
      * @throws IllegalArgumentException naming the option that is wrong and what is allowed
      */
     SessionHandler create(Map<String, String> options);
+
+    /**
+     * A handler for every session called to one name, with the server's meters and configuration at hand. The
+     * default ignores the context; a factory whose meters must reach /metrics registers them on
+     * {@link HandlerContext#meters()}.
+     *
+     * @throws IllegalArgumentException naming the option that is wrong and what is allowed
+     */
+    default SessionHandler create(Map<String, String> options, HandlerContext context) {
+        return create(options);
+    }
 }

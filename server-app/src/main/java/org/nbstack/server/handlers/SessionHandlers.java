@@ -34,12 +34,12 @@ public final class SessionHandlers {
      *
      * @throws IllegalArgumentException when no factory has that name (listing those that exist) or an option is wrong
      */
-    public SessionHandler create(String name, Map<String, String> options) {
+    public SessionHandler create(String name, Map<String, String> options, HandlerContext context) {
         SessionHandlerFactory factory = factories.get(name.toLowerCase(Locale.ROOT));
         if (factory == null) {
             throw new IllegalArgumentException("no session handler called '" + name + "'; the handlers here are "
                     + String.join(", ", factories.keySet()));
         }
-        return factory.create(options);
+        return factory.create(options, context);
     }
 }

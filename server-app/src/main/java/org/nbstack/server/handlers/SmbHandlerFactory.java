@@ -1,28 +1,23 @@
 package org.nbstack.server.handlers;
 
-import io.micrometer.core.instrument.Metrics;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.nbstack.config.NbstackConfig;
+import org.nbstack.config.ShareSettings;
 import org.nbstack.netbios.session.SessionHandler;
 import org.nbstack.smb.server.SmbService;
 import org.nbstack.smb.server.SmbSettings;
 import org.nbstack.smb.share.Share;
 
 /**
- * {@code smb}: the SMB2 file service (module smb-service) serving one share from a local directory, made if missing.
- * Options: {@code share} (name, default "share"), {@code path} (default "data/share"), {@code read-only} (default true),
- * {@code guest-ok} (default true).
+ * {@code smb}: the SMB2 file service (module smb-service) serving the shares of {@code nbstack.smb.shares}. One service
+ * per server, whichever names and listeners reach it, with its meters on the server's registry. Share directories
+ * inside the data dir are made when missing.
  */
 public final class SmbHandlerFactory implements SessionHandlerFactory {
-
-    static final String SHARE = "share";
-    static final String PATH = "path";
-    static final String READ_ONLY = "read-only";
-    static final String GUEST_OK = "guest-ok";
 
     @Override
     public String name() {
@@ -31,32 +26,38 @@ public final class SmbHandlerFactory implements SessionHandlerFactory {
 
     @Override
     public String description() {
-        return "SMB2 file service: one share from a local directory (options share, path, read-only, guest-ok)";
+        return "SMB2 file service: the shares of nbstack.smb.shares (IPC$ besides)";
     }
 
     @Override
     public SessionHandler create(Map<String, String> options) {
-        Options.rejectAllBut(name(), options, SHARE, PATH, READ_ONLY, GUEST_OK);
-        Path root = Path.of(options.getOrDefault(PATH, "data/share"));
-        try {
-            Files.createDirectories(root);
-        } catch (IOException e) {
-            throw new UncheckedIOException("handler 'smb': cannot make the share directory " + root + ": " + e.getMessage(), e);
-        }
-        Share share = new Share(options.getOrDefault(SHARE, "share"), root, flag(options, READ_ONLY, true), flag(options, GUEST_OK, true));
-        SmbService service = new SmbService(SmbSettings.defaults("NBSTACK", List.of(share)), Metrics.globalRegistry);
-        return service.handler();
+        throw new IllegalArgumentException("handler 'smb' needs the server's configuration (nbstack.smb.shares)");
     }
 
-    private boolean flag(Map<String, String> options, String key, boolean fallback) {
-        String text = options.get(key);
-        if (text == null) {
-            return fallback;
+    @Override
+    public SessionHandler create(Map<String, String> options, HandlerContext context) {
+        if (!options.isEmpty()) {
+            throw new IllegalArgumentException("handler 'smb' takes no handler-options (here: " + String.join(", ", options.keySet())
+                    + "); its shares are configured under nbstack.smb.shares.<name> { path, read-only, guest-ok }");
         }
-        return switch (text.trim().toLowerCase(java.util.Locale.ROOT)) {
-            case "true", "yes", "on" -> true;
-            case "false", "no", "off" -> false;
-            default -> throw new IllegalArgumentException("handler 'smb' option '" + key + "' = '" + text + "' must be true or false");
-        };
+        return context.shared(name(), SmbService.class, () -> service(context)).handler();
+    }
+
+    private static SmbService service(HandlerContext context) {
+        NbstackConfig config = context.config();
+        List<Share> shares = new ArrayList<>();
+        for (ShareSettings share : config.smb().shares()) {
+            if (share.create()) {
+                try {
+                    Files.createDirectories(share.path());
+                } catch (IOException e) {
+                    throw new IllegalArgumentException("share '" + share.name() + "': cannot make its directory " + share.path()
+                            + " (" + e + "); set nbstack.data-dir or the share's path to a directory nbstack may write", e);
+                }
+            }
+            shares.add(new Share(share.name(), share.path(), share.readOnly(), share.guestOk()));
+        }
+        String serverName = config.netbios().defaultName().orElse("NBSTACK");
+        return new SmbService(SmbSettings.defaults(serverName, shares), context.meters());
     }
 }

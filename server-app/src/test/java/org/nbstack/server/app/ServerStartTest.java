@@ -24,6 +24,24 @@ class ServerStartTest {
     }
 
     @Test
+    void theDefaultShareDirectoryIsMadeInTheDataDirOnStart(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) {
+        java.nio.file.Path dataDir = tmp.resolve("not/yet/there");
+        try (var started = TestServers.start(TestServers.config("data-dir=" + dataDir))) {
+            assertThat(dataDir.resolve("share")).isDirectory();
+        }
+    }
+
+    @Test
+    void aDataDirThatCannotBeMadeIsOneClearLine(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
+        java.nio.file.Path file = java.nio.file.Files.writeString(tmp.resolve("a-file"), "x");
+        var config = TestServers.config("data-dir=" + file.resolve("data"));
+        assertThatThrownBy(() -> TestServers.start(config)).isInstanceOf(org.nbstack.config.InvalidConfigException.class)
+                .hasMessageStartingWith("nbstack.netbios.names.nbstack: share 'share': cannot make its directory " + file.resolve("data/share"))
+                .hasMessageEndingWith("; set nbstack.data-dir or the share's path to a directory nbstack may write")
+                .hasMessageNotContaining("\n");
+    }
+
+    @Test
     void aRequiredListenerThatCannotStartStopsStartUpAndReleasesWhatStarted() throws Exception {
         int port;
         try (ServerSocket probe = new ServerSocket(0)) {

@@ -31,8 +31,9 @@ class ServeAndPingIT {
                   listeners.engine.link = "udp://127.0.0.1:%d"
                   admin.bind = "127.0.0.1:%d"
                   shutdown.grace-period = 5s
+                  data-dir = "%s"
                 }
-                """.formatted(nbss, udp, admin));
+                """.formatted(nbss, udp, admin, work.resolve("data")));
         Files.setLastModifiedTime(config, FileTime.fromMillis(System.currentTimeMillis() - 60_000));
         byte[] bytesBefore = Files.readAllBytes(config);
         FileTime modifiedBefore = Files.getLastModifiedTime(config);
@@ -48,6 +49,7 @@ class ServeAndPingIT {
             assertThat(started).containsPattern("(skipped: +engine transport=engine .*: .+|listening: engine transport=engine link=udp://127\\.0\\.0\\.1:"
                     + udp + " address=10\\.139\\.0\\.1:139 names=.+)\n");
             assertThat(started).contains("admin:     http://127.0.0.1:" + admin + "/");
+            assertThat(work.resolve("data/share")).as("the default share's directory, made on start").isDirectory();
 
             Launcher.Result ping = nbstack.run("ping", "ping", "ECHO", "--config", config.toString(), "--count", "3", "--interval", "50ms");
             assertThat(ping.status()).as(ping.err()).isZero();

@@ -30,12 +30,34 @@ class BuiltInHandlersTest {
     }
 
     @Test
-    void theDefaultNameAnswersAsSmbserver() {
+    void theDefaultNameAnswersAsSmbserverWithTheFileService() {
         try (var server = TestServers.start(TestServers.config()); NetbiosClient client = Clients.client(null)) {
             NetbiosSession session = Clients.connect(client, server.kernelAddress(), "*SMBSERVER");
-            session.send(Unpooled.copiedBuffer("x", StandardCharsets.US_ASCII));
-            assertThat(session.inbound().next().map(BuiltInHandlersTest::text).block(Duration.ofSeconds(10))).isEqualTo("x");
+            session.send(Unpooled.wrappedBuffer(SMB2_NEGOTIATE_2_0_2));
+            ByteBuf reply = session.inbound().next().block(Duration.ofSeconds(10));
+            try {
+                assertThat(reply.getIntLE(0)).as("protocol id 0xFE 'SMB'").isEqualTo(0x424D53FE);
+                assertThat(reply.getIntLE(16) & 1).as("SMB2_FLAGS_SERVER_TO_REDIR: a response, not the request echoed").isEqualTo(1);
+                assertThat(reply.getIntLE(8)).as("STATUS_SUCCESS").isZero();
+                assertThat(reply.getShortLE(64)).as("NEGOTIATE response StructureSize (MS-SMB2 2.2.4)").isEqualTo((short) 65);
+                assertThat(reply.getShortLE(64 + 4)).as("dialect 2.0.2").isEqualTo((short) 0x0202);
+            } finally {
+                reply.release();
+            }
         }
+    }
+
+    /** An SMB2 NEGOTIATE (MS-SMB2 2.2.3) offering dialect 2.0.2 only: 64-octet header, 36-octet body, one dialect. */
+    private static final byte[] SMB2_NEGOTIATE_2_0_2 = negotiate();
+
+    private static byte[] negotiate() {
+        ByteBuf b = Unpooled.buffer(102).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.writeIntLE(0x424D53FE).writeShortLE(64).writeShortLE(0).writeIntLE(0).writeShortLE(0).writeShortLE(1).writeIntLE(0)
+                .writeIntLE(0).writeLongLE(0).writeIntLE(0).writeIntLE(0).writeLongLE(0).writeZero(16);
+        b.writeShortLE(36).writeShortLE(1).writeShortLE(0).writeShortLE(0).writeIntLE(0).writeZero(16).writeLongLE(0).writeShortLE(0x0202);
+        byte[] bytes = new byte[b.readableBytes()];
+        b.readBytes(bytes);
+        return bytes;
     }
 
     @Test
@@ -76,6 +98,14 @@ class BuiltInHandlersTest {
         var config = TestServers.config("netbios.names.echo.handler=ehco");
         assertThatThrownBy(() -> TestServers.start(config)).isInstanceOf(InvalidConfigException.class)
                 .hasMessage("nbstack.netbios.names.echo: no session handler called 'ehco'; the handlers here are chargen, discard, echo, smb");
+    }
+
+    @Test
+    void theSmbHandlerRefusesHandlerOptionsPointingToTheShareSection() {
+        var config = TestServers.config("netbios.names.nbstack.handler-options.path=/srv");
+        assertThatThrownBy(() -> TestServers.start(config)).isInstanceOf(InvalidConfigException.class)
+                .hasMessage("nbstack.netbios.names.nbstack: handler 'smb' takes no handler-options (here: path); its shares are configured"
+                        + " under nbstack.smb.shares.<name> { path, read-only, guest-ok }");
     }
 
     @Test

@@ -1,6 +1,10 @@
 package org.nbstack.server.testing;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -13,7 +17,17 @@ import org.nbstack.server.app.ServerOptions;
 /** In-process servers on loopback with ephemeral ports: the kernel listener ({@code nio}) and the admin endpoint. */
 public final class TestServers {
 
+    private static final Path DATA_DIR = temporaryDataDir();
+
     private TestServers() {
+    }
+
+    private static Path temporaryDataDir() {
+        try {
+            return Files.createTempDirectory("nbstack-test-data");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** The defaults with ephemeral ports, the engine listener off, and {@code overrides} on top. */
@@ -23,6 +37,7 @@ public final class TestServers {
         set.put("listeners.kernel.bind", "127.0.0.1:0");
         set.put("admin.bind", "127.0.0.1:0");
         set.put("shutdown.grace-period", "5s");
+        set.put("data-dir", DATA_DIR.toString()); // the default share's directory: never the user's own data dir
         for (String override : overrides) {
             int eq = override.indexOf('=');
             set.put(override.substring(0, eq), override.substring(eq + 1));

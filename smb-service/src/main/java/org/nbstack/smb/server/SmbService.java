@@ -2,6 +2,8 @@ package org.nbstack.smb.server;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.buffer.ByteBuf;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.security.SecureRandom;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -18,6 +20,7 @@ import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.MonoSink;
+import reactor.core.publisher.SignalType;
 
 /**
  * The SMB2 file service: its shares, the state shared by every connection (server GUID, byte-range locks, meters)
@@ -61,7 +64,7 @@ public final class SmbService implements AutoCloseable {
     /** Serves SMB2 on each session: the messages are SMB2 (or an SMB1 NEGOTIATE moving to SMB2), one per SESSION MESSAGE. */
     public SessionHandler handler() {
         return session -> {
-            SmbConnection connection = new SmbConnection(this, String.valueOf(session.remoteAddress()));
+            SmbConnection connection = new SmbConnection(this, peer(session.remoteAddress()));
             metrics.connections.incrementAndGet();
             String[] reason = {"client closed the session"};
             return session.inbound()
@@ -72,7 +75,8 @@ public final class SmbService implements AutoCloseable {
                         return Flux.empty();
                     })
                     .doFinally(signal -> {
-                        connection.close(reason[0]);
+                        connection.close(signal == SignalType.CANCEL && reason[0].startsWith("client")
+                                ? "the session ended (write stall, queue overflow or shutdown)" : reason[0]);
                         metrics.connections.decrementAndGet();
                     })
                     // A session torn down mid-request (a client that stopped reading, one that vanished) cancels this
@@ -86,6 +90,12 @@ public final class SmbService implements AutoCloseable {
         if (discarded.refCnt() > 0) {
             discarded.release();
         }
+    }
+
+    /** {@code 10.0.0.1:49152} as operators write it, not InetSocketAddress's {@code /10.0.0.1:49152}. */
+    static String peer(SocketAddress address) {
+        return address instanceof InetSocketAddress inet && !inet.isUnresolved() ? inet.getAddress().getHostAddress() + ":" + inet.getPort()
+                : String.valueOf(address);
     }
 
     /**

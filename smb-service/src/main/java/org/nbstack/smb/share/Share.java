@@ -14,8 +14,11 @@ import java.util.Locale;
 public record Share(String name, Path root, boolean readOnly, boolean guestOk) {
 
     public Share {
-        if (name.isEmpty() || name.length() > 80 || !name.chars().allMatch(c -> c > 0x20 && c < 0x7f && "\\/:*?\"<>|".indexOf(c) < 0)) {
-            throw new IllegalArgumentException("share name '" + name + "' must be 1..80 printable ASCII characters without \\/:*?\"<>|");
+        // Windows' share name rules (NetShareAdd): 1..80 characters, no control characters, none of "/\[]:|<>+=;,*?
+        if (name.isEmpty() || name.length() > 80 || !name.strip().equals(name)
+                || name.chars().anyMatch(c -> c < 0x20 || c == 0x7f || "\"/\\[]:|<>+=;,*?".indexOf(c) >= 0)) {
+            throw new IllegalArgumentException("share name '" + name + "' must be 1..80 characters without control characters,"
+                    + " leading or trailing spaces, or any of \"/\\[]:|<>+=;,*?");
         }
         if (name.equalsIgnoreCase("IPC$")) {
             throw new IllegalArgumentException("IPC$ is the server's own share and cannot be configured");

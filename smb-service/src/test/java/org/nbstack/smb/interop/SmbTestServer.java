@@ -45,6 +45,15 @@ final class SmbTestServer implements AutoCloseable {
      * {@link #host}.
      */
     SmbTestServer(Path shareDir, boolean readOnly, String transport) throws IOException {
+        this(shareDir, readOnly, transport, NetbiosServer.Framing.NBSS, NetbiosServerSettings.NBSS_PORT);
+    }
+
+    /** On nio, with connections framed as {@code framing} says, on {@code port} (445 for direct TCP). */
+    SmbTestServer(Path shareDir, boolean readOnly, NetbiosServer.Framing framing, int port) throws IOException {
+        this(shareDir, readOnly, "nio", framing, port);
+    }
+
+    private SmbTestServer(Path shareDir, boolean readOnly, String transport, NetbiosServer.Framing framing, int port) throws IOException {
         this.shareDir = Files.createDirectories(shareDir);
         service = new SmbService(SmbSettings.defaults("SERVER", List.of(new Share("share", shareDir, readOnly, true))), meters);
         ListenerRegistry listeners = new ListenerRegistry();
@@ -53,20 +62,26 @@ final class SmbTestServer implements AutoCloseable {
         if (transport.equals("engine")) {
             tun = EngineTun.open();
             host = EngineTun.ENGINE;
-            server = startOnEngine(settings, listeners);
+            server = startOnEngine(settings, listeners, framing, port);
         } else {
             tun = null;
             ThreadLocalRandom random = ThreadLocalRandom.current();
             host = "127." + random.nextInt(1, 255) + "." + random.nextInt(1, 255) + "." + random.nextInt(2, 255);
-            server = NetbiosServer.start(settings.bindAddress(host, NetbiosServerSettings.NBSS_PORT).build(), listeners, meters);
+            server = start(settings.bindAddress(host, port).build(), listeners, framing);
         }
     }
 
-    private NetbiosServer startOnEngine(NetbiosServerSettings.Builder settings, ListenerRegistry listeners) {
+    private NetbiosServer start(NetbiosServerSettings settings, ListenerRegistry listeners, NetbiosServer.Framing framing) {
+        return NetbiosServer.start(org.nbstack.spi.Transports.named(settings.transport(), settings.transportOptions()), settings,
+                listeners, meters, new java.util.concurrent.atomic.AtomicLong(), framing);
+    }
+
+    private NetbiosServer startOnEngine(NetbiosServerSettings.Builder settings, ListenerRegistry listeners, NetbiosServer.Framing framing,
+            int port) {
         NetbiosServer started = null;
         try {
-            started = NetbiosServer.start(settings.transportOptions(tun.transportOptions())
-                    .bindAddress(EngineTun.ENGINE, NetbiosServerSettings.NBSS_PORT).build(), listeners, meters);
+            started = start(settings.transportOptions(tun.transportOptions()).bindAddress(EngineTun.ENGINE, port).build(), listeners,
+                    framing);
             tun.attachNamespace();
             return started;
         } catch (RuntimeException e) {

@@ -161,6 +161,35 @@ class SmbclientTest {
         }
     }
 
+    @Test
+    void lsGetAndPutOverDirectTcp445ByteExact() throws Exception {
+        Path local = Files.createDirectories(tmp.resolve("local"));
+        int[] sizes = {0, 1, 65536, 5 * 1024 * 1024 + 7};
+        try (SmbTestServer server = new SmbTestServer(tmp.resolve("share"), false, org.nbstack.netbios.server.NetbiosServer.Framing.DIRECT_TCP, 445)) {
+            StringBuilder commands = new StringBuilder("ls");
+            for (int size : sizes) {
+                Files.write(server.shareDir.resolve("down" + size), random(size, size));
+                Files.write(local.resolve("up" + size), random(size, size + 1));
+                commands.append("; get down").append(size).append("; put up").append(size);
+            }
+            Smbclient.Result r = Smbclient.run(local, server.host, 445, "share", commands.toString());
+            assertThat(r.exit()).as(r.output()).isZero();
+            assertThat(r.output()).contains("down65536").doesNotContain("NT_STATUS");
+            for (int size : sizes) {
+                assertThat(sha256(local.resolve("down" + size))).as("get of %d B", size).isEqualTo(sha256(server.shareDir.resolve("down" + size)));
+                assertThat(sha256(server.shareDir.resolve("up" + size))).as("put of %d B", size).isEqualTo(sha256(local.resolve("up" + size)));
+            }
+            assertThat(server.server.sessions()).as("direct sessions are the server's sessions while they last").isEmpty();
+            assertThat(server.requests("negotiate", "0x00000000")).isEqualTo(1);
+        }
+    }
+
+    static byte[] random(int size, long seed) {
+        byte[] bytes = new byte[size];
+        new Random(seed).nextBytes(bytes);
+        return bytes;
+    }
+
     static String sha256(Path file) throws Exception {
         MessageDigest digest = MessageDigest.getInstance("SHA-256");
         try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
