@@ -25,7 +25,8 @@ import org.nbstack.tcp.wire.Ipv4;
  * misbehaves ({@link MisbehavingPeer}) on a faulty link: it vanishes in a chosen state, stops reading for a
  * while or for ever, advertises a tiny MSS, shrinks or closes its window, floods out-of-order pieces, replays
  * old segments, has no listener or a listener whose accept queue is full. The server's own settings (keepalive
- * on or off, retries, RTO maximum, user timeout, FIN_WAIT_2 and TIME_WAIT lengths, buffers) are drawn too.
+ * on or off, retries, RTO maximum, user timeout, FIN_WAIT_2 and TIME_WAIT lengths, buffers, and on one seed in
+ * four a shard memory limit of 1 to 4 MiB) are drawn too.
  *
  * <p>Invariants: every connection of every live stack reaches CLOSED within {@link CloseBound} of the
  * application's last action; no byte arrives wrong; a connection both ends closed normally delivered
@@ -97,6 +98,10 @@ final class HostilePeerScenario {
         long upBytes = r.nextInt(4) == 0 ? 0 : r.nextLong(400_000);
         long downBytes = r.nextInt(4) == 0 ? 0 : r.nextLong(400_000);
         boolean companionUploads = r.nextBoolean();
+        // Drawn apart from the rest so that adding it left every other draw of a seed as it was.
+        SplittableRandom memory = new SplittableRandom(~seed);
+        // One seed in four puts the shard under memory pressure (1 to 4 MiB for every queue of the shard).
+        long memoryLimit = memory.nextInt(4) == 0 ? (1L + memory.nextInt(4)) << 20 : StackConfig.of(SERVER).memoryLimit();
         long companionStart = r.nextLong(tFinal);
 
         world = SimWorld.builder(seed).defaultLink(hostileLink).build();
@@ -104,14 +109,15 @@ final class HostilePeerScenario {
         try {
             client = world.addNode("client", out -> new StackNode(out, StackConfig.of(CLIENT).withTcp(clientTcp)
                     .withSecretSeed(seed * 31 + 1), alloc, world::now), CLIENT).stack();
-            server = world.addNode("server", out -> new StackNode(out, StackConfig.of(SERVER).withTcp(serverTcp)
-                    .withSecretSeed(seed * 31 + 2), alloc, world::now), SERVER).stack();
+            StackConfig serverStack = StackConfig.builder(SERVER).tcp(serverTcp).memoryLimit(memoryLimit)
+                    .secretSeed(seed * 31 + 2).build();
+            server = world.addNode("server", out -> new StackNode(out, serverStack, alloc, world::now), SERVER).stack();
             peer = world.addNode("peer", out -> new MisbehavingPeer(out, StackConfig.of(PEER).withTcp(peerTcp)
                     .withSecretSeed(seed * 31 + 3), alloc, world::now, seed * 31 + 4), PEER);
             world.configureBoth("client", "server", SimLinkConfig.PERFECT.withDelay(companionDelay, 0));
             misbehave(tFinal, upBytes);
-            note("seed %d: server %s, peer link %s, %s, vanish %s, %s, up %d down %d, close at %s, final at %s, %s",
-                    seed, describe(serverTcp), hostileLink, active ? "server connects" : "peer connects", vanish,
+            note("seed %d: server %s, memory limit %d, peer link %s, %s, vanish %s, %s, up %d down %d, close at %s, final at %s, %s",
+                    seed, describe(serverTcp), memoryLimit, hostileLink, active ? "server connects" : "peer connects", vanish,
                     listening, upBytes, downBytes, CloseBound.s(tClose), CloseBound.s(tFinal), peer);
 
             Companion companion = startCompanion(companionUploads, companionStart, clientTcp, serverTcp,
@@ -131,7 +137,11 @@ final class HostilePeerScenario {
             // Each live stack must be empty (every connection CLOSED, TIME_WAIT over) within its own bound.
             List<TcpStack> stacks = List.of(client, server, peer.stack());
             List<String> names = List.of("client", "server", "peer");
-            List<CloseBound> bounds = List.of(CloseBound.of(clientTcp), CloseBound.of(serverTcp), CloseBound.of(peerTcp));
+            // A connection ends only after both ends drained what they queued: every stack's bound includes the
+            // slowest drain of any stack (the server talks to both others).
+            List<TcpConfig> ends = List.of(clientTcp, serverTcp, peerTcp);
+            List<CloseBound> bounds = List.of(CloseBound.of(clientTcp, ends), CloseBound.of(serverTcp, ends),
+                    CloseBound.of(peerTcp, ends));
             long[] emptyAt = new long[stacks.size()];
             long longest = bounds.stream().mapToLong(CloseBound::nanos).max().orElseThrow();
             world.runUntil(() -> {
@@ -163,9 +173,6 @@ final class HostilePeerScenario {
             failure = e;
             throw e;
         } finally {
-            if (Boolean.getBoolean("hostile.debug")) {
-                System.out.println(setup + " end " + CloseBound.s(world.now()) + " link " + world.totals());
-            }
             close(failure);
         }
     }
@@ -219,7 +226,10 @@ final class HostilePeerScenario {
         if (r.nextInt(4) == 0) {
             peer.shrinkFrom = r.nextLong(tFinal);
             peer.shrinkUntil = r.nextBoolean() ? Long.MAX_VALUE : peer.shrinkFrom + r.nextLong(60 * SEC);
-            peer.windowShift = r.nextBoolean() ? 16 : 1 + r.nextInt(15);
+            // Zero, or at least 1/64 of the real window. A lie of a few bytes for ever is left out of the gated seeds:
+            // the sender then drips its queue out at one tiny segment per persist interval (RFC 1122 4.2.3.4), legal
+            // and as in Linux, which holds even an orphan for sendBuffer x RTO; no configuration bound covers it.
+            peer.windowShift = r.nextBoolean() ? 16 : 1 + r.nextInt(6);
         }
         if (r.nextInt(4) == 0) {
             peer.floodProbability = r.nextDouble();
