@@ -63,14 +63,21 @@ final class HostilePeerScenario {
     private TcpStack server;
     private MisbehavingPeer peer;
     private long endpointSeeds;
+    private Reached reached;
 
     private HostilePeerScenario(long seed) {
         this.seed = seed;
         this.r = new SplittableRandom(seed);
     }
 
-    static void run(long seed) {
-        new HostilePeerScenario(seed).run();
+    /** What one seed really exercised, so that a run over many seeds can show it reached every case it claims. */
+    record Reached(Vanish vanishedIn, boolean flooded, boolean replayed, boolean tinyMss, boolean windowClosed) {
+    }
+
+    static Reached run(long seed) {
+        HostilePeerScenario s = new HostilePeerScenario(seed);
+        s.run();
+        return s.reached;
     }
 
     private void run() {
@@ -169,6 +176,8 @@ final class HostilePeerScenario {
             }
             pair.checkNoSilentLoss();
             companion.check();
+            reached = new Reached(!peer.vanished() ? Vanish.NEVER : vanish, peer.flooded > 0, peer.replayed > 0,
+                    peer.advertisedMss > 0, peer.windowShift == 16 && peer.shrinkFrom < world.now());
         } catch (RuntimeException | AssertionError e) {
             failure = e;
             throw e;

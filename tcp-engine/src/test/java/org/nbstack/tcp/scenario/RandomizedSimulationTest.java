@@ -5,6 +5,9 @@ import static org.nbstack.tcp.scenario.TwoHosts.MS;
 import static org.nbstack.tcp.scenario.TwoHosts.SEC;
 
 import java.time.Duration;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.nbstack.tcp.core.CloseReason;
@@ -38,8 +41,22 @@ class RandomizedSimulationTest {
      */
     @Test
     void hostileAndVanishingPeersNeverHangTheShardOrSlowItsOtherConnections() {
+        Set<Object> reached = new HashSet<>();
         SimSeeds.run(RandomizedSimulationTest.class, "hostileAndVanishingPeersNeverHangTheShardOrSlowItsOtherConnections",
-                1, SEEDS, HostilePeerScenario::run);
+                1, SEEDS, seed -> {
+                    HostilePeerScenario.Reached r = HostilePeerScenario.run(seed);
+                    reached.add(r.vanishedIn());
+                    reached.add(r.flooded() ? "out-of-order flood" : "no flood");
+                    reached.add(r.replayed() ? "old segments replayed" : "no replay");
+                    reached.add(r.tinyMss() ? "tiny MSS" : "normal MSS");
+                    reached.add(r.windowClosed() ? "window closed by a lie" : "honest window");
+                });
+        if (System.getProperty(SimSeeds.SEED_PROPERTY) == null
+                && Long.getLong(SimSeeds.SEEDS_PROPERTY, SEEDS) >= SEEDS) {
+            // The hunt is only as good as what it reaches: every state to vanish in and every misbehaviour, each seen.
+            assertThat(reached).as("cases the seeds reached").containsAll(EnumSet.allOf(HostilePeerScenario.Vanish.class))
+                    .contains("out-of-order flood", "old segments replayed", "tiny MSS", "window closed by a lie");
+        }
     }
 
     /**
