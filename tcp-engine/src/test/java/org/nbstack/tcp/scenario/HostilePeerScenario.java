@@ -39,6 +39,7 @@ final class HostilePeerScenario {
     static final int COMPANION_PORT = 139;
     static final int HOSTILE_PORT = 445;
     static final long COMPANION_BYTES = 256 * 1024;
+    static final String TIGHT_MEMORY_PROPERTY = "nbstack.sim.hostileTightMemory";
     private static final long MS = 1_000_000L;
     private static final long SEC = 1_000_000_000L;
 
@@ -107,8 +108,13 @@ final class HostilePeerScenario {
         boolean companionUploads = r.nextBoolean();
         // Drawn apart from the rest so that adding it left every other draw of a seed as it was.
         SplittableRandom memory = new SplittableRandom(~seed);
-        // One seed in four puts the shard under memory pressure (1 to 4 MiB for every queue of the shard).
-        long memoryLimit = memory.nextInt(4) == 0 ? (1L + memory.nextInt(4)) << 20 : StackConfig.of(SERVER).memoryLimit();
+        // One seed in four puts the shard under memory pressure (1 to 4 MiB for every queue of the shard). Tighter
+        // limits (128 to 512 KiB on every other seed, -Dnbstack.sim.hostileTightMemory=true) let one connection's
+        // queued data starve the companion for tens of seconds: a known defect of the shard's memory sharing (no
+        // per-connection fair share yet), kept out of the gated seeds until that is fixed.
+        long memoryLimit = Boolean.getBoolean(TIGHT_MEMORY_PROPERTY)
+                ? memory.nextInt(2) == 0 ? (1L + memory.nextInt(4)) << 17 : StackConfig.of(SERVER).memoryLimit()
+                : memory.nextInt(4) == 0 ? (1L + memory.nextInt(4)) << 20 : StackConfig.of(SERVER).memoryLimit();
         long companionStart = r.nextLong(tFinal);
 
         world = SimWorld.builder(seed).defaultLink(hostileLink).build();
