@@ -158,12 +158,17 @@ final class HostilePeerScenario {
             long[] emptyAt = new long[stacks.size()];
             long longest = bounds.stream().mapToLong(CloseBound::nanos).max().orElseThrow();
             world.runUntil(() -> {
+                // A stack may be empty for a moment (the companion's SYN still in flight) and busy again: only the
+                // instant it became empty for good counts.
                 boolean all = true;
                 for (int i = 0; i < stacks.size(); i++) {
-                    if (emptyAt[i] == 0 && (stacks.get(i).connectionCount() == 0 || i == 2 && peer.vanished())) {
+                    boolean empty = stacks.get(i).connectionCount() == 0 || i == 2 && peer.vanished();
+                    if (!empty) {
+                        emptyAt[i] = 0;
+                    } else if (emptyAt[i] == 0) {
                         emptyAt[i] = world.now();
                     }
-                    all &= emptyAt[i] != 0;
+                    all &= empty;
                 }
                 return all;
             }, longest);
