@@ -186,6 +186,7 @@ final class MisbehavingPeer implements SimNode {
                     TcpFlags.ACK, s.window, s.options.hasTimestamps ? TcpOptions.timestamps(s.options.tsVal,
                     s.options.tsEcr) : TcpOptions.NONE, Unpooled.wrappedBuffer(piece));
             out.send(PacketCodec.encode(p, alloc));
+            p.release();
             floodBudget--;
             flooded++;
         }
