@@ -10,7 +10,8 @@ import org.slf4j.LoggerFactory;
  * the seed, the failure, the tail of the trace, and the one command that replays exactly that run.
  *
  * <p>Seeds are {@code [firstSeed, firstSeed + count)}; {@code -Dnbstack.sim.seeds=N} overrides the count,
- * {@code -Dnbstack.sim.seed=S} runs seed S alone, and {@code -Dnbstack.sim.trace=true} writes the whole
+ * {@code -Dnbstack.sim.seed=S} runs seed S alone, {@code -Dnbstack.sim.firstSeed=F} starts the range at F,
+ * and {@code -Dnbstack.sim.trace=true} writes the whole
  * trace of each seed to {@code target/sim-trace-<seed>.txt}. Every {@link SimWorld} the scenario builds
  * (on the calling thread) writes to the run's trace. An untraced run that fails is run once more with an
  * in-memory trace, which is how the report gets its tail without slowing the passing runs down; a seed
@@ -19,6 +20,8 @@ import org.slf4j.LoggerFactory;
 public final class SimSeeds {
     public static final String SEED_PROPERTY = "nbstack.sim.seed";
     public static final String SEEDS_PROPERTY = "nbstack.sim.seeds";
+    /** First seed of the range, so that a long soak can run in chunks ({@code -Dnbstack.sim.firstSeed=1000001}). */
+    public static final String FIRST_SEED_PROPERTY = "nbstack.sim.firstSeed";
     public static final String TRACE_PROPERTY = "nbstack.sim.trace";
     /** Trace lines a failure report shows. */
     public static final int TAIL_LINES = 100;
@@ -44,7 +47,9 @@ public final class SimSeeds {
         boolean traceToFile = Boolean.getBoolean(TRACE_PROPERTY);
         String single = System.getProperty(SEED_PROPERTY);
         String seeds = System.getProperty(SEEDS_PROPERTY);
-        long first = single != null ? parseLong(SEED_PROPERTY, single) : firstSeed;
+        String from = System.getProperty(FIRST_SEED_PROPERTY);
+        long first = single != null ? parseLong(SEED_PROPERTY, single)
+                : from != null ? parseLong(FIRST_SEED_PROPERTY, from) : firstSeed;
         long count = single != null ? 1 : seeds != null ? parseLong(SEEDS_PROPERTY, seeds) : defaultCount;
         for (long i = 0; i < count; i++) {
             long seed = first + i;
