@@ -121,8 +121,17 @@ public final class ShardMemory {
         return Math.max(0, limit - reserved());
     }
 
+    /**
+     * What the open connections may grow into: the shared part less one more connection's reserve, so that a
+     * connection holding the rest (a writer whose peer vanished keeps its queue until it times out) cannot keep the
+     * next connection out; that one is admitted and grows within its fair share.
+     */
+    private long growthCapacity() {
+        return Math.max(0, sharedCapacity() - reservePerConnection());
+    }
+
     private long pressurePoint() {
-        return sharedCapacity() / PRESSURE_DENOMINATOR * PRESSURE_NUMERATOR;
+        return Math.min(sharedCapacity() / PRESSURE_DENOMINATOR * PRESSURE_NUMERATOR, growthCapacity());
     }
 
     private long fairShare(int connections) {
@@ -138,10 +147,10 @@ public final class ShardMemory {
         if (account.usage() + more > fair) {
             return false; // under pressure: a connection above its fair share gets nothing more
         }
-        while (sharedUsed + more > sharedCapacity() && pruneLargest(account, fair)) {
+        while (sharedUsed + more > growthCapacity() && pruneLargest(account, fair)) {
             // pruned one queue; check again
         }
-        return sharedUsed + more <= sharedCapacity();
+        return sharedUsed + more <= growthCapacity();
     }
 
     /**
@@ -151,12 +160,12 @@ public final class ShardMemory {
     long sharedRoomFor(MemoryAccount account) {
         long fair = fairShare(openAccounts);
         long fairRoom = fair - account.usage();
-        while (fairRoom > 0 && sharedUsed >= pressurePoint() && sharedCapacity() - sharedUsed < fairRoom
+        while (fairRoom > 0 && sharedUsed >= pressurePoint() && growthCapacity() - sharedUsed < fairRoom
                 && pruneLargest(account, fair)) {
             // pruned one queue; check again
         }
         long allowed = Math.max(pressurePoint() - sharedUsed, fairRoom);
-        return Math.max(0, Math.min(allowed, sharedCapacity() - sharedUsed));
+        return Math.max(0, Math.min(allowed, growthCapacity() - sharedUsed));
     }
 
     /** Prunes the out-of-order queue of the largest holder above {@code fair}, not {@code requester}'s own. */

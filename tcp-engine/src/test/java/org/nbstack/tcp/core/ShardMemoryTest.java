@@ -62,7 +62,8 @@ class ShardMemoryTest {
 
     @Test
     void underPressureOnlyConnectionsBelowTheirFairShareGrow() {
-        // Limit 160 KiB, two connections: reserves 32 KiB, shared 128 KiB, pressure from 96 KiB, fair share 80 KiB.
+        // Limit 160 KiB, two connections: reserves 32 KiB, shared 128 KiB of which 112 KiB may be grown into (one more
+        // reserve stays free for the next connection), pressure from 96 KiB, fair share 80 KiB.
         ShardMemory memory = new ShardMemory(160 * KIB, MIN, MIN, counters);
         MemoryAccount big = open(memory, "big");
         MemoryAccount small = open(memory, "small");
@@ -70,11 +71,25 @@ class ShardMemoryTest {
         big.receiveCharged(MIN + 96 * KIB);
         assertThat(big.mayReceive(1)).as("under pressure and above its fair share of 80 KiB").isFalse();
         assertThat(big.sendRoom()).as("its writers see no space beyond the send reserve").isEqualTo(MIN);
-        assertThat(small.mayReceive(MIN + 32 * KIB)).as("below its share it takes the rest of the shared part").isTrue();
+        assertThat(small.mayReceive(MIN + 16 * KIB)).as("below its share it takes the rest of the shared part").isTrue();
         assertThat(pruned).as("which was free: nothing pruned").isEmpty();
         assertThat(small.sendRoom()).as("beyond that, the hoarder above its share makes room: 8 KiB + 96 KiB")
                 .isEqualTo(MIN + 96 * KIB);
         assertThat(pruned).containsExactly("big");
+    }
+
+    @Test
+    void aWriterHoldingAllItMayCannotKeepTheNextConnectionOut() {
+        // A writer whose peer vanished keeps its queue until it times out; its send data is never pruned.
+        ShardMemory memory = new ShardMemory(128 * KIB, MIN, MIN, counters);
+        MemoryAccount writer = open(memory, "writer");
+        long room = writer.sendRoom();
+        assertThat(room).as("alone, it may grow into all but one more connection's reserve").isEqualTo(128 * KIB - 3 * MIN);
+        writer.sendCharged(room);
+        assertThat(memory.admitsConnection()).as("the next connection still gets its reserve").isTrue();
+        MemoryAccount next = open(memory, "next");
+        assertThat(next.sendRoom()).as("and can send within it").isEqualTo(MIN);
+        assertThat(memory.used()).isLessThanOrEqualTo(memory.limit() - 2 * MIN);
     }
 
     @Test
