@@ -29,7 +29,11 @@ public final class NbssFrames {
 
     /**
      * Decodes one packet from {@code in} if it holds a whole one, consuming it; returns null and consumes
-     * nothing when more input is needed. A SESSION MESSAGE's payload is a retained slice of {@code in}.
+     * nothing when more input is needed. A SESSION MESSAGE's payload is a copy that owns its octets, never a view of
+     * {@code in}: the event loop goes on writing received bytes into {@code in} (a decoder's cumulation) while the
+     * payload is read on another thread, and ByteBuf views share their parent's internal NIO buffer, whose position
+     * the two threads then moved under each other's feet (received bytes landed in the wrong place of the
+     * cumulation: lost framing, a request answered twice).
      *
      * @param maxMessageSize largest SESSION MESSAGE payload accepted, at most {@link #MAX_LENGTH}
      * @throws NbssProtocolException on any malformed input, as soon as the header shows it
@@ -58,7 +62,7 @@ public final class NbssFrames {
         int end = in.readerIndex() + length;
         try {
             return switch (type) {
-                case SESSION_MESSAGE -> new SessionMessage(in.readRetainedSlice(length));
+                case SESSION_MESSAGE -> new SessionMessage(in.readBytes(length));
                 case SESSION_REQUEST -> decodeRequest(in, end);
                 case POSITIVE_SESSION_RESPONSE -> PositiveResponse.INSTANCE;
                 case NEGATIVE_SESSION_RESPONSE -> decodeNegative(in.readUnsignedByte());

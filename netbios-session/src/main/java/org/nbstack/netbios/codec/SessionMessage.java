@@ -5,7 +5,7 @@ import io.netty.buffer.DefaultByteBufHolder;
 
 /**
  * SESSION MESSAGE (type 0x00): user data. Holds its payload by reference; whoever holds the message
- * releases it once (the decoder hands out retained slices of its input, so no bytes are copied).
+ * releases it once (the decoder hands out a copy of each payload, which shares no memory with its input).
  */
 public final class SessionMessage extends DefaultByteBufHolder implements NbssPacket {
 

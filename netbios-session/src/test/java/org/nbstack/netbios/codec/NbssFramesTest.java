@@ -87,17 +87,6 @@ class NbssFramesTest {
                 .hasMessageContaining("65536 octets exceeds the limit of 65535");
     }
 
-    @Test
-    void theMessagePayloadIsASliceOfTheInputNotACopy() {
-        ByteBuf wire = bytes(0x00, 0x00, 0x00, 0x03, 'a', 'b', 'c');
-        SessionMessage message = (SessionMessage) NbssFrames.decode(wire, MAX);
-        assertThat(message.content().unwrap()).isSameAs(wire.unwrap() == null ? wire : wire.unwrap());
-        assertThat(wire.refCnt()).isEqualTo(2);
-        message.release();
-        wire.release();
-        assertThat(wire.refCnt()).isZero();
-    }
-
     @ParameterizedTest
     @ValueSource(ints = {0x02, 0x04, 0x80, 0xFE, 0xFF})
     void reservedFlagBitsAreRefused(int flags) {

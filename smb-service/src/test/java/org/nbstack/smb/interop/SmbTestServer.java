@@ -113,6 +113,15 @@ final class SmbTestServer implements AutoCloseable {
                         .append(" x").append((long) counter.count());
             }
         }
+        // The session layer's view too: a connection the server closed for a framing error never reached the SMB code
+        for (String meter : List.of("netbios.protocol.errors", "netbios.sessions.closed")) {
+            out.append("; ").append(meter).append(':');
+            for (var counter : meters.find(meter).counters()) {
+                if (counter.count() > 0) {
+                    out.append(' ').append(counter.getId().getTag("reason")).append(" x").append((long) counter.count());
+                }
+            }
+        }
         return out.toString();
     }
 
