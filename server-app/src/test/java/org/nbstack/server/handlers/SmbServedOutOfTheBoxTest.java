@@ -61,6 +61,10 @@ class SmbServedOutOfTheBoxTest {
             assertThat(metrics).containsPattern("smb_requests_total\\{command=\"tree_connect\",[^}]*status=\"0x00000000\"[^}]*} 1\\.0")
                     .containsPattern("smb_requests_total\\{command=\"query_directory\",")
                     .contains("smb_request_latency_seconds_bucket{").contains("smb_connections ");
+            var promtool = org.nbstack.server.metrics.PrometheusExpositionTest.onPath("promtool");
+            if (promtool.isPresent()) { // every smb_* meter, once used, has its HELP text and a clean name
+                org.nbstack.server.metrics.PrometheusExpositionTest.assertPromtoolClean(promtool.get(), metrics);
+            }
         }
         List<String> smbLines = captured.toString(StandardCharsets.UTF_8).lines().filter(line -> line.contains(" - SMB ")).toList();
         assertThat(smbLines).anySatisfy(line -> assertThat(line).containsPattern("SMB connection from 127(\\.\\d+){3}:\\d+: dialect "))

@@ -25,22 +25,26 @@ import org.nbstack.server.testing.TestServers;
  * the counters a dashboard needs present at zero before their first event, build and listener state exported, the
  * engine's link meters exported, no label that changes at every restart, gzip when the scraper asks.
  */
-class PrometheusExpositionTest {
+public class PrometheusExpositionTest {
 
     @Test
     void promtoolFindsNothingToCriticise() throws Exception {
         Optional<File> promtool = onPath("promtool");
         assumeTrue(promtool.isPresent(), "promtool is not installed (Debian package prometheus)");
         try (var server = startBothListeners()) {
-            String metrics = Http.get("http://" + server.adminAddress() + "/metrics").body();
-            Process check = new ProcessBuilder(promtool.get().getPath(), "check", "metrics").redirectErrorStream(true).start();
-            check.getOutputStream().write(metrics.getBytes(StandardCharsets.UTF_8));
-            check.getOutputStream().close();
-            String findings = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(check.waitFor(30, TimeUnit.SECONDS)).isTrue();
-            assertThat(findings).as("promtool check metrics").isEmpty();
-            assertThat(check.exitValue()).isZero();
+            assertPromtoolClean(promtool.get(), Http.get("http://" + server.adminAddress() + "/metrics").body());
         }
+    }
+
+    /** {@code promtool check metrics} has nothing to say about {@code metrics} (missing HELP, bad names, units). */
+    public static void assertPromtoolClean(File promtool, String metrics) throws Exception {
+        Process check = new ProcessBuilder(promtool.getPath(), "check", "metrics").redirectErrorStream(true).start();
+        check.getOutputStream().write(metrics.getBytes(StandardCharsets.UTF_8));
+        check.getOutputStream().close();
+        String findings = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(check.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(findings).as("promtool check metrics").isEmpty();
+        assertThat(check.exitValue()).isZero();
     }
 
     @Test
@@ -88,7 +92,7 @@ class PrometheusExpositionTest {
         return server;
     }
 
-    private static Optional<File> onPath(String command) {
+    public static Optional<File> onPath(String command) {
         return Arrays.stream(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
                 .map(dir -> new File(dir, command)).filter(File::canExecute).findFirst();
     }

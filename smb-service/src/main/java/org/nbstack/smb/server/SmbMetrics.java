@@ -33,8 +33,10 @@ public final class SmbMetrics {
 
     void request(int command, int status, long nanos) {
         String name = Smb2Command.name(command);
-        registry.counter("smb.requests", "command", name, "status", NtStatus.hex(status)).increment();
-        Timer.builder("smb.request.latency").tag("command", name).publishPercentileHistogram()
+        Counter.builder("smb.requests").tags("command", name, "status", NtStatus.hex(status))
+                .description("SMB2 requests answered, by command and NTSTATUS").register(registry).increment();
+        Timer.builder("smb.request.latency").tag("command", name).description("time from a request taken to its response made")
+                .publishPercentileHistogram()
                 .maximumExpectedValue(Duration.ofSeconds(30)).register(registry).record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 
@@ -47,6 +49,7 @@ public final class SmbMetrics {
     }
 
     void dropped(String reason) {
-        registry.counter("smb.connections.ended", "reason", reason).increment();
+        Counter.builder("smb.connections.ended").tag("reason", reason).description("SMB connections the server ended, by reason")
+                .register(registry).increment();
     }
 }

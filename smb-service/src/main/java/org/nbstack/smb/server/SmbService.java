@@ -1,5 +1,6 @@
 package org.nbstack.smb.server;
 
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.buffer.ByteBuf;
 import java.net.InetSocketAddress;
@@ -58,7 +59,7 @@ public final class SmbService implements AutoCloseable {
         locks = new ByteRangeLocks(settings.maxLocksPerOpen());
         metrics = new SmbMetrics(meters);
         ioSlots = new Semaphore(settings.ioConcurrency());
-        meters.gauge("smb.locks", locks, ByteRangeLocks::size);
+        Gauge.builder("smb.locks", locks, ByteRangeLocks::size).description("byte-range locks held on all open files").register(meters);
     }
 
     /** Serves SMB2 on each session: the messages are SMB2 (or an SMB1 NEGOTIATE moving to SMB2), one per SESSION MESSAGE. */
