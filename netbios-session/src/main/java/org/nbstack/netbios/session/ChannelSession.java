@@ -9,7 +9,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.nbstack.netbios.metrics.NetbiosMetrics;
 import org.nbstack.netbios.name.NetbiosName;
 import org.reactivestreams.Publisher;
@@ -56,6 +58,7 @@ public final class ChannelSession implements NetbiosSession {
 
     private volatile SessionState state = SessionState.ESTABLISHED;
     private volatile long lastInboundMessageNanos;
+    private volatile Supplier<ServiceView> serviceView = () -> null;
     private CloseReason closeReason;
     private boolean readRequested;
     private ScheduledFuture<?> tick;
@@ -165,6 +168,21 @@ public final class ChannelSession implements NetbiosSession {
         return new SessionStatus(id, calledName, callingName, remoteAddress, state,
                 Duration.ofNanos(now - establishedNanos), Duration.ofNanos(Math.max(0, now - lastMessage)),
                 inbound.depth(), inbound.bytes(), outbound.depth(), outbound.bytes(), sinceProgress);
+    }
+
+    @Override
+    public void describeWith(Supplier<ServiceView> view) {
+        serviceView = java.util.Objects.requireNonNull(view, "view");
+    }
+
+    @Override
+    public Optional<ServiceView> serviceView() {
+        try {
+            return Optional.ofNullable(serviceView.get());
+        } catch (RuntimeException e) { // an admin query answers whatever a service's view does
+            log.debug("{}: the service's view failed: {}", this, e.toString());
+            return Optional.empty();
+        }
     }
 
     @Override

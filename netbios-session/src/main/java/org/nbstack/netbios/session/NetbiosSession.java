@@ -3,6 +3,8 @@ package org.nbstack.netbios.session;
 import io.netty.buffer.ByteBuf;
 import java.net.SocketAddress;
 import java.time.Instant;
+import java.util.Optional;
+import java.util.function.Supplier;
 import org.nbstack.netbios.name.NetbiosName;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
@@ -52,6 +54,19 @@ public interface NetbiosSession {
 
     /** A snapshot of this session's state and queues; never waits for the session's event loop. */
     SessionStatus status();
+
+    /**
+     * Lets the service on this session describe it in the admin views (e.g. the SMB user, trees and open files).
+     * {@code view} is called from any thread, must answer at once without waiting on the session, and may return null
+     * when it has nothing to say. The last one given counts.
+     */
+    default void describeWith(Supplier<ServiceView> view) {
+    }
+
+    /** What the service said through {@link #describeWith}; empty when it said nothing or its view failed. */
+    default Optional<ServiceView> serviceView() {
+        return Optional.empty();
+    }
 
     /** Completes when the session has ended, for whatever reason. */
     Mono<Void> onClose();

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.nbstack.netbios.session.ServiceView;
 import org.nbstack.netbios.session.SessionStatus;
 import org.nbstack.tcp.stack.ConnectionInfo;
 
@@ -82,22 +83,40 @@ public final class AdminViews {
             m.put("outbound_messages", s.outboundMessages());
             m.put("outbound_bytes", s.outboundBytes());
             m.put("since_outbound_progress_seconds", seconds(s.sinceOutboundProgress()));
+            row.service().ifPresent(view -> {
+                Map<String, Object> service = new LinkedHashMap<>();
+                service.put("name", view.service());
+                service.putAll(view.details());
+                m.put("service", service);
+            });
             sessions.add(m);
         }
         return writeJson(Map.of("sessions", sessions)) + "\n";
     }
 
     public static String sessionsText(List<SessionRow> rows) {
-        StringBuilder out = new StringBuilder(String.format(Locale.ROOT, "%-6s %-8s %-18s %-18s %-22s %8s %8s %6s %8s %6s %8s %s%n",
-                "ID", "LISTENER", "CALLED", "CALLING", "REMOTE", "AGE", "IDLE", "IN-Q", "IN-B", "OUT-Q", "OUT-B", "STATE"));
+        StringBuilder out = new StringBuilder(String.format(Locale.ROOT, "%-6s %-8s %-18s %-18s %-22s %8s %8s %6s %8s %6s %8s %-11s %s%n",
+                "ID", "LISTENER", "CALLED", "CALLING", "REMOTE", "AGE", "IDLE", "IN-Q", "IN-B", "OUT-Q", "OUT-B", "STATE", "SERVICE"));
         for (SessionRow row : rows) {
             SessionStatus s = row.status();
-            out.append(String.format(Locale.ROOT, "%-6d %-8s %-18s %-18s %-22s %8s %8s %6d %8d %6d %8d %s%n", s.id(), row.listener(),
+            out.append(String.format(Locale.ROOT, "%-6d %-8s %-18s %-18s %-22s %8s %8s %6d %8d %6d %8d %-11s %s%n", s.id(), row.listener(),
                     s.calledName(), s.callingName(), address(s.remoteAddress()), human(s.age()), human(s.idle()),
-                    s.inboundMessages(), s.inboundBytes(), s.outboundMessages(), s.outboundBytes(), s.state()));
+                    s.inboundMessages(), s.inboundBytes(), s.outboundMessages(), s.outboundBytes(), s.state(),
+                    row.service().map(AdminViews::serviceText).orElse("-")));
         }
         out.append(rows.size()).append(rows.size() == 1 ? " session\n" : " sessions\n");
         return out.toString();
+    }
+
+    /** {@code smb dialect=3.0.2 users=guest trees=IPC$,share open_files=1 locks=0}: lists comma-joined, empty ones as "-". */
+    static String serviceText(ServiceView view) {
+        StringBuilder text = new StringBuilder(view.service());
+        view.details().forEach((name, value) -> {
+            String shown = value instanceof List<?> list ? (list.isEmpty() ? "-" : list.stream().map(String::valueOf)
+                    .collect(java.util.stream.Collectors.joining(","))) : String.valueOf(value);
+            text.append(' ').append(name).append('=').append(shown);
+        });
+        return text.toString();
     }
 
     // --------------------------------------------------------------------------------------------- netstat

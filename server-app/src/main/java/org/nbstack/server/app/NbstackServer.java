@@ -12,6 +12,7 @@ import org.nbstack.config.InvalidConfigException;
 import org.nbstack.config.ListenerConfig;
 import org.nbstack.config.NbstackConfig;
 import org.nbstack.netbios.server.ListenerRegistry;
+import org.nbstack.netbios.session.NetbiosSession;
 import org.nbstack.netbios.session.SessionStatus;
 import org.nbstack.server.admin.AdminServer;
 import org.nbstack.server.admin.AdminSource;
@@ -168,7 +169,8 @@ public final class NbstackServer implements AdminSource, AutoCloseable {
         for (RunningListener l : listeners) {
             l.server().ifPresent(server -> {
                 for (SessionStatus status : server.sessions()) {
-                    rows.add(new SessionRow(l.config().name(), status));
+                    rows.add(new SessionRow(l.config().name(), status,
+                            server.session(status.id()).flatMap(NetbiosSession::serviceView)));
                 }
             });
         }

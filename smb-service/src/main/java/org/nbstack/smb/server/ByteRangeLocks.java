@@ -95,6 +95,21 @@ final class ByteRangeLocks {
         }
     }
 
+    /** The ranges {@code owner} holds on {@code file}. */
+    synchronized int heldBy(Path file, Object owner) {
+        List<Range> ranges = byFile.get(file);
+        if (ranges == null) {
+            return 0;
+        }
+        int held = 0;
+        for (Range r : ranges) {
+            if (r.owner == owner) {
+                held++;
+            }
+        }
+        return held;
+    }
+
     synchronized int size() {
         return byFile.values().stream().mapToInt(List::size).sum();
     }

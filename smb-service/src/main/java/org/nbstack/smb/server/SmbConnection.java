@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.nbstack.netbios.session.ServiceView;
 import org.nbstack.smb.auth.Ntlmssp;
 import org.nbstack.smb.auth.Spnego;
 import org.nbstack.smb.protocol.NtStatus;
@@ -66,11 +67,34 @@ public final class SmbConnection {
     private long nextFileId = 1;
     private int creditsHeld = 1; // MS-SMB2 3.3.1.2: a new connection may send one request (the NEGOTIATE)
     private boolean closed;
+    /** Rebuilt after each request that may change it, so admin views read it without waiting on this connection's lock. */
+    private volatile ServiceView view;
+    private boolean viewStale;
 
     SmbConnection(SmbService service, String peer) {
         this.service = service;
         this.settings = service.settings();
         this.peer = peer;
+        this.view = describe();
+    }
+
+    /** The connection's user, dialect, trees, open files and locks as of its last request; never waits. */
+    public ServiceView view() {
+        return view;
+    }
+
+    private ServiceView describe() {
+        String negotiated = dialect == 0 ? "none" : dialect == DIALECT_WILDCARD ? "2.???" : dialectName(dialect);
+        return ConnectionView.of(negotiated, sessions.values(), opens.values(), service.locks());
+    }
+
+    /** Commands after which the users, trees, opens or locks of the connection may differ. */
+    private static boolean changesView(int command) {
+        return switch (command) {
+            case Smb2Command.NEGOTIATE, Smb2Command.SESSION_SETUP, Smb2Command.LOGOFF, Smb2Command.TREE_CONNECT,
+                    Smb2Command.TREE_DISCONNECT, Smb2Command.CREATE, Smb2Command.CLOSE, Smb2Command.LOCK, Smb2Command.SET_INFO -> true;
+            default -> false;
+        };
     }
 
     int dialect() {
@@ -99,11 +123,16 @@ public final class SmbConnection {
                 return null;
             }
             if (message.readableBytes() >= 4 && message.getIntLE(message.readerIndex()) == Smb2Header.SMB1_PROTOCOL_ID) {
+                viewStale = true;
                 return smb1Negotiate(message);
             }
             return compound(message);
         } finally {
             message.release();
+            if (viewStale) {
+                viewStale = false;
+                view = describe();
+            }
         }
     }
 
@@ -181,6 +210,7 @@ public final class SmbConnection {
             state.treeId = h.treeId();
             state.fileId = NO_FILE;
         }
+        viewStale |= changesView(h.command());
         Reply reply;
         try {
             reply = dispatch(request, state);
@@ -1132,6 +1162,7 @@ public final class SmbConnection {
         for (SmbSession session : List.copyOf(sessions.values())) {
             dropSession(session);
         }
+        view = describe();
         LOG.info("SMB connection from {} ended: {}", peer, reason);
     }
 

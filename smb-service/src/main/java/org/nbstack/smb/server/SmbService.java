@@ -66,6 +66,7 @@ public final class SmbService implements AutoCloseable {
     public SessionHandler handler() {
         return session -> {
             SmbConnection connection = new SmbConnection(this, peer(session.remoteAddress()));
+            session.describeWith(connection::view);
             metrics.connections.incrementAndGet();
             String[] reason = {"client closed the session"};
             return session.inbound()
