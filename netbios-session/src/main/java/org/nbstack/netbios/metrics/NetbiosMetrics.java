@@ -67,7 +67,7 @@ public final class NetbiosMetrics {
         bytesOut = counter("netbios.bytes.out", "SESSION MESSAGE payload written to the transport", "bytes");
         stalled = counter("netbios.sessions.stalled", "Sessions whose queued data made no progress for the write-stall timeout", null);
         requestsTimedOut = counter("netbios.requests.timedout",
-                "Connections reset because no SESSION REQUEST arrived within the session request timeout", null);
+                "Connections reset because no SESSION REQUEST (on direct TCP: no first message) arrived within the session request timeout", null);
         setupTime = Timer.builder("netbios.session.setup").description("Time from connection to the session being established")
                 .tag("side", side).register(registry);
         DROP_REASONS.forEach(this::dropCounter);

@@ -57,22 +57,8 @@ final class EstablishmentHandler extends ChannelInboundHandlerAdapter {
     public void channelActive(ChannelHandlerContext ctx) {
         acceptedNanos = ctx.executor().ticker().nanoTime(); // the loop's clock, virtual in a simulation
         remote = ctx.channel().remoteAddress();
-        if (!server.pendingConnections().tryAcquire()) {
+        if (!takePendingPlace(server, ctx, remote, "SESSION REQUEST")) {
             answered = true;
-            server.metrics().connectionRejected("pending_full");
-            server.pendingFullLog().warn("{} connections are waiting for their SESSION REQUEST (max-pending-connections); "
-                    + "resetting the new connection from {}", server.settings().maxPendingConnections(),
-                    HostPort.of(ctx.channel().remoteAddress()));
-            TcpReset.close(ctx.channel());
-            return;
-        }
-        if (!server.pendingPerSource().tryAcquire(remote)) {
-            server.pendingConnections().release();
-            answered = true;
-            server.metrics().connectionRejected("pending_per_source");
-            server.limitLog().warn("{} connections from {} are waiting for their SESSION REQUEST (max-pending-per-source); "
-                    + "resetting its new connection", server.settings().maxPendingPerSource(), HostPort.host(ctx.channel().remoteAddress()));
-            TcpReset.close(ctx.channel());
             return;
         }
         holdsPendingPlace = true;
@@ -135,6 +121,32 @@ final class EstablishmentHandler extends ChannelInboundHandlerAdapter {
     public void channelInactive(ChannelHandlerContext ctx) {
         settle();
         ctx.fireChannelInactive();
+    }
+
+    /**
+     * Takes one of the server's pending-connection places (overall and for {@code remote}'s host) for a new connection
+     * that waits for its {@code firstMessage}; when none is free the connection is reset, counted and logged, and false
+     * is returned. A place taken is given back with {@link ServerContext#pendingConnections()} and
+     * {@link ServerContext#pendingPerSource()}.
+     */
+    static boolean takePendingPlace(ServerContext server, ChannelHandlerContext ctx, SocketAddress remote, String firstMessage) {
+        if (!server.pendingConnections().tryAcquire()) {
+            server.metrics().connectionRejected("pending_full");
+            server.pendingFullLog().warn("{} connections are waiting for their {} (max-pending-connections); "
+                    + "resetting the new connection from {}", server.settings().maxPendingConnections(), firstMessage,
+                    HostPort.of(remote));
+            TcpReset.close(ctx.channel());
+            return false;
+        }
+        if (!server.pendingPerSource().tryAcquire(remote)) {
+            server.pendingConnections().release();
+            server.metrics().connectionRejected("pending_per_source");
+            server.limitLog().warn("{} connections from {} are waiting for their {} (max-pending-per-source); "
+                    + "resetting its new connection", server.settings().maxPendingPerSource(), HostPort.host(remote), firstMessage);
+            TcpReset.close(ctx.channel());
+            return false;
+        }
+        return true;
     }
 
     /** The connection is answered or gone: it stops waiting, so its timer and its pending place are freed. Idempotent. */

@@ -10,6 +10,7 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -81,6 +82,37 @@ class DirectTcpServerTest {
             write(bad.getOutputStream(), new byte[] {0, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF}); // 16 MiB announced
             assertThat(closedByServer(bad.getInputStream())).isTrue();
             assertThat(protocolErrors("message_too_large")).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aClientThatSendsNothingIsResetAfterTheSessionRequestTimeoutWithoutTakingASession() throws Exception {
+        server.close();
+        ListenerRegistry listeners = new ListenerRegistry();
+        listeners.listen(Listener.of(NAME, session -> session.inbound()));
+        NetbiosServerSettings settings = NetbiosServerSettings.builder().transport("nio").bindAddress("127.0.0.1", 0)
+                .defaultName(NAME).sessionRequestTimeout(Duration.ofMillis(300)).build();
+        server = NetbiosServer.start(Transports.named("nio", settings.transportOptions()), settings, listeners, meters, new AtomicLong(),
+                NetbiosServer.Framing.DIRECT_TCP);
+        try (Socket silent = connect(); Socket partial = connect()) {
+            write(partial.getOutputStream(), new byte[] {0, 0, 0, 8, 1, 2}); // a first frame never completed
+            long start = System.nanoTime();
+            assertThat(server.sessions()).as("a connection without a message holds no session").isEmpty();
+            assertThat(closedByServer(silent.getInputStream())).as("the silent client is closed").isTrue();
+            assertThat(closedByServer(partial.getInputStream())).as("so is one whose first frame never completes").isTrue();
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(200), Duration.ofSeconds(5));
+        }
+        assertThat(meters.get("netbios.requests.timedout").counter().count()).isEqualTo(2);
+        assertThat(server.pendingConnections()).as("their pending places are free again").isZero();
+        try (Socket prompt = connect()) { // a client that speaks at once is served as before
+            write(prompt.getOutputStream(), frame("hello".getBytes(StandardCharsets.US_ASCII)));
+            DataInputStream in = new DataInputStream(prompt.getInputStream());
+            assertThat(in.readInt()).isEqualTo(5);
+            assertThat(new String(in.readNBytes(5), StandardCharsets.US_ASCII)).isEqualTo("hello");
+            Thread.sleep(600); // past the timeout: a session, once it has its first message, is not reset by it
+            write(prompt.getOutputStream(), frame("again".getBytes(StandardCharsets.US_ASCII)));
+            assertThat(in.readInt()).isEqualTo(5);
+            assertThat(new String(in.readNBytes(5), StandardCharsets.US_ASCII)).isEqualTo("again");
         }
     }
 
