@@ -55,9 +55,11 @@ class PrometheusDashboardTest {
         // the engine listener's real engine (link and shard meters); a listening stack stands for one behind the kernel's
         var options = ServerOptions.to(System.out)
                 .withEngines(transport -> EngineTransportIntrospection.of(transport).or(() -> Optional.of(engine)));
-        var serverConfig = TestServers.config("listeners.engine.enabled=true", "listeners.engine.link=udp://127.0.0.1:" + freeUdpPort());
+        var serverConfig = TestServers.config("listeners.engine.enabled=true", "listeners.engine.link=udp://127.0.0.1:" + freeUdpPort(),
+                "listeners.direct.transport=nio", "listeners.direct.bind=127.0.0.1:0", "listeners.direct.protocol=smb-direct");
         try (var server = TestServers.start(serverConfig, options); NetbiosClient client = Clients.client(null)) {
             makeEveryEventMeterExist(client, server.kernelAddress());
+            makeTheSmbMetersExist(server.server().listenerAddress("direct").orElseThrow().getPort());
             int port = freePort();
             Path config = scrapeConfig(server.adminAddress());
             promtoolCheck(config);
@@ -88,6 +90,8 @@ class PrometheusDashboardTest {
                 }
                 assertThat(EngineMetricNames.ALL).as("the engine metrics the dashboard uses are the ones listed for the engine")
                         .containsAll(engineNamesUsed);
+                assertThat(expressions).as("the SMB panels").anyMatch(e -> e.contains("smb_requests_total"))
+                        .anyMatch(e -> e.contains("smb_request_latency_seconds_bucket")).anyMatch(e -> e.contains("smb_opens"));
             } finally {
                 process.destroy();
                 if (!process.waitFor(20, TimeUnit.SECONDS)) {
@@ -108,6 +112,19 @@ class PrometheusDashboardTest {
             // 0x82: counted by the server
         }
         sendMessageBeforeSessionRequest(address);
+    }
+
+    /**
+     * Samba's smbclient lists the default share over the direct-TCP listener and asks for a file that is not there, so the
+     * smb_* meters born at a first request (requests by command and status, latency) exist, an error status among them.
+     */
+    private static void makeTheSmbMetersExist(int directPort) throws Exception {
+        Process p = new ProcessBuilder("smbclient", "//127.0.0.1/share", "-N", "-p", Integer.toString(directPort),
+                "--option=client min protocol=SMB2_02", "-c", "ls; get no-such-file /dev/null").redirectErrorStream(true).start();
+        p.getOutputStream().close();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("smbclient finishes").isTrue();
+        assertThat(output).as("smbclient listed the share").contains("blocks available").contains("NT_STATUS_");
     }
 
     /** A SESSION MESSAGE (type 0x00, one byte) before any SESSION REQUEST: a protocol error the server counts. */
