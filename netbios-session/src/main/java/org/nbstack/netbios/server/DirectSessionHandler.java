@@ -76,7 +76,8 @@ final class DirectSessionHandler extends ChannelInboundHandlerAdapter {
         }
         settle();
         NetbiosName called = server.settings().defaultName().orElseThrow();
-        SessionRequest request = new SessionRequest(called, NetbiosName.of(callerName(remote), NetbiosName.WORKSTATION_SUFFIX, called.scope()));
+        SessionRequest request = new SessionRequest(called,
+                NetbiosName.of(callerName(remote), NetbiosName.WORKSTATION_SUFFIX, called.scope()));
         switch (server.establishment().decide(request, remote)) {
             case SessionEstablishment.Accept accept -> {
                 ChannelSession session = EstablishmentHandler.register(server, ctx, NAME, request, accept, acceptedNanos);
@@ -93,8 +94,8 @@ final class DirectSessionHandler extends ChannelInboundHandlerAdapter {
                 server.limitLog().warn("{}: direct SMB connection to {} refused: {} reached", HostPort.of(remote), called,
                         full.limit().replace('_', '-'));
             }
-            case SessionEstablishment.Retarget retarget -> log.info("{}: direct SMB connection to {} refused: the name is retargeted to {}, "
-                    + "which direct TCP cannot say", HostPort.of(remote), called, retarget.address());
+            case SessionEstablishment.Retarget retarget -> log.info("{}: direct SMB connection to {} refused: the name is retargeted "
+                    + "to {}, which direct TCP cannot say", HostPort.of(remote), called, retarget.address());
         }
         ReferenceCountUtil.release(msg);
         TcpReset.close(ctx.channel());

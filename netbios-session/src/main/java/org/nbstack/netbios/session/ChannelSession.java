@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -172,7 +173,7 @@ public final class ChannelSession implements NetbiosSession {
 
     @Override
     public void describeWith(Supplier<ServiceView> view) {
-        serviceView = java.util.Objects.requireNonNull(view, "view");
+        serviceView = Objects.requireNonNull(view, "view");
     }
 
     @Override

@@ -19,7 +19,8 @@ public record ServiceView(String service, Map<String, Object> details) {
     public ServiceView {
         Objects.requireNonNull(service, "service");
         Map<String, Object> copy = new LinkedHashMap<>();
-        details.forEach((name, value) -> copy.put(name, value instanceof List<?> list ? List.copyOf(list) : Objects.requireNonNull(value, name)));
+        details.forEach((name, value) -> copy.put(name,
+                value instanceof List<?> list ? List.copyOf(list) : Objects.requireNonNull(value, name)));
         details = Collections.unmodifiableMap(copy);
     }
 }
