@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.DatagramSocket;
+import java.net.Socket;
+import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
@@ -15,6 +17,7 @@ import org.nbstack.netbios.client.NetbiosClient;
 import org.nbstack.netbios.client.NetbiosSessionException;
 import org.nbstack.netbios.session.NetbiosSession;
 import org.nbstack.server.testing.Clients;
+import org.nbstack.server.testing.Http;
 import org.nbstack.server.testing.TestServers;
 
 /**
@@ -65,6 +68,31 @@ class OperatorLogLinesTest {
                 .doesNotContain("listening on").doesNotContain("admin endpoint on").doesNotContain("stopped");
         assertThat(log).doesNotContain("already registered").doesNotContain("lowered to").doesNotContain("WARN");
         assertThat(log).as("addresses print as host:port, without InetSocketAddress' leading slash").doesNotContain("/127.0.0.1");
+    }
+
+    @Test
+    void aSilentDirectTcpClientIsResetAtTheSessionRequestTimeoutWithAnInfoLineAndACount() throws Exception {
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        LoggingSetup.apply(new LoggingSettings(LoggingSettings.Format.TEXT, "INFO", Map.of()));
+        var config = TestServers.config("listeners.direct.transport=nio", "listeners.direct.bind=127.0.0.1:0",
+                "listeners.direct.protocol=smb-direct", "netbios.session-request-timeout=300ms");
+        try (var server = TestServers.start(config);
+                Socket silent = new Socket("127.0.0.1", server.server().listenerAddress("direct").orElseThrow().getPort())) {
+            silent.setSoTimeout(10_000);
+            int read;
+            try {
+                read = silent.getInputStream().read();
+            } catch (SocketException reset) {
+                read = -1;
+            }
+            assertThat(read).as("the server closes the silent connection").isEqualTo(-1);
+            await(captured, "resetting");
+            assertThat(Http.get("http://" + server.adminAddress() + "/metrics").body())
+                    .containsPattern("netbios_requests_timedout_total\\{[^}]*listener=\"direct\"[^}]*} 1\\.0");
+        }
+        assertThat(captured.toString(StandardCharsets.UTF_8)).containsPattern(
+                "INFO .*127\\.0\\.0\\.1:\\d+: direct SMB connection sent no message within PT0\\.3S \\(session-request-timeout\\), resetting");
     }
 
     private static void await(ByteArrayOutputStream captured, String text) throws InterruptedException {
