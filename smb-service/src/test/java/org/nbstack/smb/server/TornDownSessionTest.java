@@ -5,10 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -25,7 +23,7 @@ import org.nbstack.netbios.session.NetbiosSession;
 import org.nbstack.netbios.session.SendResult;
 import org.nbstack.netbios.session.SessionStatus;
 import org.nbstack.smb.protocol.Smb2Command;
-import org.nbstack.smb.protocol.Smb2Header;
+import org.nbstack.smb.protocol.Smb2Requests;
 import org.nbstack.smb.share.Share;
 import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscription;
@@ -54,8 +52,8 @@ class TornDownSessionTest {
         try (SmbService service = new SmbService(SmbSettings.defaults("TEST", List.of(new Share("share", share, false, true))), meters, io)) {
             // The session id the server gives is 1 and the tree id 1: the requests can be written in advance; each is
             // made only when the service asks for it, as the session layer delivers them.
-            List<Supplier<ByteBuf>> requests = List.of(this::negotiate, () -> sessionSetup(0, ntlmssp(1, 32)),
-                    () -> sessionSetup(1, ntlmssp(3, 72)), () -> treeConnect(1, "\\\\TEST\\share"), () -> create(1, 1, "file"),
+            List<Supplier<ByteBuf>> requests = List.of(this::negotiate, () -> sessionSetup(0, Smb2Requests.ntlmssp(1, 32)),
+                    () -> sessionSetup(1, Smb2Requests.ntlmssp(3, 72)), () -> treeConnect(1, "\\\\TEST\\share"), () -> create(1, 1, "file"),
                     () -> create(1, 1, "file"));
             Responses responses = new Responses();
             Flux.from(service.handler().handle(session(Flux.fromIterable(requests).map(Supplier::get)))).subscribe(responses);
@@ -196,44 +194,23 @@ class TornDownSessionTest {
     }
 
     private ByteBuf negotiate() {
-        return request(Smb2Command.NEGOTIATE, 0, 0, Unpooled.buffer().writeShortLE(36).writeShortLE(1).writeShortLE(1).writeShortLE(0)
-                .writeIntLE(0).writeZero(16).writeLongLE(0).writeShortLE(0x0202));
-    }
-
-    /** An NTLMSSP message of {@code type} with every field empty (the AUTHENTICATE of an anonymous logon). */
-    private static byte[] ntlmssp(int type, int length) {
-        byte[] token = new byte[length];
-        System.arraycopy("NTLMSSP\0".getBytes(StandardCharsets.US_ASCII), 0, token, 0, 8);
-        token[8] = (byte) type;
-        return token;
+        return request(Smb2Command.NEGOTIATE, 0, 0, Smb2Requests.negotiate(0x0202));
     }
 
     private ByteBuf sessionSetup(long sessionId, byte[] token) {
-        return request(Smb2Command.SESSION_SETUP, sessionId, 0, Unpooled.buffer().writeShortLE(25).writeByte(0).writeByte(1).writeIntLE(0)
-                .writeIntLE(0).writeShortLE(Smb2Header.SIZE + 24).writeShortLE(token.length).writeLongLE(0).writeBytes(token));
+        return request(Smb2Command.SESSION_SETUP, sessionId, 0, Smb2Requests.sessionSetup(token));
     }
 
     private ByteBuf treeConnect(long sessionId, String path) {
-        byte[] p = path.getBytes(StandardCharsets.UTF_16LE);
-        return request(Smb2Command.TREE_CONNECT, sessionId, 0,
-                Unpooled.buffer().writeShortLE(9).writeShortLE(0).writeShortLE(Smb2Header.SIZE + 8).writeShortLE(p.length).writeBytes(p));
+        return request(Smb2Command.TREE_CONNECT, sessionId, 0, Smb2Requests.treeConnect(path));
     }
 
     /** CREATE (FILE_OPEN) of {@code name} for reading. */
     private ByteBuf create(long sessionId, int treeId, String name) {
-        byte[] n = name.getBytes(StandardCharsets.UTF_16LE);
-        ByteBuf b = Unpooled.buffer().writeShortLE(57).writeByte(0).writeByte(0).writeIntLE(2).writeLongLE(0).writeLongLE(0);
-        b.writeIntLE(0x80000000).writeIntLE(0).writeIntLE(7).writeIntLE(1).writeIntLE(0); // GENERIC_READ, FILE_OPEN
-        b.writeShortLE(Smb2Header.SIZE + 56).writeShortLE(n.length).writeIntLE(0).writeIntLE(0).writeBytes(n);
-        return request(Smb2Command.CREATE, sessionId, treeId, b);
+        return request(Smb2Command.CREATE, sessionId, treeId, Smb2Requests.create(name, Smb2Requests.GENERIC_READ, Smb2Requests.FILE_OPEN));
     }
 
     private ByteBuf request(int command, long sessionId, int treeId, ByteBuf body) {
-        ByteBuf out = Unpooled.directBuffer();
-        new Smb2Header(1, 0, command, 8, 0, 0, messageId++, 0, treeId, sessionId).encode(out);
-        out.setIntLE(16, 0); // a request: no SERVER_TO_REDIR
-        out.writeBytes(body);
-        body.release();
-        return out;
+        return Smb2Requests.message(command, messageId++, sessionId, treeId, body);
     }
 }
