@@ -16,6 +16,7 @@ import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -154,6 +155,20 @@ class SmbclientTest {
             assertThat(local.resolve("r.txt")).hasContent("read me");
             assertThat(r.output()).contains("NT_STATUS_ACCESS_DENIED");
             assertThat(server.shareDir.resolve("w.txt")).doesNotExist();
+        }
+    }
+
+    /** A FIFO in the share is listed, its get refused with ACCESS_DENIED at once, and the get after it served. */
+    @Test
+    void aFifoInTheShareIsListedAndRefusedWithoutBlocking() throws Exception {
+        Path local = Files.createDirectories(tmp.resolve("local"));
+        try (SmbTestServer server = new SmbTestServer(tmp.resolve("share"), false)) {
+            Process mkfifo = new ProcessBuilder("mkfifo", server.shareDir.resolve("pipe").toString()).redirectErrorStream(true).start();
+            assertThat(mkfifo.waitFor(30, TimeUnit.SECONDS) && mkfifo.exitValue() == 0).as("mkfifo").isTrue();
+            Files.writeString(server.shareDir.resolve("after.txt"), "served");
+            Smbclient.Result r = Smbclient.run(local, server.host, PORT, "share", "ls; get pipe; get after.txt");
+            assertThat(r.output()).containsPattern("pipe +A +0 ").contains("NT_STATUS_ACCESS_DENIED opening remote file \\pipe");
+            assertThat(local.resolve("after.txt")).hasContent("served");
         }
     }
 
