@@ -9,8 +9,9 @@ import reactor.core.publisher.Operators;
 
 /**
  * One connection's request messages in, its replies out: the publisher its session sends. A request message is taken
- * from the session only when the session has asked for a reply and the previous reply has been handed over, so a
- * client that does not read its replies stops only itself; each message is processed on an I/O thread.
+ * from the session only when the previous one has been answered and its reply handed to the session, or is waiting
+ * here for the session to ask for it (at most one reply waits), so a client that does not read its replies stops only
+ * itself; each message is processed on an I/O thread, and the next one while the session queues the reply before.
  *
  * <p>Buffer ownership has one owner at a time, and every hand-over happens under this object's lock:
  * <ul>
@@ -23,8 +24,9 @@ import reactor.core.publisher.Operators;
  */
 final class ConnectionPump implements Publisher<ByteBuf>, Subscription {
 
-    static final String CLIENT_CLOSED = "client closed the session";
-    static final String SESSION_ENDED = "the session ended (write stall, queue overflow or shutdown)";
+    // The session layer's own log line says why it ended (the client closed, a write stall, an overflow, shutdown).
+    static final String INBOUND_ENDED = "the session ended";
+    static final String CANCELLED = "the session stopped taking replies (write stall, queue overflow or shutdown)";
 
     private final SmbService service;
     private final SmbConnection connection;
@@ -38,7 +40,7 @@ final class ConnectionPump implements Publisher<ByteBuf>, Subscription {
     private boolean processing;
     private boolean inboundEnded;
     private Throwable failure;
-    private String endReason = CLIENT_CLOSED;
+    private String endReason = INBOUND_ENDED;
     private boolean ended;
 
     ConnectionPump(SmbService service, SmbConnection connection, Publisher<ByteBuf> inbound) {
@@ -86,30 +88,27 @@ final class ConnectionPump implements Publisher<ByteBuf>, Subscription {
                 requests.cancel();
             }
         }
-        closeConnection(SESSION_ENDED);
+        closeConnection(CANCELLED);
     }
 
     /** Hands over a waiting reply, takes the next request, or ends; re-entrant (the session may request from onNext). */
     private synchronized void drain() {
         while (!ended) {
-            if (pending != null) {
-                if (demand == 0) {
-                    return;
-                }
+            if (pending != null && demand > 0) {
                 ByteBuf reply = pending;
                 pending = null;
                 demand--;
                 replies.onNext(reply); // the session's from here on
                 continue;
             }
-            if (processing || awaitingRequest) {
+            if (pending != null || processing || awaitingRequest) {
                 return;
             }
             if (inboundEnded) {
                 end();
                 return;
             }
-            if (demand == 0 || requests == null) {
+            if (requests == null) {
                 return;
             }
             awaitingRequest = true;

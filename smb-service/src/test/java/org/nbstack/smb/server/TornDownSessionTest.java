@@ -45,18 +45,9 @@ class TornDownSessionTest {
 
     @Test
     void aReplyFinishedAfterTheSessionWasTornDownIsReleasedAndTheConnectionClosed() throws Exception {
-        Path share = Files.createDirectories(tmp.resolve("share"));
-        Files.writeString(share.resolve("file"), "contents");
-        SimpleMeterRegistry meters = new SimpleMeterRegistry();
-        HeldTasks io = new HeldTasks();
-        try (SmbService service = new SmbService(SmbSettings.defaults("TEST", List.of(new Share("share", share, false, true))), meters, io)) {
-            // The session id the server gives is 1 and the tree id 1: the requests can be written in advance; each is
-            // made only when the service asks for it, as the session layer delivers them.
-            List<Supplier<ByteBuf>> requests = List.of(this::negotiate, () -> sessionSetup(0, Smb2Requests.ntlmssp(1, 32)),
-                    () -> sessionSetup(1, Smb2Requests.ntlmssp(3, 72)), () -> treeConnect(1, "\\\\TEST\\share"), () -> create(1, 1, "file"),
-                    () -> create(1, 1, "file"));
-            Responses responses = new Responses();
-            Flux.from(service.handler().handle(session(Flux.fromIterable(requests).map(Supplier::get)))).subscribe(responses);
+        try (SmbService service = new SmbService(settings(), meters, io)) {
+            Responses responses = new Responses(Integer.MAX_VALUE);
+            Flux.from(service.handler().handle(session(requests()))).subscribe(responses);
 
             for (int answered = 1; answered <= 5; answered++) {
                 io.runAll();
@@ -69,14 +60,54 @@ class TornDownSessionTest {
             assertThat(service.metrics().opens.get()).as("nothing was closed on the tearing-down thread").isEqualTo(1);
             io.runAll(); // the second CREATE is processed, its reply made after the tear-down; then the connection closes
 
-            assertThat(created(meters)).as("both CREATEs were answered").isEqualTo(2);
+            assertThat(created()).as("both CREATEs were answered").isEqualTo(2);
             assertThat(responses.received).as("nothing was emitted after the cancel").isEqualTo(5);
             assertThat(service.metrics().opens.get()).as("both opens were closed with the connection").isZero();
             assertThat(service.metrics().connections.get()).isZero();
         }
     }
 
-    private static double created(SimpleMeterRegistry meters) {
+    /** A client that stops reading: the session asks for no more replies, the one made meanwhile waits, then goes with it. */
+    @Test
+    void aReplyTheSessionHasNotAskedForIsReleasedWhenItIsTornDown() throws Exception {
+        try (SmbService service = new SmbService(settings(), meters, io)) {
+            Responses responses = new Responses(5);
+            Flux.from(service.handler().handle(session(requests()))).subscribe(responses);
+            for (int answered = 1; answered <= 5; answered++) {
+                io.runAll();
+            }
+            io.runAll(); // the second CREATE, taken while the fifth reply was handed over
+            assertThat(created()).as("both CREATEs were answered").isEqualTo(2);
+            assertThat(responses.received).as("the session asked for five replies").isEqualTo(5);
+            assertThat(io.held()).as("no further request is taken while a reply waits").isZero();
+
+            responses.cancel();
+            io.runAll();
+            assertThat(service.metrics().opens.get()).as("both opens were closed with the connection").isZero();
+        }
+    }
+
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    private final HeldTasks io = new HeldTasks();
+
+    private SmbSettings settings() throws Exception {
+        Path share = Files.createDirectories(tmp.resolve("share"));
+        Files.writeString(share.resolve("file"), "contents");
+        return SmbSettings.defaults("TEST", List.of(new Share("share", share, false, true)));
+    }
+
+    /**
+     * Logon, tree connect and two CREATEs of one file. The session id the server gives is 1 and the tree id 1, so the
+     * requests can be written in advance; each is made only when the service asks for it, as the session layer does.
+     */
+    private Flux<ByteBuf> requests() {
+        List<Supplier<ByteBuf>> requests = List.of(this::negotiate, () -> sessionSetup(0, Smb2Requests.ntlmssp(1, 32)),
+                () -> sessionSetup(1, Smb2Requests.ntlmssp(3, 72)), () -> treeConnect(1, "\\\\TEST\\share"), () -> create(1, 1, "file"),
+                () -> create(1, 1, "file"));
+        return Flux.fromIterable(requests).map(Supplier::get);
+    }
+
+    private double created() {
         Counter counter = meters.find("smb.requests").tag("command", "create").counter();
         return counter == null ? 0 : counter.count();
     }
@@ -126,9 +157,14 @@ class TornDownSessionTest {
         }
     }
 
-    /** Asks for one reply at a time, as the session layer does, releases each, and can be cancelled as on tear-down. */
+    /** Asks for one reply at a time up to {@code wanted}, as the session layer does, releases each, and can be cancelled as on tear-down. */
     private static final class Responses extends BaseSubscriber<ByteBuf> {
+        private final int wanted;
         volatile int received;
+
+        Responses(int wanted) {
+            this.wanted = wanted;
+        }
 
         @Override
         protected void hookOnSubscribe(Subscription subscription) {
@@ -138,8 +174,9 @@ class TornDownSessionTest {
         @Override
         protected void hookOnNext(ByteBuf response) {
             response.release();
-            received++;
-            request(1);
+            if (++received < wanted) {
+                request(1);
+            }
         }
     }
 
