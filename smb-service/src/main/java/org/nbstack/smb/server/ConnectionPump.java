@@ -9,9 +9,10 @@ import reactor.core.publisher.Operators;
 
 /**
  * One connection's request messages in, its replies out: the publisher its session sends. A request message is taken
- * from the session only when the previous one has been answered and its reply handed to the session, or is waiting
- * here for the session to ask for it (at most one reply waits), so a client that does not read its replies stops only
- * itself; each message is processed on an I/O thread, and the next one while the session queues the reply before.
+ * from the session once the previous one is answered, its reply handed to the session or waiting here until the
+ * session asks for it (at most one reply waits). So a client that does not read its replies stops only itself, one
+ * request after its session stopped asking. Each message is processed on an I/O thread, the next one while the
+ * session queues the reply before it.
  *
  * <p>Buffer ownership has one owner at a time, and every hand-over happens under this object's lock:
  * <ul>

@@ -24,8 +24,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Isolation (seed 004): each connection handles one request message at a time, on a virtual thread, never on an
  * event loop; at most {@link SmbSettings#ioConcurrency()} run at once across all connections. A connection's next
- * request is taken only once its previous response is queued on its own session, so a client that does not read its
- * responses stops only itself (its session's bounded outbound queue fills, then reading stops); the session layer's
+ * request is taken only once its previous response is handed to its own session or waits for it ({@link ConnectionPump}),
+ * so a client that does not read its responses stops only itself (its session's bounded outbound queue fills, then reading stops); the session layer's
  * write-stall timeout ends it, and its opens and locks are then released.
  */
 public final class SmbService implements AutoCloseable {
