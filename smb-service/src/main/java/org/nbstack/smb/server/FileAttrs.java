@@ -1,10 +1,12 @@
 package org.nbstack.smb.server;
 
 import java.io.IOException;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
+import java.util.Map;
 
 /**
  * What SMB says about a file: FILETIME stamps (100 ns since 1601, MS-DTYP 2.3.3), sizes, MS-FSCC 2.6 attributes
@@ -18,17 +20,31 @@ record FileAttrs(long creation, long lastAccess, long lastWrite, long change, lo
     static final int ARCHIVE = 0x20;
     private static final long EPOCH_DIFFERENCE_MILLIS = 11_644_473_600_000L;
     private static final long CLUSTER = 4096;
+    private static final boolean UNIX_VIEW = FileSystems.getDefault().supportedFileAttributeViews().contains("unix");
+    private static final String UNIX_ATTRIBUTES = "unix:isDirectory,size,creationTime,lastAccessTime,lastModifiedTime,ino";
 
+    /** One stat of {@code path} (a listing calls this once per entry): the unix view gives the inode with the rest. */
     static FileAttrs of(Path path, boolean readOnlyShare) throws IOException {
+        if (UNIX_VIEW) {
+            Map<String, Object> a = Files.readAttributes(path, UNIX_ATTRIBUTES);
+            return of((Boolean) a.get("isDirectory"), (Long) a.get("size"), (FileTime) a.get("creationTime"),
+                    (FileTime) a.get("lastAccessTime"), (FileTime) a.get("lastModifiedTime"), (Long) a.get("ino"), readOnlyShare);
+        }
         BasicFileAttributes a = Files.readAttributes(path, BasicFileAttributes.class);
-        long size = a.isDirectory() ? 0 : a.size();
-        int attributes = a.isDirectory() ? DIRECTORY : ARCHIVE;
-        if (readOnlyShare && !a.isDirectory()) {
+        Object key = a.fileKey();
+        return of(a.isDirectory(), a.size(), a.creationTime(), a.lastAccessTime(), a.lastModifiedTime(),
+                key != null ? key.hashCode() & 0xffffffffL : path.hashCode() & 0xffffffffL, readOnlyShare);
+    }
+
+    private static FileAttrs of(boolean directory, long fileSize, FileTime creation, FileTime lastAccess, FileTime lastWrite, long fileId,
+            boolean readOnlyShare) {
+        long size = directory ? 0 : fileSize;
+        int attributes = directory ? DIRECTORY : ARCHIVE;
+        if (readOnlyShare && !directory) {
             attributes |= READONLY;
         }
-        return new FileAttrs(filetime(a.creationTime()), filetime(a.lastAccessTime()), filetime(a.lastModifiedTime()),
-                filetime(a.lastModifiedTime()), size, (size + CLUSTER - 1) / CLUSTER * CLUSTER, attributes, fileId(path, a),
-                a.isDirectory());
+        return new FileAttrs(filetime(creation), filetime(lastAccess), filetime(lastWrite), filetime(lastWrite), size,
+                (size + CLUSTER - 1) / CLUSTER * CLUSTER, attributes, fileId, directory);
     }
 
     static long filetime(FileTime time) {
@@ -37,18 +53,5 @@ record FileAttrs(long creation, long lastAccess, long lastWrite, long change, lo
 
     static FileTime fromFiletime(long filetime) {
         return FileTime.fromMillis(filetime / 10_000 - EPOCH_DIFFERENCE_MILLIS);
-    }
-
-    private static long fileId(Path path, BasicFileAttributes a) {
-        try {
-            Object inode = Files.getAttribute(path, "unix:ino");
-            if (inode instanceof Long ino) {
-                return ino;
-            }
-        } catch (IOException | UnsupportedOperationException | IllegalArgumentException notUnix) {
-            // below
-        }
-        Object key = a.fileKey();
-        return key != null ? key.hashCode() & 0xffffffffL : path.hashCode() & 0xffffffffL;
     }
 }

@@ -583,6 +583,11 @@ public final class SmbConnection {
         }
         Path path = tree.paths().resolve(name);
         boolean exists = Files.exists(path);
+        if (exists && !Files.isRegularFile(path) && !Files.isDirectory(path)) {
+            // A FIFO, socket or device node: opening a FIFO waits for a writer, holding an I/O slot for good. Windows has
+            // no such files; refused as a file this user may not open, and still listed (as Samba lists them).
+            throw new SmbStatusException(NtStatus.ACCESS_DENIED, "not a regular file or directory: " + name);
+        }
         if (readOnly && !exists) {
             throw new SmbStatusException(NtStatus.ACCESS_DENIED, "read-only share"); // OPEN_IF would create
         }

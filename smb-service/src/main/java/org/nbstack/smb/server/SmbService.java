@@ -9,19 +9,14 @@ import java.security.SecureRandom;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.nbstack.netbios.session.SessionHandler;
 import org.nbstack.smb.share.Share;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
-import reactor.core.publisher.MonoSink;
-import reactor.core.publisher.SignalType;
 
 /**
  * The SMB2 file service: its shares, the state shared by every connection (server GUID, byte-range locks, meters)
@@ -29,8 +24,8 @@ import reactor.core.publisher.SignalType;
  *
  * <p>Isolation (seed 004): each connection handles one request message at a time, on a virtual thread, never on an
  * event loop; at most {@link SmbSettings#ioConcurrency()} run at once across all connections. A connection's next
- * request is taken only once its previous response is queued on its own session, so a client that does not read its
- * responses stops only itself (its session's bounded outbound queue fills, then reading stops); the session layer's
+ * request is taken only once its previous response is handed to its own session or waits for it ({@link ConnectionPump}),
+ * so a client that does not read its responses stops only itself (its session's bounded outbound queue fills, then reading stops); the session layer's
  * write-stall timeout ends it, and its opens and locks are then released.
  */
 public final class SmbService implements AutoCloseable {
@@ -44,10 +39,16 @@ public final class SmbService implements AutoCloseable {
     private final ByteRangeLocks locks;
     private final SmbMetrics metrics;
     private final Semaphore ioSlots;
-    private final ExecutorService ioThreads = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("smb-io-", 0).factory());
+    private final ExecutorService ioThreads;
 
     public SmbService(SmbSettings settings, MeterRegistry meters) {
+        this(settings, meters, Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("smb-io-", 0).factory()));
+    }
+
+    /** With the threads that run requests and close connections given: tests hold a request in the middle with them. */
+    SmbService(SmbSettings settings, MeterRegistry meters, ExecutorService ioThreads) {
         this.settings = settings;
+        this.ioThreads = ioThreads;
         for (Share share : settings.shares()) {
             if (shares.putIfAbsent(share.key(), share) != null) {
                 throw new IllegalArgumentException("two shares are called '" + share.name() + "' (share names ignore case)");
@@ -68,30 +69,14 @@ public final class SmbService implements AutoCloseable {
             SmbConnection connection = new SmbConnection(this, peer(session.remoteAddress()));
             session.describeWith(connection::view);
             metrics.connections.incrementAndGet();
-            String[] reason = {"client closed the session"};
-            return session.inbound()
-                    .concatMap(message -> handle(connection, message), 1)
-                    .onErrorResume(SmbConnection.ConnectionFault.class, fault -> {
-                        reason[0] = "protocol violation: " + fault.getMessage();
-                        metrics.dropped("protocol");
-                        return Flux.empty();
-                    })
-                    .doFinally(signal -> {
-                        connection.close(signal == SignalType.CANCEL && reason[0].startsWith("client")
-                                ? "the session ended (write stall, queue overflow or shutdown)" : reason[0]);
-                        metrics.connections.decrementAndGet();
-                    })
-                    // A session torn down mid-request (a client that stopped reading, one that vanished) cancels this
-                    // stream: the response still being computed and a request waiting in concatMap are discarded, and
-                    // Reactor does not release what it discards.
-                    .doOnDiscard(ByteBuf.class, SmbService::releaseDiscarded);
+            return new ConnectionPump(this, connection, session.inbound());
         };
     }
 
-    private static void releaseDiscarded(ByteBuf discarded) {
-        if (discarded.refCnt() > 0) {
-            discarded.release();
-        }
+    /** Ends a connection whose session has ended: its opens (and so their locks), trees and sessions are released. */
+    void closeConnection(SmbConnection connection, String reason) {
+        connection.close(reason);
+        metrics.connections.decrementAndGet();
     }
 
     /** {@code 10.0.0.1:49152} as operators write it, not InetSocketAddress's {@code /10.0.0.1:49152}. */
@@ -101,52 +86,29 @@ public final class SmbService implements AutoCloseable {
     }
 
     /**
-     * One request message, processed on a virtual thread once an I/O slot is free; the message is released whatever
-     * happens. Built with {@code Mono.create}: a response finished after the session was torn down is then discarded
-     * (and released by the handler's discard hook), where {@code fromCallable().subscribeOn()} drops it unreleased.
+     * The reply to one request message, processed once an I/O slot is free (on an I/O thread, never an event loop);
+     * null when nothing is to be sent. The message is released whatever happens.
      */
-    private Mono<ByteBuf> handle(SmbConnection connection, ByteBuf message) {
-        AtomicBoolean taken = new AtomicBoolean();
-        return Mono.create(sink -> {
-            sink.onCancel(() -> {
-                if (taken.compareAndSet(false, true)) {
-                    message.release();
-                }
-            });
-            try {
-                ioThreads.execute(() -> process(connection, message, taken, sink));
-            } catch (RejectedExecutionException stopped) {
-                if (taken.compareAndSet(false, true)) {
-                    message.release();
-                }
-                sink.error(stopped);
-            }
-        });
-    }
-
-    private void process(SmbConnection connection, ByteBuf message, AtomicBoolean taken, MonoSink<ByteBuf> sink) {
-        if (!taken.compareAndSet(false, true)) {
-            sink.success();
-            return;
-        }
+    ByteBuf processInSlot(SmbConnection connection, ByteBuf message) {
         metrics.ioWaiting.incrementAndGet();
         try {
             ioSlots.acquire();
-        } catch (InterruptedException e) {
+        } catch (InterruptedException stopping) {
             message.release();
             Thread.currentThread().interrupt();
-            sink.success();
-            return;
+            return null;
         } finally {
             metrics.ioWaiting.decrementAndGet();
         }
         try {
-            sink.success(connection.process(message));
-        } catch (RuntimeException e) {
-            sink.error(e);
+            return connection.process(message);
         } finally {
             ioSlots.release();
         }
+    }
+
+    Executor ioThreads() {
+        return ioThreads;
     }
 
     public SmbSettings settings() {

@@ -53,7 +53,8 @@ final class SmbTestServer implements AutoCloseable {
         this(shareDir, readOnly, "nio", framing, port);
     }
 
-    private SmbTestServer(Path shareDir, boolean readOnly, String transport, NetbiosServer.Framing framing, int port) throws IOException {
+    /** On {@code transport} as above, with connections framed as {@code framing} says, on {@code port} (445 for direct TCP). */
+    SmbTestServer(Path shareDir, boolean readOnly, String transport, NetbiosServer.Framing framing, int port) throws IOException {
         this.shareDir = Files.createDirectories(shareDir);
         service = new SmbService(SmbSettings.defaults("SERVER", List.of(new Share("share", shareDir, readOnly, true))), meters);
         ListenerRegistry listeners = new ListenerRegistry();

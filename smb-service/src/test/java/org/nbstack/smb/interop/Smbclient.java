@@ -38,6 +38,11 @@ final class Smbclient {
         return run(dir, server.clientCommand(List.of()), server.host, 139, share, commands);
     }
 
+    /** The same against {@code server} on {@code port} (445: direct TCP). */
+    static Result run(java.nio.file.Path dir, SmbTestServer server, int port, String share, String commands) throws Exception {
+        return run(dir, server.clientCommand(List.of()), server.host, port, share, commands);
+    }
+
     /** {@code smbclient} run after {@code prefix} (e.g. {@code ip netns exec NS}), in {@code dir}. */
     static Result run(java.nio.file.Path dir, List<String> prefix, String host, int port, String share, String commands)
             throws Exception {

@@ -16,16 +16,19 @@ import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.nbstack.netbios.server.NetbiosServer;
 import org.nbstack.netbios.server.NetbiosServerSettings;
 
 /**
- * Samba's smbclient against the file service over the NetBIOS session service on port 139: on the kernel's TCP through
- * the nio and epoll transports, and on the engine over a TUN device with smbclient in the test's network namespace.
+ * Samba's smbclient against the file service over the NetBIOS session service on port 139 and over direct TCP on port
+ * 445: on the kernel's TCP through the nio and epoll transports, and on the engine over a TUN device with smbclient in
+ * the test's network namespace.
  */
 class SmbclientTest {
 
@@ -43,24 +46,39 @@ class SmbclientTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"nio", "epoll", "engine"})
     void getAndPutFilesOfEverySizeByteExact(String transport) throws Exception {
+        try (SmbTestServer server = new SmbTestServer(tmp.resolve("share"), false, transport)) {
+            getAndPutFilesOfEverySize(server, PORT);
+        }
+    }
+
+    /** The same over direct TCP on port 445 (MS-SMB2 2.1: 4-octet framing, no NetBIOS session request). */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"nio", "epoll", "engine"})
+    void getAndPutFilesOfEverySizeByteExactOverDirectTcp445(String transport) throws Exception {
+        try (SmbTestServer server = new SmbTestServer(tmp.resolve("share"), false, transport, NetbiosServer.Framing.DIRECT_TCP, 445)) {
+            getAndPutFilesOfEverySize(server, 445);
+            assertThat(server.requests("negotiate", "0x00000000")).as("one connection, one NEGOTIATE").isEqualTo(1);
+        }
+    }
+
+    /** {@code ls}, then {@code get} and {@code put} of 0 B, 1 B, 64 KiB and 100 MiB in one smbclient run, hash compared. */
+    private void getAndPutFilesOfEverySize(SmbTestServer server, int port) throws Exception {
         Path local = Files.createDirectories(tmp.resolve("local"));
         long[] sizes = {0, 1, 65536, 100L * 1024 * 1024};
-        try (SmbTestServer server = new SmbTestServer(tmp.resolve("share"), false, transport)) {
-            StringBuilder commands = new StringBuilder("ls");
-            for (long size : sizes) {
-                writeRandom(server.shareDir.resolve("down" + size), size, size);
-                writeRandom(local.resolve("up" + size), size, size + 1);
-                commands.append("; get down").append(size).append("; put up").append(size);
-            }
-            Smbclient.Result r = Smbclient.run(local, server, "share", commands.append("; ls up*").toString());
-            assertThat(r.exit()).as("%s\n%s", r.output(), server.unsuccessfulRequests()).isZero();
-            assertThat(r.output()).doesNotContain("NT_STATUS");
-            for (long size : sizes) {
-                assertThat(r.output()).as("ls shows each file with its size").containsPattern("down" + size + " +A +" + size + " ")
-                        .containsPattern("up" + size + " +A +" + size + " ");
-                assertThat(sha256(local.resolve("down" + size))).as("get of %d B", size).isEqualTo(sha256(server.shareDir.resolve("down" + size)));
-                assertThat(sha256(server.shareDir.resolve("up" + size))).as("put of %d B", size).isEqualTo(sha256(local.resolve("up" + size)));
-            }
+        StringBuilder commands = new StringBuilder("ls");
+        for (long size : sizes) {
+            writeRandom(server.shareDir.resolve("down" + size), size, size);
+            writeRandom(local.resolve("up" + size), size, size + 1);
+            commands.append("; get down").append(size).append("; put up").append(size);
+        }
+        Smbclient.Result r = Smbclient.run(local, server, port, "share", commands.append("; ls up*").toString());
+        assertThat(r.exit()).as("%s\n%s", r.output(), server.unsuccessfulRequests()).isZero();
+        assertThat(r.output()).doesNotContain("NT_STATUS");
+        for (long size : sizes) {
+            assertThat(r.output()).as("ls shows each file with its size").containsPattern("down" + size + " +A +" + size + " ")
+                    .containsPattern("up" + size + " +A +" + size + " ");
+            assertThat(sha256(local.resolve("down" + size))).as("get of %d B", size).isEqualTo(sha256(server.shareDir.resolve("down" + size)));
+            assertThat(sha256(server.shareDir.resolve("up" + size))).as("put of %d B", size).isEqualTo(sha256(local.resolve("up" + size)));
         }
     }
 
@@ -140,6 +158,20 @@ class SmbclientTest {
         }
     }
 
+    /** A FIFO in the share is listed, its get refused with ACCESS_DENIED at once, and the get after it served. */
+    @Test
+    void aFifoInTheShareIsListedAndRefusedWithoutBlocking() throws Exception {
+        Path local = Files.createDirectories(tmp.resolve("local"));
+        try (SmbTestServer server = new SmbTestServer(tmp.resolve("share"), false)) {
+            Process mkfifo = new ProcessBuilder("mkfifo", server.shareDir.resolve("pipe").toString()).redirectErrorStream(true).start();
+            assertThat(mkfifo.waitFor(30, TimeUnit.SECONDS) && mkfifo.exitValue() == 0).as("mkfifo").isTrue();
+            Files.writeString(server.shareDir.resolve("after.txt"), "served");
+            Smbclient.Result r = Smbclient.run(local, server.host, PORT, "share", "ls; get pipe; get after.txt");
+            assertThat(r.output()).containsPattern("pipe +A +0 ").contains("NT_STATUS_ACCESS_DENIED opening remote file \\pipe");
+            assertThat(local.resolve("after.txt")).hasContent("served");
+        }
+    }
+
     @Test
     void aShareThatDoesNotExistIsBadNetworkName() throws Exception {
         try (SmbTestServer server = new SmbTestServer(tmp.resolve("share"), false)) {
@@ -158,29 +190,6 @@ class SmbclientTest {
                 random.nextBytes(chunk);
                 out.write(chunk, 0, (int) Math.min(left, chunk.length));
             }
-        }
-    }
-
-    @Test
-    void lsGetAndPutOverDirectTcp445ByteExact() throws Exception {
-        Path local = Files.createDirectories(tmp.resolve("local"));
-        int[] sizes = {0, 1, 65536, 5 * 1024 * 1024 + 7};
-        try (SmbTestServer server = new SmbTestServer(tmp.resolve("share"), false, org.nbstack.netbios.server.NetbiosServer.Framing.DIRECT_TCP, 445)) {
-            StringBuilder commands = new StringBuilder("ls");
-            for (int size : sizes) {
-                Files.write(server.shareDir.resolve("down" + size), random(size, size));
-                Files.write(local.resolve("up" + size), random(size, size + 1));
-                commands.append("; get down").append(size).append("; put up").append(size);
-            }
-            Smbclient.Result r = Smbclient.run(local, server.host, 445, "share", commands.toString());
-            assertThat(r.exit()).as(r.output()).isZero();
-            assertThat(r.output()).contains("down65536").doesNotContain("NT_STATUS");
-            for (int size : sizes) {
-                assertThat(sha256(local.resolve("down" + size))).as("get of %d B", size).isEqualTo(sha256(server.shareDir.resolve("down" + size)));
-                assertThat(sha256(server.shareDir.resolve("up" + size))).as("put of %d B", size).isEqualTo(sha256(local.resolve("up" + size)));
-            }
-            assertThat(server.server.sessions()).as("direct sessions are the server's sessions while they last").isEmpty();
-            assertThat(server.requests("negotiate", "0x00000000")).isEqualTo(1);
         }
     }
 

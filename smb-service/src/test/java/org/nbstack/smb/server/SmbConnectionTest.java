@@ -6,10 +6,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import java.io.OutputStream;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -17,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.nbstack.smb.protocol.NtStatus;
 import org.nbstack.smb.protocol.Smb2Command;
 import org.nbstack.smb.protocol.Smb2Header;
+import org.nbstack.smb.protocol.Smb2Requests;
 import org.nbstack.smb.share.Share;
 
 /** Requests as bytes in, statuses out: what a client sees for bad and unsupported requests (MS-SMB2 3.3.5). */
@@ -94,6 +103,38 @@ class SmbConnectionTest {
         assertThat(statusOf(connection.process(request(Smb2Command.TREE_DISCONNECT, sessionId, 4242, body(4)))))
                 .isEqualTo(NtStatus.NETWORK_NAME_DELETED);
         assertThat(connection.openCount()).isEqualTo(1);
+    }
+
+    /**
+     * A FIFO, or a socket, in the share: CREATE is refused at once instead of waiting (opening a FIFO for reading waits
+     * for a writer, which would hold an I/O slot for good). With the old behaviour the CREATE blocks; the test then
+     * opens the writing end itself so that nothing stays blocked, and fails.
+     */
+    @Test
+    void aFifoOrSocketInTheShareIsRefusedAtOnce() throws Exception {
+        Path fifo = tmp.resolve("share/pipe");
+        Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).redirectErrorStream(true).start();
+        assertThat(mkfifo.waitFor(30, TimeUnit.SECONDS) && mkfifo.exitValue() == 0).as("mkfifo").isTrue();
+        logon();
+        ByteBuf tc = treeConnect("\\\\TEST\\share");
+        treeId = tc.getIntLE(36);
+        tc.release();
+        try (ServerSocketChannel socket = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            socket.bind(UnixDomainSocketAddress.of(tmp.resolve("share/socket")));
+            for (String special : List.of("pipe", "socket")) {
+                Future<ByteBuf> reply = Executors.newVirtualThreadPerTaskExecutor().submit(() -> connection.process(
+                        request(Smb2Command.CREATE, sessionId, treeId, Smb2Requests.create(special, Smb2Requests.GENERIC_READ, Smb2Requests.FILE_OPEN))));
+                try {
+                    assertThat(statusOf(reply.get(30, TimeUnit.SECONDS))).as("CREATE of %s", special).isEqualTo(NtStatus.ACCESS_DENIED);
+                } catch (TimeoutException blocked) {
+                    try (OutputStream writer = Files.newOutputStream(fifo)) { // lets the blocked open return
+                        statusOf(reply.get(30, TimeUnit.SECONDS));
+                    }
+                    throw new AssertionError("the CREATE of " + special + " blocked");
+                }
+            }
+        }
+        assertThat(connection.openCount()).isZero();
     }
 
     @Test

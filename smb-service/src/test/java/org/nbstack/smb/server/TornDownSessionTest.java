@@ -5,17 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
+import java.util.Queue;
+import java.util.concurrent.AbstractExecutorService;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nbstack.netbios.name.NetbiosName;
@@ -23,7 +23,7 @@ import org.nbstack.netbios.session.NetbiosSession;
 import org.nbstack.netbios.session.SendResult;
 import org.nbstack.netbios.session.SessionStatus;
 import org.nbstack.smb.protocol.Smb2Command;
-import org.nbstack.smb.protocol.Smb2Header;
+import org.nbstack.smb.protocol.Smb2Requests;
 import org.nbstack.smb.share.Share;
 import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscription;
@@ -33,11 +33,9 @@ import reactor.core.publisher.Mono;
 
 /**
  * A session torn down while the file service still works on one of its requests (a client that stopped reading, or
- * vanished): the response finished after the tear-down is released, not leaked (the leak check after each test fails
- * it otherwise). The request is held in the middle deterministically by a CREATE of a FIFO, whose open blocks until
- * the test opens the other end, after it has cancelled the session's stream. (That a CREATE of a FIFO waits for a
- * writer is itself a hazard: it holds one of the service's I/O slots; if special files are ever refused, this test
- * needs another way to hold a request.)
+ * vanished): the request is processed to its end, its reply is released rather than sent or leaked (the paranoid leak
+ * check after each test fails it otherwise), and the connection's opens are closed off the tearing-down thread. The
+ * request is held in the middle deterministically: the service's I/O threads are a queue this test runs by hand.
  */
 class TornDownSessionTest {
 
@@ -46,62 +44,138 @@ class TornDownSessionTest {
     private long messageId;
 
     @Test
-    void aResponseFinishedAfterTheSessionWasTornDownIsReleased() throws Exception {
-        Path share = Files.createDirectories(tmp.resolve("share"));
-        Path fifo = share.resolve("pipe");
-        Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).redirectErrorStream(true).start();
-        assertThat(mkfifo.waitFor(30, TimeUnit.SECONDS) && mkfifo.exitValue() == 0).as("mkfifo").isTrue();
-        SimpleMeterRegistry meters = new SimpleMeterRegistry();
-        try (SmbService service = new SmbService(SmbSettings.defaults("TEST", List.of(new Share("share", share, false, true))), meters)) {
-            // The session id the server gives is 1 and the tree id 1: the requests can be written in advance.
-            Flux<ByteBuf> requests = Flux.just(negotiate(), sessionSetup(0, ntlmssp(1, 32)), sessionSetup(1, ntlmssp(3, 72)),
-                    treeConnect(1, "\\\\TEST\\share"), create(1, 1, "pipe"));
-            Responses responses = new Responses();
-            Flux.from(service.handler().handle(session(requests))).subscribe(responses);
+    void aReplyFinishedAfterTheSessionWasTornDownIsReleasedAndTheConnectionClosed() throws Exception {
+        try (SmbService service = new SmbService(settings(), meters, io)) {
+            Responses responses = new Responses(Integer.MAX_VALUE);
+            Flux.from(service.handler().handle(session(requests()))).subscribe(responses);
 
-            responses.fourAnswered.get(30, TimeUnit.SECONDS); // negotiate, two session setups, tree connect
-            assertThat(created(meters)).as("the CREATE of the FIFO is still opening it").isZero();
-            // The session layer cancels on tear-down. The cancel reaches the request's Mono first, then the handler's
-            // doFinally, which closes the connection and so waits (BLOCKED) for the CREATE to leave the connection's lock.
-            Thread tearDown = Thread.ofPlatform().name("tear-down").start(responses::cancel);
-            long blockedBy = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (tearDown.getState() != Thread.State.BLOCKED && System.nanoTime() < blockedBy) {
-                Thread.sleep(1);
+            for (int answered = 1; answered <= 5; answered++) {
+                io.runAll();
+                assertThat(responses.received).as("replies to the session's demand, one request at a time").isEqualTo(answered);
             }
-            assertThat(tearDown.getState()).as("the tear-down waits for the CREATE").isEqualTo(Thread.State.BLOCKED);
-            try (OutputStream writer = Files.newOutputStream(fifo)) { // the CREATE's open returns, its response is built
-                tearDown.join(TimeUnit.SECONDS.toMillis(30));
-            }
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (created(meters) == 0 && System.nanoTime() < deadline) {
-                Thread.sleep(10);
-            }
-            assertThat(created(meters)).as("the CREATE was answered after the tear-down").isEqualTo(1);
-            Thread.sleep(200); // the discarded response reaches the discard hook
-            assertThat(responses.received).as("nothing was emitted after the cancel").isEqualTo(4);
+            assertThat(service.metrics().opens.get()).as("the first CREATE opened the file").isEqualTo(1);
+            assertThat(io.held()).as("the second CREATE waits for an I/O thread").isEqualTo(1);
+
+            responses.cancel(); // the session layer's tear-down: returns at once, closing files is left to an I/O thread
+            assertThat(service.metrics().opens.get()).as("nothing was closed on the tearing-down thread").isEqualTo(1);
+            io.runAll(); // the second CREATE is processed, its reply made after the tear-down; then the connection closes
+
+            assertThat(created()).as("both CREATEs were answered").isEqualTo(2);
+            assertThat(responses.received).as("nothing was emitted after the cancel").isEqualTo(5);
+            assertThat(service.metrics().opens.get()).as("both opens were closed with the connection").isZero();
+            assertThat(service.metrics().connections.get()).isZero();
         }
     }
 
-    private static double created(SimpleMeterRegistry meters) {
+    /** A client that stops reading: the session asks for no more replies, the one made meanwhile waits, then goes with it. */
+    @Test
+    void aReplyTheSessionHasNotAskedForIsReleasedWhenItIsTornDown() throws Exception {
+        try (SmbService service = new SmbService(settings(), meters, io)) {
+            Responses responses = new Responses(5);
+            Flux.from(service.handler().handle(session(requests()))).subscribe(responses);
+            for (int answered = 1; answered <= 5; answered++) {
+                io.runAll();
+            }
+            io.runAll(); // the second CREATE, taken while the fifth reply was handed over
+            assertThat(created()).as("both CREATEs were answered").isEqualTo(2);
+            assertThat(responses.received).as("the session asked for five replies").isEqualTo(5);
+            assertThat(io.held()).as("no further request is taken while a reply waits").isZero();
+
+            responses.cancel();
+            io.runAll();
+            assertThat(service.metrics().opens.get()).as("both opens were closed with the connection").isZero();
+        }
+    }
+
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    private final HeldTasks io = new HeldTasks();
+
+    private SmbSettings settings() throws Exception {
+        Path share = Files.createDirectories(tmp.resolve("share"));
+        Files.writeString(share.resolve("file"), "contents");
+        return SmbSettings.defaults("TEST", List.of(new Share("share", share, false, true)));
+    }
+
+    /**
+     * Logon, tree connect and two CREATEs of one file. The session id the server gives is 1 and the tree id 1, so the
+     * requests can be written in advance; each is made only when the service asks for it, as the session layer does.
+     */
+    private Flux<ByteBuf> requests() {
+        List<Supplier<ByteBuf>> requests = List.of(this::negotiate, () -> sessionSetup(0, Smb2Requests.ntlmssp(1, 32)),
+                () -> sessionSetup(1, Smb2Requests.ntlmssp(3, 72)), () -> treeConnect(1, "\\\\TEST\\share"), () -> create(1, 1, "file"),
+                () -> create(1, 1, "file"));
+        return Flux.fromIterable(requests).map(Supplier::get);
+    }
+
+    private double created() {
         Counter counter = meters.find("smb.requests").tag("command", "create").counter();
         return counter == null ? 0 : counter.count();
     }
 
-    /** Takes every response (releasing it) and can be cancelled as the session layer does on tear-down. */
+    /** The service's I/O threads as a queue of tasks that the test runs, on its own thread, when it chooses. */
+    private static final class HeldTasks extends AbstractExecutorService {
+        private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+
+        /** Runs the tasks held now; those they submit wait for the next call. */
+        void runAll() {
+            for (int n = tasks.size(); n > 0; n--) {
+                tasks.remove().run();
+            }
+        }
+
+        int held() {
+            return tasks.size();
+        }
+
+        @Override
+        public void execute(Runnable task) {
+            tasks.add(task);
+        }
+
+        @Override
+        public void shutdown() {
+        }
+
+        @Override
+        public List<Runnable> shutdownNow() {
+            return List.of();
+        }
+
+        @Override
+        public boolean isShutdown() {
+            return false;
+        }
+
+        @Override
+        public boolean isTerminated() {
+            return false;
+        }
+
+        @Override
+        public boolean awaitTermination(long timeout, TimeUnit unit) {
+            return true;
+        }
+    }
+
+    /** Asks for one reply at a time up to {@code wanted}, as the session layer does, releases each, and can be cancelled as on tear-down. */
     private static final class Responses extends BaseSubscriber<ByteBuf> {
-        final CompletableFuture<Void> fourAnswered = new CompletableFuture<>();
+        private final int wanted;
         volatile int received;
+
+        Responses(int wanted) {
+            this.wanted = wanted;
+        }
 
         @Override
         protected void hookOnSubscribe(Subscription subscription) {
-            subscription.request(Long.MAX_VALUE);
+            subscription.request(1);
         }
 
         @Override
         protected void hookOnNext(ByteBuf response) {
             response.release();
-            if (++received == 4) {
-                fourAnswered.complete(null);
+            if (++received < wanted) {
+                request(1);
             }
         }
     }
@@ -157,44 +231,23 @@ class TornDownSessionTest {
     }
 
     private ByteBuf negotiate() {
-        return request(Smb2Command.NEGOTIATE, 0, 0, Unpooled.buffer().writeShortLE(36).writeShortLE(1).writeShortLE(1).writeShortLE(0)
-                .writeIntLE(0).writeZero(16).writeLongLE(0).writeShortLE(0x0202));
-    }
-
-    /** An NTLMSSP message of {@code type} with every field empty (the AUTHENTICATE of an anonymous logon). */
-    private static byte[] ntlmssp(int type, int length) {
-        byte[] token = new byte[length];
-        System.arraycopy("NTLMSSP\0".getBytes(StandardCharsets.US_ASCII), 0, token, 0, 8);
-        token[8] = (byte) type;
-        return token;
+        return request(Smb2Command.NEGOTIATE, 0, 0, Smb2Requests.negotiate(0x0202));
     }
 
     private ByteBuf sessionSetup(long sessionId, byte[] token) {
-        return request(Smb2Command.SESSION_SETUP, sessionId, 0, Unpooled.buffer().writeShortLE(25).writeByte(0).writeByte(1).writeIntLE(0)
-                .writeIntLE(0).writeShortLE(Smb2Header.SIZE + 24).writeShortLE(token.length).writeLongLE(0).writeBytes(token));
+        return request(Smb2Command.SESSION_SETUP, sessionId, 0, Smb2Requests.sessionSetup(token));
     }
 
     private ByteBuf treeConnect(long sessionId, String path) {
-        byte[] p = path.getBytes(StandardCharsets.UTF_16LE);
-        return request(Smb2Command.TREE_CONNECT, sessionId, 0,
-                Unpooled.buffer().writeShortLE(9).writeShortLE(0).writeShortLE(Smb2Header.SIZE + 8).writeShortLE(p.length).writeBytes(p));
+        return request(Smb2Command.TREE_CONNECT, sessionId, 0, Smb2Requests.treeConnect(path));
     }
 
     /** CREATE (FILE_OPEN) of {@code name} for reading. */
     private ByteBuf create(long sessionId, int treeId, String name) {
-        byte[] n = name.getBytes(StandardCharsets.UTF_16LE);
-        ByteBuf b = Unpooled.buffer().writeShortLE(57).writeByte(0).writeByte(0).writeIntLE(2).writeLongLE(0).writeLongLE(0);
-        b.writeIntLE(0x80000000).writeIntLE(0).writeIntLE(7).writeIntLE(1).writeIntLE(0); // GENERIC_READ, FILE_OPEN
-        b.writeShortLE(Smb2Header.SIZE + 56).writeShortLE(n.length).writeIntLE(0).writeIntLE(0).writeBytes(n);
-        return request(Smb2Command.CREATE, sessionId, treeId, b);
+        return request(Smb2Command.CREATE, sessionId, treeId, Smb2Requests.create(name, Smb2Requests.GENERIC_READ, Smb2Requests.FILE_OPEN));
     }
 
     private ByteBuf request(int command, long sessionId, int treeId, ByteBuf body) {
-        ByteBuf out = Unpooled.directBuffer();
-        new Smb2Header(1, 0, command, 8, 0, 0, messageId++, 0, treeId, sessionId).encode(out);
-        out.setIntLE(16, 0); // a request: no SERVER_TO_REDIR
-        out.writeBytes(body);
-        body.release();
-        return out;
+        return Smb2Requests.message(command, messageId++, sessionId, treeId, body);
     }
 }
