@@ -124,6 +124,48 @@ class PacketLinkTest {
     }
 
     @Test
+    @SuppressWarnings("try") // the receiving link only has to be open
+    void simJitterKeepsThePathFifoAndOnlyReorderedPacketsAreOvertakenWithinTheReorderDelay() throws Exception {
+        // Virtual time: 100 packets leave at one instant; the model (LinkFaults, ArrivalOrder) is the simulator's.
+        try (SimEventLoops sim = new SimEventLoops(1, 0);
+                PacketLink a = PacketLinks.open(URI.create("sim://unit-fifo?delay=1ms&jitter=1ms&seed=3"),
+                        context("10.9.8.1", received, sim.newGroup("a", 1)));
+                PacketLink b = PacketLinks.open(URI.create("sim://unit-fifo"), context("10.9.8.2", received, sim.newGroup("b", 1)))) {
+            for (int i = 0; i < 100; i++) {
+                a.send(numbered(0x0a090801, 0x0a090802, i));
+            }
+            sim.runFor(Duration.ofMillis(2));
+            assertThat(numbers(received)).as("jitter alone never reorders").hasSize(100).isSorted();
+        }
+        received.forEach(ByteBuf::release);
+        received.clear();
+        try (SimEventLoops sim = new SimEventLoops(1, 0);
+                PacketLink a = PacketLinks.open(URI.create("sim://unit-reorder?delay=1ms&reorder=0.2&reorderDelay=2ms&seed=3"),
+                        context("10.9.9.1", received, sim.newGroup("a", 1)));
+                PacketLink b = PacketLinks.open(URI.create("sim://unit-reorder"), context("10.9.9.2", received, sim.newGroup("b", 1)))) {
+            for (int i = 0; i < 100; i++) {
+                a.send(numbered(0x0a090901, 0x0a090902, i));
+            }
+            sim.runFor(Duration.ofMillis(1));
+            long reordered = SimLinkStats.of(a).reordered();
+            assertThat(reordered).isBetween(5L, 40L);
+            assertThat(numbers(received)).as("at the 1 ms delay: the packets not reordered, in order")
+                    .hasSize(100 - (int) reordered).isSorted();
+            sim.runFor(Duration.ofMillis(2));
+            assertThat(received).as("the reordered ones within the 2 ms reorder delay after that").hasSize(100);
+        }
+    }
+
+    private static ByteBuf numbered(int src, int dst, int number) {
+        ByteBuf p = packet(src, dst, 60);
+        return p.setInt(20, number);
+    }
+
+    private static List<Integer> numbers(List<ByteBuf> packets) {
+        return packets.stream().map(p -> p.getInt(p.readerIndex() + 20)).toList();
+    }
+
+    @Test
     @SuppressWarnings("try") // the third link only has to be open
     void aBlackholedHostLosesEveryPacketBothWaysUntilRestored() throws Exception {
         // The links' delayed deliveries run on simulated loops: at exactly 500 ms of virtual time every packet of a's
