@@ -32,7 +32,7 @@ class DirectTcpServerTest {
     @BeforeEach
     void start() {
         ListenerRegistry listeners = new ListenerRegistry();
-        listeners.listen(Listener.of(NAME, session -> session.inbound())); // echo
+        listeners.listen(NameListener.of(NAME, session -> session.inbound())); // echo
         NetbiosServerSettings settings = NetbiosServerSettings.builder().transport("nio").bindAddress("127.0.0.1", 0)
                 .defaultName(NAME).maxMessageSize(65_600).build();
         server = NetbiosServer.start(Transports.named("nio", settings.transportOptions()), settings, listeners, meters, new AtomicLong(),
