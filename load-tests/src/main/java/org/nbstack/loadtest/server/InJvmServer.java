@@ -9,7 +9,7 @@ import java.util.Optional;
 import org.nbstack.loadtest.targets.LoadTarget;
 import org.nbstack.loadtest.targets.NetworkNamespace;
 import org.nbstack.loadtest.targets.RunTransport;
-import org.nbstack.netbios.server.Listener;
+import org.nbstack.netbios.server.NameListener;
 import org.nbstack.netbios.server.ListenerRegistry;
 import org.nbstack.netbios.server.NetbiosServer;
 import org.nbstack.netbios.server.NetbiosServerSettings;
@@ -49,9 +49,9 @@ public final class InJvmServer implements ServerUnderTest {
         RunTransport opened = RunTransport.open(target.serverTransport(), target.serverOptions());
         ObservedTransport transport = new ObservedTransport(opened.transport());
         ListenerRegistry listeners = new ListenerRegistry();
-        listeners.listen(Listener.of(ServedNames.ECHO, session -> session.inbound()));
+        listeners.listen(NameListener.of(ServedNames.ECHO, session -> session.inbound()));
         // take(1) cancels the rest of the inbound stream, whose queued messages the session then releases.
-        listeners.listen(Listener.of(ServedNames.ONE_SHOT, session -> session.inbound().take(1)));
+        listeners.listen(NameListener.of(ServedNames.ONE_SHOT, session -> session.inbound().take(1)));
         // The engine owns its address outright, so it listens on the NBSS port; the kernel's loopback gets any free port.
         int port = target.isKernel() ? 0 : NetbiosServerSettings.NBSS_PORT;
         NetbiosServerSettings settings = tuning.applyTo(NetbiosServerSettings.builder().transport(target.serverTransport())

@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.nbstack.netbios.name.NetbiosName;
-import org.nbstack.netbios.server.Listener;
+import org.nbstack.netbios.server.NameListener;
 import org.nbstack.netbios.server.ListenerRegistry;
 import org.nbstack.netbios.server.NetbiosServer;
 import org.nbstack.netbios.server.NetbiosServerSettings;
@@ -47,7 +47,7 @@ public final class SmbFileServer implements AutoCloseable {
         }
         service = new SmbService(SmbSettings.defaults("FILES", List.of(new Share("share", dir, false, true))), meters);
         ListenerRegistry listeners = new ListenerRegistry();
-        listeners.listen(Listener.of(NAME, service.handler()));
+        listeners.listen(NameListener.of(NAME, service.handler()));
         server = NetbiosServer.start(ServerTuning.FAST_STALL_DETECTION.applyTo(NetbiosServerSettings.builder().transport(transport)
                 .bindAddress("127.0.0.1", 0).eventLoopThreads(2)).build(), listeners, meters);
     }

@@ -149,7 +149,7 @@ public final class NetbiosMetrics {
         stalled.increment();
     }
 
-    /** @param reason a {@code CloseReason} tag such as {@code write_stall} */
+    /** @param reason a {@code SessionCloseReason} tag such as {@code write_stall} */
     public void sessionClosed(String reason) {
         cached(closes, reason, "netbios.sessions.closed", "Sessions ended, by reason (write_stall, keepalive_failed and idle are aborts)").increment();
     }

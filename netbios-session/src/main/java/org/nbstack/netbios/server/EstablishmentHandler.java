@@ -21,7 +21,7 @@ import org.nbstack.netbios.codec.RetargetResponse;
 import org.nbstack.netbios.codec.SessionRequest;
 import org.nbstack.netbios.session.ChannelSession;
 import org.nbstack.netbios.session.HostPort;
-import org.nbstack.netbios.session.CloseReason;
+import org.nbstack.netbios.session.SessionCloseReason;
 import org.nbstack.netbios.session.SessionHandler;
 import org.nbstack.netbios.session.TcpReset;
 import org.reactivestreams.Publisher;
@@ -207,17 +207,17 @@ final class EstablishmentHandler extends ChannelInboundHandlerAdapter {
             outbound = handler.handle(session);
         } catch (RuntimeException e) {
             log.warn("{}: the handler of {} failed to start, aborting the session", session, accept.listener(), e);
-            session.abort(CloseReason.LOCAL_ABORT);
+            session.abort(SessionCloseReason.LOCAL_ABORT);
             return;
         }
         if (outbound == null) {
             log.warn("{}: the handler of {} returned no publisher, aborting the session", session, accept.listener());
-            session.abort(CloseReason.LOCAL_ABORT);
+            session.abort(SessionCloseReason.LOCAL_ABORT);
             return;
         }
         session.send(outbound).subscribe(null, error -> {
             log.warn("{}: the handler's outbound publisher failed, aborting the session", session, error);
-            session.abort(CloseReason.LOCAL_ABORT);
+            session.abort(SessionCloseReason.LOCAL_ABORT);
         }, session::close);
     }
 

@@ -19,7 +19,7 @@ public final class ListenerRegistry {
         void close();
     }
 
-    private final Map<String, List<Listener>> names = new ConcurrentHashMap<>();
+    private final Map<String, List<NameListener>> names = new ConcurrentHashMap<>();
 
     /** Registers {@code name} without listening on it. */
     public void registerName(NetbiosName name) {
@@ -27,9 +27,9 @@ public final class ListenerRegistry {
     }
 
     /** Registers the listener's name if needed and listens. Listens are tried in the order they were added. */
-    public Listening listen(Listener listener) {
+    public Listening listen(NameListener listener) {
         Objects.requireNonNull(listener, "listener");
-        List<Listener> listens = names.computeIfAbsent(listener.name().key(), k -> new CopyOnWriteArrayList<>());
+        List<NameListener> listens = names.computeIfAbsent(listener.name().key(), k -> new CopyOnWriteArrayList<>());
         listens.add(listener);
         return () -> listens.remove(listener);
     }
@@ -44,7 +44,7 @@ public final class ListenerRegistry {
     }
 
     /** The listens on {@code name}, or null when the name is not registered. */
-    List<Listener> listeners(NetbiosName name) {
+    List<NameListener> listeners(NetbiosName name) {
         return names.get(name.key());
     }
 }

@@ -21,7 +21,7 @@ import org.nbstack.netbios.codec.NbssFrameEncoder;
 import org.nbstack.netbios.metrics.NetbiosMetrics;
 import org.nbstack.netbios.name.NetbiosName;
 import org.nbstack.netbios.session.ChannelSession;
-import org.nbstack.netbios.session.CloseReason;
+import org.nbstack.netbios.session.SessionCloseReason;
 import org.nbstack.netbios.session.NetbiosSession;
 import org.nbstack.netbios.session.SendResult;
 import org.nbstack.netbios.session.SessionRegistry;
@@ -227,7 +227,7 @@ public final class NetbiosServer implements AutoCloseable {
         listener.close().syncUninterruptibly();
         for (NetbiosSession session : context.sessions().all()) {
             if (session instanceof ChannelSession channelSession) {
-                channelSession.abort(CloseReason.SHUTDOWN);
+                channelSession.abort(SessionCloseReason.SHUTDOWN);
             } else {
                 session.abort();
             }

@@ -17,7 +17,7 @@ final class SessionEstablishment {
     }
 
     /** Take the session; its permits are held and must be released when it ends. */
-    record Accept(Listener listener, NetbiosName calledName, SocketAddress source) implements Decision {
+    record Accept(NameListener listener, NetbiosName calledName, SocketAddress source) implements Decision {
     }
 
     record Refuse(NegativeCode code) implements Decision {
@@ -52,15 +52,15 @@ final class SessionEstablishment {
     /** @param source the caller's address, for max-sessions-per-source */
     Decision decide(SessionRequest request, SocketAddress source) {
         NetbiosName called = resolveAlias(request.calledName());
-        List<Listener> listens = registry.listeners(called);
+        List<NameListener> listens = registry.listeners(called);
         if (listens == null) {
             return new Refuse(NegativeCode.CALLED_NAME_NOT_PRESENT);
         }
         if (listens.isEmpty()) {
             return new Refuse(NegativeCode.NOT_LISTENING_ON_CALLED_NAME);
         }
-        Listener match = null;
-        for (Listener listener : listens) {
+        NameListener match = null;
+        for (NameListener listener : listens) {
             if (listener.accepts(request.callingName())) {
                 match = listener;
                 break;

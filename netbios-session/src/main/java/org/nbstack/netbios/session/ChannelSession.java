@@ -60,7 +60,7 @@ public final class ChannelSession implements NetbiosSession {
     private volatile SessionState state = SessionState.ESTABLISHED;
     private volatile long lastInboundMessageNanos;
     private volatile Supplier<ServiceView> serviceView = () -> null;
-    private CloseReason closeReason;
+    private SessionCloseReason closeReason;
     private boolean readRequested;
     private ScheduledFuture<?> tick;
 
@@ -81,7 +81,7 @@ public final class ChannelSession implements NetbiosSession {
         MemoryBudget budget = new MemoryBudget(settings.limits().memoryBudgetBytes());
         this.inbound = new InboundQueue(channel.eventLoop(), settings.limits(), budget, metrics, this::requestRead);
         this.outbound = new OutboundQueue(channel, settings.limits(), settings.maxMessageSize(), budget, metrics,
-                () -> abort(CloseReason.QUEUE_OVERFLOW));
+                () -> abort(SessionCloseReason.QUEUE_OVERFLOW));
     }
 
     /**
@@ -198,18 +198,18 @@ public final class ChannelSession implements NetbiosSession {
                 return;
             }
             state = SessionState.CLOSING;
-            reason(CloseReason.LOCAL_CLOSE);
+            reason(SessionCloseReason.LOCAL_CLOSE);
             outbound.whenEmpty(channel::close);
         });
     }
 
     @Override
     public void abort() {
-        abort(CloseReason.LOCAL_ABORT);
+        abort(SessionCloseReason.LOCAL_ABORT);
     }
 
     /** Ends the session at once with a TCP reset where the transport supports it, releasing its buffers. */
-    public void abort(CloseReason reason) {
+    public void abort(SessionCloseReason reason) {
         onLoop(() -> {
             if (state == SessionState.CLOSED) {
                 return;
@@ -222,7 +222,7 @@ public final class ChannelSession implements NetbiosSession {
     }
 
     /** Records why the session ends, unless a reason was recorded already. */
-    void reason(CloseReason reason) {
+    void reason(SessionCloseReason reason) {
         if (closeReason == null) {
             closeReason = reason;
         }
@@ -249,7 +249,7 @@ public final class ChannelSession implements NetbiosSession {
             return;
         }
         state = SessionState.CLOSED;
-        reason(CloseReason.PEER_CLOSED);
+        reason(SessionCloseReason.PEER_CLOSED);
         if (tick != null) {
             tick.cancel(false);
         }
@@ -292,14 +292,14 @@ public final class ChannelSession implements NetbiosSession {
             metrics.stallDetected();
             log.info("session {} {} -> {} from {}: queued data made no progress for {}, aborting", id, callingName,
                     calledName, remoteAddress, timeouts.writeStallTimeout());
-            abort(CloseReason.WRITE_STALL);
+            abort(SessionCloseReason.WRITE_STALL);
             return;
         }
         long idle = timeouts.idleTimeout().toNanos();
         long lastMessage = Math.max(lastInboundMessageNanos, outbound.lastMessageNanos());
         if (idle > 0 && now - lastMessage >= idle && state == SessionState.ESTABLISHED) {
             log.debug("session {} idle for {}, closing", id, timeouts.idleTimeout());
-            reason(CloseReason.IDLE);
+            reason(SessionCloseReason.IDLE);
             close();
             return;
         }
@@ -308,11 +308,11 @@ public final class ChannelSession implements NetbiosSession {
             // TCP took nothing, not even the 4 octets of a KEEP ALIVE, for a whole interval: the peer is gone or
             // frozen. This holds with the write-stall timeout off, and ends a graceful close that waits on such a peer.
             log.info("{}: a KEEP ALIVE could not be written for {}, aborting", this, timeouts.keepAliveInterval());
-            abort(CloseReason.KEEPALIVE_FAILED);
+            abort(SessionCloseReason.KEEPALIVE_FAILED);
             return;
         }
         if (keepAlive > 0 && now - outbound.lastWriteNanos() >= keepAlive) {
-            outbound.keepAlive(() -> abort(CloseReason.KEEPALIVE_FAILED));
+            outbound.keepAlive(() -> abort(SessionCloseReason.KEEPALIVE_FAILED));
         }
     }
 

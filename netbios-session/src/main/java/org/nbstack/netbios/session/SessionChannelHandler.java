@@ -67,16 +67,16 @@ final class SessionChannelHandler extends ChannelInboundHandlerAdapter {
             protocolError(protocolError);
         } else if (cause instanceof IOException) {
             log.debug("{}: connection failed: {}", session, cause.toString());
-            session.abort(CloseReason.IO_ERROR);
+            session.abort(SessionCloseReason.IO_ERROR);
         } else {
             log.warn("{}: unexpected error, aborting the session", session, cause);
-            session.abort(CloseReason.LOCAL_ABORT);
+            session.abort(SessionCloseReason.LOCAL_ABORT);
         }
     }
 
     private void protocolError(NbssProtocolException error) {
         log.info("{}: protocol error, closing: {}", session, error.getMessage());
         metrics.protocolError(error.reason().name().toLowerCase(java.util.Locale.ROOT));
-        session.abort(CloseReason.PROTOCOL_ERROR);
+        session.abort(SessionCloseReason.PROTOCOL_ERROR);
     }
 }

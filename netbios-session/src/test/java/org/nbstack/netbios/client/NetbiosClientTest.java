@@ -14,7 +14,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.nbstack.netbios.codec.NegativeCode;
 import org.nbstack.netbios.name.NetbiosName;
-import org.nbstack.netbios.server.Listener;
+import org.nbstack.netbios.server.NameListener;
 import org.nbstack.netbios.server.ListenerRegistry;
 import org.nbstack.netbios.server.NetbiosServer;
 import org.nbstack.netbios.session.NetbiosSession;
@@ -53,7 +53,7 @@ class NetbiosClientTest {
 
     @Test
     void sendsAndReceivesWithBackpressureIncludingAnExtendedLengthMessage() {
-        listeners.listen(Listener.of(SERVER, session -> session.inbound()));
+        listeners.listen(NameListener.of(SERVER, session -> session.inbound()));
         NetbiosSession session = client.connect(startServer(), SERVER, CLIENT).block(Duration.ofSeconds(10));
         assertThat(session.calledName()).isEqualTo(SERVER);
         byte[] big = new byte[70_000];
@@ -81,9 +81,9 @@ class NetbiosClientTest {
     @Test
     void followsARetargetToAnotherServer() {
         ListenerRegistry otherListeners = new ListenerRegistry();
-        otherListeners.listen(Listener.of(SERVER, session -> session.inbound()));
+        otherListeners.listen(NameListener.of(SERVER, session -> session.inbound()));
         other = TestServers.start("nio", otherListeners, new SimpleMeterRegistry(), b -> b);
-        listeners.listen(Listener.builder(SERVER).retargetTo(other.localAddress()).build());
+        listeners.listen(NameListener.builder(SERVER).retargetTo(other.localAddress()).build());
         NetbiosSession session = client.connect(startServer(), SERVER, CLIENT).block(Duration.ofSeconds(10));
         assertThat(session.remoteAddress()).isEqualTo(other.localAddress());
         assertThat(other.sessions()).hasSize(1);
@@ -94,7 +94,7 @@ class NetbiosClientTest {
     @Test
     void aRetargetLoopIsFollowedOnlySoFar() {
         server = TestServers.start("nio", listeners, new SimpleMeterRegistry(), b -> b);
-        listeners.listen(Listener.builder(SERVER).retargetTo(server.localAddress()).build()); // to itself
+        listeners.listen(NameListener.builder(SERVER).retargetTo(server.localAddress()).build()); // to itself
         StepVerifier.create(client.connect(server.localAddress(), SERVER, CLIENT))
                 .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(SessionRetargetedException.class)
                         .hasMessageContaining("retargeted 4 time(s)"))

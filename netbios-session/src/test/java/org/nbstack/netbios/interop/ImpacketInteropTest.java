@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.nbstack.netbios.server.Listener;
+import org.nbstack.netbios.server.NameListener;
 import org.nbstack.netbios.server.NetbiosServerSettings;
 
 /**
@@ -72,7 +72,7 @@ class ImpacketInteropTest {
     @Test
     void impacketSetsUpASessionAndEchoesSmallAndExtendedLengthMessages() throws Exception {
         try (RealClientServer server = RealClientServer.onPort(0, NetbiosServerSettings.builder())) {
-            server.listeners.listen(Listener.of(RealClientServer.SERVER, session -> session.inbound()));
+            server.listeners.listen(NameListener.of(RealClientServer.SERVER, session -> session.inbound()));
             Result result = run(server.server.localAddress().getPort(), "SERVER");
             assertThat(result.output).contains("ECHO 5", "ECHO 70000");
             assertThat(result.exit).as(result.output).isZero();
@@ -84,7 +84,7 @@ class ImpacketInteropTest {
     @Test
     void impacketIsRefusedForAnUnknownName() throws Exception {
         try (RealClientServer server = RealClientServer.onPort(0, NetbiosServerSettings.builder())) {
-            server.listeners.listen(Listener.of(RealClientServer.SERVER, session -> session.inbound()));
+            server.listeners.listen(NameListener.of(RealClientServer.SERVER, session -> session.inbound()));
             Result result = run(server.server.localAddress().getPort(), "NOBODY");
             assertThat(result.exit).as(result.output).isEqualTo(3);
             assertThat(result.output).contains("NEGATIVE");
@@ -97,7 +97,7 @@ class ImpacketInteropTest {
     void impacketOnTheEngineOverTunSetsUpASessionAndEchoes() throws Exception {
         try (EngineTun tun = EngineTun.open();
                 RealClientServer server = RealClientServer.onEngine(tun, NetbiosServerSettings.NBSS_PORT, NetbiosServerSettings.builder())) {
-            server.listeners.listen(Listener.of(RealClientServer.SERVER, session -> session.inbound()));
+            server.listeners.listen(NameListener.of(RealClientServer.SERVER, session -> session.inbound()));
             EngineTun.Result result = tun.exec(Duration.ofSeconds(60),
                     List.of(python, script(), "139", "SERVER", EngineTun.ENGINE), Map.of());
             assertThat(result.output()).contains("ECHO 5", "ECHO 70000");
@@ -112,7 +112,7 @@ class ImpacketInteropTest {
     void impacketOnTheEngineOverTunIsRefusedForAnUnknownName() throws Exception {
         try (EngineTun tun = EngineTun.open();
                 RealClientServer server = RealClientServer.onEngine(tun, NetbiosServerSettings.NBSS_PORT, NetbiosServerSettings.builder())) {
-            server.listeners.listen(Listener.of(RealClientServer.SERVER, session -> session.inbound()));
+            server.listeners.listen(NameListener.of(RealClientServer.SERVER, session -> session.inbound()));
             EngineTun.Result result = tun.exec(Duration.ofSeconds(60),
                     List.of(python, script(), "139", "NOBODY", EngineTun.ENGINE), Map.of());
             assertThat(result.exit()).as(result.output()).isEqualTo(3);

@@ -15,7 +15,7 @@ import jcifs.context.BaseContext;
 import jcifs.smb.SmbFile;
 import org.junit.jupiter.api.Test;
 import org.nbstack.netbios.name.NetbiosName;
-import org.nbstack.netbios.server.Listener;
+import org.nbstack.netbios.server.NameListener;
 import org.nbstack.netbios.server.NetbiosServerSettings;
 
 /**
@@ -29,7 +29,7 @@ class JcifsInteropTest {
     @Test
     void jcifsGetsAPositiveResponseForSmbServer() throws Exception {
         try (RealClientServer server = RealClientServer.onPort139(NetbiosServerSettings.builder().defaultName(RealClientServer.SERVER))) {
-            server.listeners.listen(Listener.of(RealClientServer.SERVER, server.recordFirstMessageAndClose()));
+            server.listeners.listen(NameListener.of(RealClientServer.SERVER, server.recordFirstMessageAndClose()));
             assertThatThrownBy(() -> list(context("JCIFSCLIENT"))).as("no SMB service behind the session").isNotNull();
             assertThat(server.established()).isGreaterThanOrEqualTo(1);
             assertThat(server.negatives(0x82)).isZero();
@@ -41,7 +41,7 @@ class JcifsInteropTest {
     @Test
     void jcifsIsRefusedWith81WhenTheListenIsForAnotherCaller() throws Exception {
         try (RealClientServer server = RealClientServer.onPort139(NetbiosServerSettings.builder().defaultName(RealClientServer.SERVER))) {
-            server.listeners.listen(Listener.builder(RealClientServer.SERVER).handler(server.recordFirstMessageAndClose())
+            server.listeners.listen(NameListener.builder(RealClientServer.SERVER).handler(server.recordFirstMessageAndClose())
                     .allowCallers(NetbiosName.of("SOMEONEELSE", 0)).build());
             assertThatThrownBy(() -> list(context("JCIFSCLIENT"))).isNotNull();
             assertThat(server.established()).isZero();
@@ -54,7 +54,7 @@ class JcifsInteropTest {
         try (EngineTun tun = EngineTun.open();
                 RealClientServer server = RealClientServer.onEngine(tun, NetbiosServerSettings.NBSS_PORT,
                         NetbiosServerSettings.builder().defaultName(RealClientServer.SERVER))) {
-            server.listeners.listen(Listener.of(RealClientServer.SERVER, server.recordFirstMessageAndClose()));
+            server.listeners.listen(NameListener.of(RealClientServer.SERVER, server.recordFirstMessageAndClose()));
             String output = probe(tun, "JCIFSCLIENT");
             assertThat(server.established()).as(output).isGreaterThanOrEqualTo(1);
             assertThat(server.negatives(0x82)).as(output).isZero();
@@ -68,7 +68,7 @@ class JcifsInteropTest {
         try (EngineTun tun = EngineTun.open();
                 RealClientServer server = RealClientServer.onEngine(tun, NetbiosServerSettings.NBSS_PORT,
                         NetbiosServerSettings.builder().defaultName(RealClientServer.SERVER))) {
-            server.listeners.listen(Listener.builder(RealClientServer.SERVER).handler(server.recordFirstMessageAndClose())
+            server.listeners.listen(NameListener.builder(RealClientServer.SERVER).handler(server.recordFirstMessageAndClose())
                     .allowCallers(NetbiosName.of("SOMEONEELSE", 0)).build());
             String output = probe(tun, "JCIFSCLIENT");
             assertThat(server.established()).as(output).isZero();

@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.nbstack.netbios.server.Listener;
+import org.nbstack.netbios.server.NameListener;
 import org.nbstack.netbios.server.NetbiosServerSettings;
 
 /**
@@ -40,7 +40,7 @@ class SmbclientInteropTest {
     @Test
     void smbclientGetsAPositiveResponseThroughSmbServer() throws Exception {
         try (RealClientServer server = RealClientServer.onPort139(NetbiosServerSettings.builder().defaultName(RealClientServer.SERVER))) {
-            server.listeners.listen(Listener.of(RealClientServer.SERVER, server.recordFirstMessageAndClose()));
+            server.listeners.listen(NameListener.of(RealClientServer.SERVER, server.recordFirstMessageAndClose()));
             String output = smbclient("-p", "139", "-L", "127.0.0.1", "-N");
             assertThat(server.established()).as(output).isEqualTo(1);
             assertThat(server.negatives(0x82)).as("the first call, for the name 127.0.0.1").isEqualTo(1);
@@ -52,7 +52,7 @@ class SmbclientInteropTest {
     @Test
     void smbclientCallingItsServerByNameGetsAPositiveResponse() throws Exception {
         try (RealClientServer server = RealClientServer.onPort139(NetbiosServerSettings.builder().smbServerAlias(false))) {
-            server.listeners.listen(Listener.of(RealClientServer.SERVER, server.recordFirstMessageAndClose()));
+            server.listeners.listen(NameListener.of(RealClientServer.SERVER, server.recordFirstMessageAndClose()));
             String output = smbclient("-p", "139", "-L", "SERVER", "-I", "127.0.0.1", "-N");
             assertThat(server.established()).as(output).isEqualTo(1);
             assertThat(server.negatives(0x82)).isZero();
@@ -62,7 +62,7 @@ class SmbclientInteropTest {
     @Test
     void smbclientIsRefusedWhenNoNameItTriesIsListenedOn() throws Exception {
         try (RealClientServer server = RealClientServer.onPort139(NetbiosServerSettings.builder().smbServerAlias(false))) {
-            server.listeners.listen(Listener.of(RealClientServer.SERVER, server.recordFirstMessageAndClose()));
+            server.listeners.listen(NameListener.of(RealClientServer.SERVER, server.recordFirstMessageAndClose()));
             String output = smbclient("-p", "139", "-L", "127.0.0.1", "-N");
             assertThat(server.established()).as(output).isZero();
             assertThat(server.negatives(0x82)).as(output).isGreaterThanOrEqualTo(2); // 127.0.0.1, then *SMBSERVER
@@ -74,7 +74,7 @@ class SmbclientInteropTest {
         try (EngineTun tun = EngineTun.open();
                 RealClientServer server = RealClientServer.onEngine(tun, NetbiosServerSettings.NBSS_PORT,
                         NetbiosServerSettings.builder().defaultName(RealClientServer.SERVER))) {
-            server.listeners.listen(Listener.of(RealClientServer.SERVER, server.recordFirstMessageAndClose()));
+            server.listeners.listen(NameListener.of(RealClientServer.SERVER, server.recordFirstMessageAndClose()));
             String output = smbclientIn(tun, "-p", "139", "-L", EngineTun.ENGINE, "-N");
             assertThat(server.established()).as(output).isEqualTo(1);
             assertThat(server.negatives(0x82)).as("the first call, for the name " + EngineTun.ENGINE).isEqualTo(1);
@@ -88,7 +88,7 @@ class SmbclientInteropTest {
         try (EngineTun tun = EngineTun.open();
                 RealClientServer server = RealClientServer.onEngine(tun, NetbiosServerSettings.NBSS_PORT,
                         NetbiosServerSettings.builder().smbServerAlias(false))) {
-            server.listeners.listen(Listener.of(RealClientServer.SERVER, server.recordFirstMessageAndClose()));
+            server.listeners.listen(NameListener.of(RealClientServer.SERVER, server.recordFirstMessageAndClose()));
             String output = smbclientIn(tun, "-p", "139", "-L", EngineTun.ENGINE, "-N");
             assertThat(server.established()).as(output).isZero();
             assertThat(server.negatives(0x82)).as(output).isGreaterThanOrEqualTo(2); // the address, then *SMBSERVER

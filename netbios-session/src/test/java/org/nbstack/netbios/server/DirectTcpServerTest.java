@@ -33,7 +33,7 @@ class DirectTcpServerTest {
     @BeforeEach
     void start() {
         ListenerRegistry listeners = new ListenerRegistry();
-        listeners.listen(Listener.of(NAME, session -> session.inbound())); // echo
+        listeners.listen(NameListener.of(NAME, session -> session.inbound())); // echo
         NetbiosServerSettings settings = NetbiosServerSettings.builder().transport("nio").bindAddress("127.0.0.1", 0)
                 .defaultName(NAME).maxMessageSize(65_600).build();
         server = NetbiosServer.start(Transports.named("nio", settings.transportOptions()), settings, listeners, meters, new AtomicLong(),
@@ -89,7 +89,7 @@ class DirectTcpServerTest {
     void aClientThatSendsNothingIsResetAfterTheSessionRequestTimeoutWithoutTakingASession() throws Exception {
         server.close();
         ListenerRegistry listeners = new ListenerRegistry();
-        listeners.listen(Listener.of(NAME, session -> session.inbound()));
+        listeners.listen(NameListener.of(NAME, session -> session.inbound()));
         NetbiosServerSettings settings = NetbiosServerSettings.builder().transport("nio").bindAddress("127.0.0.1", 0)
                 .defaultName(NAME).sessionRequestTimeout(Duration.ofMillis(300)).build();
         server = NetbiosServer.start(Transports.named("nio", settings.transportOptions()), settings, listeners, meters, new AtomicLong(),

@@ -56,7 +56,7 @@ class HalfOpenFloodTest {
     void halfOpenConnectionsAreResetAtTheRequestTimeoutAndSessionsDoNotNotice(String transport) throws Exception {
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         ListenerRegistry listeners = new ListenerRegistry();
-        listeners.listen(Listener.of(SERVER, session -> session.inbound()));
+        listeners.listen(NameListener.of(SERVER, session -> session.inbound()));
         // Room for the whole flood, so that every connection meets the request timeout and none the pending limit
         // (PendingConnectionLimitTest covers that), and a backlog the flood's SYNs cannot overflow.
         try (TestNetwork network = TestNetwork.of(transport, "mem://");

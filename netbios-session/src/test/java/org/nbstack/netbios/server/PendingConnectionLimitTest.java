@@ -44,7 +44,7 @@ class PendingConnectionLimitTest {
     void whenFullTheNewestConnectionIsResetCountedAndLoggedOnce(String transport) throws Exception {
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         ListenerRegistry listeners = new ListenerRegistry();
-        listeners.listen(Listener.of(SERVER, session -> session.inbound()));
+        listeners.listen(NameListener.of(SERVER, session -> session.inbound()));
         ListAppender<ILoggingEvent> serverLog = new ListAppender<>();
         ch.qos.logback.classic.Logger serverLogger = (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(NetbiosServer.class);
         serverLog.start();

@@ -75,7 +75,7 @@ class SessionEstablishmentTest {
     @ParameterizedTest
     @MethodSource("transports")
     void aListenedNameGetsAPositiveResponseAndItsHandlerEchoes(String transport) throws IOException {
-        listeners.listen(Listener.of(SERVER, ECHO));
+        listeners.listen(NameListener.of(SERVER, ECHO));
         try (RawNbssClient client = connect(start(transport, b -> b))) {
             assertThat(client.requestSession(SERVER, CLIENT)).isEqualTo(0x82);
             client.sendMessage("ping".getBytes(StandardCharsets.US_ASCII));
@@ -93,7 +93,7 @@ class SessionEstablishmentTest {
 
     @Test
     void aSessionIsListedBeforeItsCallerHearsPositive() throws IOException {
-        listeners.listen(Listener.of(SERVER, ECHO));
+        listeners.listen(NameListener.of(SERVER, ECHO));
         InetSocketAddress address = start();
         // A race, so tried many times: a caller that checks the status view as soon as it is accepted finds itself.
         for (int i = 0; i < 200; i++) {
@@ -109,14 +109,14 @@ class SessionEstablishmentTest {
     @ParameterizedTest
     @MethodSource("nioAndEngine")
     void anUnknownCalledNameGetsNegative82AndTheConnectionCloses(String transport) throws IOException {
-        listeners.listen(Listener.of(SERVER, ECHO));
+        listeners.listen(NameListener.of(SERVER, ECHO));
         assertRefused(start(transport, b -> b), NetbiosName.server("ELSEWHERE"), CLIENT, 0x82);
     }
 
     @ParameterizedTest
     @MethodSource("nioAndEngine")
     void aCallerTheListenIsNotForGetsNegative81(String transport) throws IOException {
-        listeners.listen(Listener.builder(SERVER).handler(ECHO).allowCallers(NetbiosName.of("FRIEND", 0)).build());
+        listeners.listen(NameListener.builder(SERVER).handler(ECHO).allowCallers(NetbiosName.of("FRIEND", 0)).build());
         InetSocketAddress address = start(transport, b -> b);
         assertRefused(address, SERVER, CLIENT, 0x81);
         try (RawNbssClient friend = connect(address)) {
@@ -130,7 +130,7 @@ class SessionEstablishmentTest {
         listeners.registerName(SERVER);
         InetSocketAddress address = start(transport, b -> b);
         assertRefused(address, SERVER, CLIENT, 0x80);
-        ListenerRegistry.Listening listening = listeners.listen(Listener.of(SERVER, ECHO));
+        ListenerRegistry.Listening listening = listeners.listen(NameListener.of(SERVER, ECHO));
         listening.close();
         assertRefused(address, SERVER, CLIENT, 0x80);
     }
@@ -138,7 +138,7 @@ class SessionEstablishmentTest {
     @ParameterizedTest
     @MethodSource("nioAndEngine")
     void theServerSessionLimitGivesNegative83(String transport) throws IOException {
-        listeners.listen(Listener.of(SERVER, ECHO));
+        listeners.listen(NameListener.of(SERVER, ECHO));
         InetSocketAddress address = start(transport, b -> b.maxSessions(1));
         try (RawNbssClient first = connect(address)) {
             assertThat(first.requestSession(SERVER, CLIENT)).isEqualTo(0x82);
@@ -149,7 +149,7 @@ class SessionEstablishmentTest {
     @ParameterizedTest
     @MethodSource("nioAndEngine")
     void aPerNameSessionLimitGivesNegative83AndFreesWhenASessionEnds(String transport) throws Exception {
-        listeners.listen(Listener.builder(SERVER).handler(ECHO).maxSessions(1).build());
+        listeners.listen(NameListener.builder(SERVER).handler(ECHO).maxSessions(1).build());
         InetSocketAddress address = start(transport, b -> b);
         try (RawNbssClient first = connect(address)) {
             assertThat(first.requestSession(SERVER, CLIENT)).isEqualTo(0x82);
@@ -164,7 +164,7 @@ class SessionEstablishmentTest {
     @ParameterizedTest
     @MethodSource("nioAndEngine")
     void aMalformedRequestGetsNegative8F(String transport) throws IOException {
-        listeners.listen(Listener.of(SERVER, ECHO));
+        listeners.listen(NameListener.of(SERVER, ECHO));
         try (RawNbssClient client = connect(start(transport, b -> b))) {
             byte[] request = wire(new SessionRequest(SERVER, CLIENT));
             request[5] = 'Z'; // not first-level encoding
@@ -181,7 +181,7 @@ class SessionEstablishmentTest {
     @ParameterizedTest
     @MethodSource("nioAndEngine")
     void aRetargetingNameAnswersWithTheAddressAndCloses(String transport) throws IOException {
-        listeners.listen(Listener.builder(SERVER).retargetTo(new InetSocketAddress("127.0.0.2", 1139)).build());
+        listeners.listen(NameListener.builder(SERVER).retargetTo(new InetSocketAddress("127.0.0.2", 1139)).build());
         try (RawNbssClient client = connect(start(transport, b -> b))) {
             client.send(new SessionRequest(SERVER, CLIENT));
             Frame frame = client.read();
@@ -194,7 +194,7 @@ class SessionEstablishmentTest {
 
     @Test
     void smbServerIsMappedToTheDefaultNameUnlessTurnedOff() throws IOException {
-        listeners.listen(Listener.of(SERVER, ECHO));
+        listeners.listen(NameListener.of(SERVER, ECHO));
         InetSocketAddress address = start("nio", b -> b.defaultName(SERVER));
         try (RawNbssClient client = connect(address)) {
             assertThat(client.requestSession(NetbiosName.SMBSERVER, CLIENT)).isEqualTo(0x82);
@@ -206,7 +206,7 @@ class SessionEstablishmentTest {
 
     @Test
     void noSessionRequestWithinTheTimeoutClosesTheConnection() throws IOException {
-        listeners.listen(Listener.of(SERVER, ECHO));
+        listeners.listen(NameListener.of(SERVER, ECHO));
         try (RawNbssClient client = connect(start("nio", b -> b.sessionRequestTimeout(Duration.ofMillis(300))))) {
             long start = System.nanoTime();
             assertThat(client.closedByPeerWithin(Duration.ofSeconds(5))).isTrue();
@@ -218,7 +218,7 @@ class SessionEstablishmentTest {
 
     @Test
     void aSecondSessionRequestOnAnEstablishedSessionCloses() throws IOException {
-        listeners.listen(Listener.of(SERVER, ECHO));
+        listeners.listen(NameListener.of(SERVER, ECHO));
         try (RawNbssClient client = connect(start())) {
             assertThat(client.requestSession(SERVER, CLIENT)).isEqualTo(0x82);
             client.send(new SessionRequest(SERVER, CLIENT));
@@ -229,7 +229,7 @@ class SessionEstablishmentTest {
 
     @Test
     void aSessionMessageBeforeTheRequestCloses() throws IOException {
-        listeners.listen(Listener.of(SERVER, ECHO));
+        listeners.listen(NameListener.of(SERVER, ECHO));
         try (RawNbssClient client = connect(start())) {
             client.sendMessage(new byte[] {1, 2, 3});
             assertThat(client.closedByPeerWithin(Duration.ofSeconds(5))).isTrue();
@@ -241,7 +241,7 @@ class SessionEstablishmentTest {
     @ParameterizedTest
     @MethodSource("nioAndEngine")
     void aMessageOverTheMaximumSizeClosesAndIsCounted(String transport) throws IOException {
-        listeners.listen(Listener.of(SERVER, ECHO));
+        listeners.listen(NameListener.of(SERVER, ECHO));
         try (RawNbssClient client = connect(start(transport, b -> b.maxMessageSize(1000)))) {
             assertThat(client.requestSession(SERVER, CLIENT)).isEqualTo(0x82);
             client.sendMessage(new byte[1000]);
@@ -255,7 +255,7 @@ class SessionEstablishmentTest {
     @ParameterizedTest
     @MethodSource("nioAndEngine")
     void theServerSendsKeepAlivesWhenQuietAndDiscardsTheClients(String transport) throws IOException {
-        listeners.listen(Listener.of(SERVER, ECHO));
+        listeners.listen(NameListener.of(SERVER, ECHO));
         try (RawNbssClient client = connect(start(transport, b -> b.keepAliveInterval(Duration.ofMillis(200))))) {
             assertThat(client.requestSession(SERVER, CLIENT)).isEqualTo(0x82);
             assertThat(client.read().type()).isEqualTo(0x85);
@@ -269,7 +269,7 @@ class SessionEstablishmentTest {
 
     @Test
     void anIdleSessionIsClosedAfterTheIdleTimeout() throws IOException {
-        listeners.listen(Listener.of(SERVER, ECHO));
+        listeners.listen(NameListener.of(SERVER, ECHO));
         try (RawNbssClient client = connect(start("nio", b -> b.idleTimeout(Duration.ofMillis(300))))) {
             assertThat(client.requestSession(SERVER, CLIENT)).isEqualTo(0x82);
             assertThat(client.closedByPeerWithin(Duration.ofSeconds(5))).isTrue();

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.nbstack.netbios.name.NetbiosName;
-import org.nbstack.netbios.server.Listener;
+import org.nbstack.netbios.server.NameListener;
 import org.nbstack.netbios.server.ListenerRegistry;
 import org.nbstack.netbios.server.NetbiosServer;
 import org.nbstack.netbios.server.NetbiosServerSettings;
@@ -115,7 +115,7 @@ class KeepAliveFailureTest {
         Scenario(TestNetwork network, SimpleMeterRegistry meters, UnaryOperator<NetbiosServerSettings.Builder> timeouts)
                 throws IOException {
             ListenerRegistry listeners = new ListenerRegistry();
-            listeners.listen(Listener.of(SERVER, session -> session.inbound()));
+            listeners.listen(NameListener.of(SERVER, session -> session.inbound()));
             server = network.start(listeners, meters, b -> timeouts.apply(b.keepAliveInterval(KEEP_ALIVE).sendBufferSize(8 * 1024)));
             InetSocketAddress address = server.localAddress();
             idleReader = network.connect(address);

@@ -24,7 +24,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.nbstack.netbios.name.NetbiosName;
 import org.nbstack.netbios.server.ListenerRegistry;
-import org.nbstack.netbios.server.Listener;
+import org.nbstack.netbios.server.NameListener;
 import org.nbstack.netbios.server.NetbiosServer;
 import org.nbstack.netbios.testing.RawNbssClient;
 import org.nbstack.netbios.testing.TestNetwork;
@@ -96,7 +96,7 @@ class Q186873SessionIsolationTest {
     void failedSessionsAreTornDownWithoutSlowingHealthyOnes(String transport) throws Exception {
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         ListenerRegistry listeners = new ListenerRegistry();
-        listeners.listen(Listener.of(SERVER, session -> session.inbound()));
+        listeners.listen(NameListener.of(SERVER, session -> session.inbound()));
         TestNetwork network = TestNetwork.of(transport, SIM_LINK);
         Load load = LOAD;
         NetbiosServer server = network.start(listeners, meters, b -> b

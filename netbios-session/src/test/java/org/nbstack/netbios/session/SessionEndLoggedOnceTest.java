@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.nbstack.netbios.client.NetbiosClient;
 import org.nbstack.netbios.client.NetbiosClientSettings;
 import org.nbstack.netbios.name.NetbiosName;
-import org.nbstack.netbios.server.Listener;
+import org.nbstack.netbios.server.NameListener;
 import org.nbstack.netbios.server.ListenerRegistry;
 import org.nbstack.netbios.server.NetbiosServer;
 import org.nbstack.netbios.testing.TestServers;
@@ -40,7 +40,7 @@ class SessionEndLoggedOnceTest {
         logger.addAppender(lines);
         logger.setLevel(Level.DEBUG);
         ListenerRegistry listeners = new ListenerRegistry();
-        listeners.listen(Listener.of(SERVER, session -> session.inbound()));
+        listeners.listen(NameListener.of(SERVER, session -> session.inbound()));
         try (NetbiosServer server = TestServers.start("nio", listeners, new SimpleMeterRegistry(), b -> b);
                 NetbiosClient client = NetbiosClient.create(Transports.named("nio"), NetbiosClientSettings.DEFAULT, null)) {
             NetbiosSession session = client.connect(server.localAddress(), SERVER, CLIENT).block(Duration.ofSeconds(10));

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.nbstack.netbios.name.NetbiosName;
-import org.nbstack.netbios.server.Listener;
+import org.nbstack.netbios.server.NameListener;
 import org.nbstack.netbios.server.ListenerRegistry;
 import org.nbstack.netbios.server.NetbiosServer;
 import org.nbstack.netbios.server.NetbiosServerSettings;
@@ -67,7 +67,7 @@ class TcpUserTimeoutTest {
         Duration userTimeout = Duration.ofMillis(1_500);
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         ListenerRegistry listeners = new ListenerRegistry();
-        listeners.listen(Listener.of(SERVER, session -> session.inbound()));
+        listeners.listen(NameListener.of(SERVER, session -> session.inbound()));
         try (TestNetwork network = TestNetwork.of("engine", "sim://?delay=1ms&seed=5482");
                 NetbiosServer server = network.start(listeners, meters, b -> b.tcpUserTimeout(userTimeout)
                         .writeStallTimeout(Duration.ZERO).keepAliveInterval(Duration.ZERO).idleTimeout(Duration.ZERO));
@@ -103,7 +103,7 @@ class TcpUserTimeoutTest {
     private static int optionOnSessionSocket(String transport, UnaryOperator<NetbiosServerSettings.Builder> settings,
             ChannelOption<Integer> option) throws IOException, InterruptedException, ExecutionException {
         ListenerRegistry listeners = new ListenerRegistry();
-        listeners.listen(Listener.of(SERVER, session -> session.inbound()));
+        listeners.listen(NameListener.of(SERVER, session -> session.inbound()));
         try (TestNetwork network = TestNetwork.of(transport, "mem://");
                 NetbiosServer server = network.start(listeners, new SimpleMeterRegistry(), settings);
                 RawNbssClient client = network.connect(server.localAddress())) {

@@ -24,7 +24,7 @@ import org.nbstack.netbios.codec.NbssFrames;
 import org.nbstack.netbios.codec.PacketType;
 import org.nbstack.netbios.codec.SessionRequest;
 import org.nbstack.netbios.name.NetbiosName;
-import org.nbstack.netbios.server.Listener;
+import org.nbstack.netbios.server.NameListener;
 import org.nbstack.netbios.server.ListenerRegistry;
 import org.nbstack.netbios.server.NetbiosServer;
 import org.nbstack.netbios.server.NetbiosServerSettings;
@@ -121,7 +121,7 @@ public final class SimIsolation implements AutoCloseable {
         }
         clientTransport = engines.transport("clients", clientTcp, clientAddresses);
         ListenerRegistry listeners = new ListenerRegistry();
-        listeners.listen(Listener.of(SERVER_NAME, session -> session.inbound()));
+        listeners.listen(NameListener.of(SERVER_NAME, session -> session.inbound()));
         NetbiosServerSettings.Builder builder = NetbiosServerSettings.builder().transport("engine")
                 .bindAddress(SERVER_ADDRESS, 139).eventLoopThreads(2)
                 .writeStallTimeout(plan.writeStall())

@@ -11,7 +11,7 @@ import org.nbstack.config.NameSettings;
 import org.nbstack.config.NetbiosSettings;
 import org.nbstack.config.SessionQueueSettings;
 import org.nbstack.netbios.name.NetbiosName;
-import org.nbstack.netbios.server.Listener;
+import org.nbstack.netbios.server.NameListener;
 import org.nbstack.netbios.server.ListenerRegistry;
 import org.nbstack.netbios.server.NetbiosServerSettings;
 import org.nbstack.netbios.session.OverflowPolicy;
@@ -62,7 +62,7 @@ public final class NetbiosMapping {
             String key = "nbstack.netbios.names." + settings.key();
             try {
                 NetbiosName name = NetbiosName.of(settings.name(), settings.suffix(), settings.scope());
-                Listener.Builder listener = Listener.builder(name).maxSessions(settings.maxSessions())
+                NameListener.Builder listener = NameListener.builder(name).maxSessions(settings.maxSessions())
                         .allowCallers(callers(settings.allowedCallers(), settings.scope()));
                 if (settings.retarget().isPresent()) {
                     InetSocketAddress target = settings.retarget().get().toSocketAddress();

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.nbstack.config.EngineSettings;
 import org.nbstack.config.IpSettings;
-import org.nbstack.config.KeepAliveSettings;
 import org.nbstack.config.TcpSettings;
 import org.nbstack.tcp.core.TcpConfig;
 import org.nbstack.tcp.ip.IpConfig;
@@ -21,16 +20,9 @@ public final class EngineStackMapping {
     private EngineStackMapping() {
     }
 
+    /** Every {@code engine.tcp} key onto the setting of the same name (see {@link TcpSettingsMapping}). */
     public static TcpConfig tcpConfig(TcpSettings tcp) {
-        KeepAliveSettings keepAlive = tcp.keepAlive();
-        return TcpConfig.builder().mss(tcp.mss()).receiveBuffer(tcp.receiveBuffer()).sendBuffer(tcp.sendBuffer())
-                .windowScale(tcp.windowScale()).timestamps(tcp.timestamps()).sack(tcp.sack()).noDelay(tcp.noDelay())
-                .initialCwndSegments(tcp.initialCwndSegments()).rtoInitial(tcp.rtoInitial()).rtoMin(tcp.rtoMin())
-                .rtoMax(tcp.rtoMax()).delayedAck(tcp.delayedAck()).synRetries(tcp.synRetries()).synAckRetries(tcp.synAckRetries())
-                .dataRetries(tcp.dataRetries()).orphanRetries(tcp.orphanRetries()).timeWait(tcp.timeWait())
-                .finWait2Timeout(tcp.finWait2Timeout()).keepAlive(keepAlive.enabled()).keepAliveIdle(keepAlive.idle())
-                .keepAliveInterval(keepAlive.interval()).keepAliveCount(keepAlive.count()).userTimeout(tcp.userTimeout())
-                .maxOutOfOrderBytes(tcp.maxOutOfOrderBytes()).build();
+        return TcpSettingsMapping.tcpConfig(tcp);
     }
 
     /**

@@ -4,7 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Locale;
 import org.nbstack.netbios.codec.NbssProtocolException;
-import org.nbstack.netbios.session.CloseReason;
+import org.nbstack.netbios.session.SessionCloseReason;
 
 /**
  * Registers, at zero, the per-reason counters the session service creates only at their first event, so that a
@@ -20,7 +20,7 @@ public final class ServerMeterDefaults {
 
     /** @param registry a listener's view of the server's registry */
     public static void bindZeroCounters(MeterRegistry registry) {
-        for (CloseReason reason : CloseReason.values()) {
+        for (SessionCloseReason reason : SessionCloseReason.values()) {
             Counter.builder("netbios.sessions.closed").description("Sessions ended, by reason (write_stall, keepalive_failed and idle are aborts)")
                     .tags("side", SIDE, "reason", reason.tag()).register(registry);
         }

@@ -3,7 +3,6 @@ package org.nbstack.server.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -28,30 +27,20 @@ class EnginePingIT {
 
     @Test
     void anEnginePingLeavesNoConnectionOnTheServerAndNoFinRetransmission() throws Exception {
-        int serverUdp = Launcher.freeUdpPort();
-        int clientUdp = Launcher.freeUdpPort();
-        int admin = Launcher.freeTcpPort();
-        Path config = work.resolve("nbstack.conf");
-        Files.writeString(config, """
-                nbstack {
-                  listeners.engine.link = "udp://127.0.0.1:%d?peer.10.139.0.2=127.0.0.1:%d"
-                  listeners.kernel.enabled = false
-                  admin.bind = "127.0.0.1:%d"
-                }
-                """.formatted(serverUdp, clientUdp, admin));
+        EngineOverUdpConfig config = EngineOverUdpConfig.write(work);
         Launcher nbstack = new Launcher(work);
-        Process serve = nbstack.start("serve", "serve", "--config", config.toString());
+        Process serve = nbstack.start("serve", "serve", "--config", config.file().toString());
         try {
             nbstack.awaitOutput("serve", "serving;", serve);
             assertThat(nbstack.out("serve")).contains("listening: engine transport=engine");
 
             Launcher.Result ping = nbstack.run("ping", "ping", "ECHO", "--transport", "engine", "--address", "10.139.0.1:139",
-                    "--link", "udp://127.0.0.1:" + clientUdp + "?peer.10.139.0.1=127.0.0.1:" + serverUdp, "--count", "2", "--interval", "50ms");
+                    "--link", config.clientLink(), "--count", "2", "--interval", "50ms");
             assertThat(ping.status()).as(ping.out() + ping.err()).isZero();
             assertThat(ping.out()).contains("2 sent, 2 received, 0% lost");
 
             Thread.sleep(5_000); // the first FIN retransmission would come after the 1 s initial RTO
-            String base = "http://127.0.0.1:" + admin;
+            String base = config.adminUrl();
             List<String> connections = Http.get(base + "/netstat?format=text").body().lines()
                     .skip(1) // the header
                     .filter(line -> !line.contains("LISTEN"))

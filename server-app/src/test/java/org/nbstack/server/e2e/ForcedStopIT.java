@@ -2,7 +2,6 @@ package org.nbstack.server.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -19,25 +18,14 @@ class ForcedStopIT {
 
     @Test
     void theFirstSignalSaysWhatItWaitsForAndTheSecondForcesTheStop() throws Exception {
-        int serverUdp = Launcher.freeUdpPort();
-        int clientUdp = Launcher.freeUdpPort();
-        int admin = Launcher.freeTcpPort();
-        Path config = work.resolve("nbstack.conf");
-        Files.writeString(config, """
-                nbstack {
-                  listeners.engine.link = "udp://127.0.0.1:%d?peer.10.139.0.2=127.0.0.1:%d"
-                  listeners.kernel.enabled = false
-                  admin.bind = "127.0.0.1:%d"
-                  shutdown.grace-period = 30s
-                }
-                """.formatted(serverUdp, clientUdp, admin));
+        EngineOverUdpConfig config = EngineOverUdpConfig.write(work, "shutdown.grace-period = 30s");
         Launcher nbstack = new Launcher(work);
-        Process serve = nbstack.start("serve", "serve", "--config", config.toString());
+        Process serve = nbstack.start("serve", "serve", "--config", config.file().toString());
         try {
             nbstack.awaitOutput("serve", "serving;", serve);
             // a client engine that vanishes mid-session: the server's FIN will never be acknowledged
             Process ping = nbstack.start("ping", "ping", "ECHO", "--transport", "engine", "--address", "10.139.0.1:139",
-                    "--link", "udp://127.0.0.1:" + clientUdp + "?peer.10.139.0.1=127.0.0.1:" + serverUdp, "--count", "1000", "--interval", "1s");
+                    "--link", config.clientLink(), "--count", "1000", "--interval", "1s");
             nbstack.awaitOutput("ping", "seq=1 ", ping);
             ping.destroyForcibly();
             assertThat(ping.waitFor(10, TimeUnit.SECONDS)).isTrue();

@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -68,6 +70,23 @@ class TarballIT {
         }
         assertThat(serve.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(serve.exitValue()).as(nbstack.err("serve")).isZero();
+    }
+
+    @Test
+    void theEngineJarShipsTheEngineButNotTheSimulatorNorAnyTestLibrary() throws Exception {
+        List<String> jars;
+        try (Stream<Path> lib = Files.list(home.resolve("lib"))) {
+            jars = lib.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+        assertThat(jars).as("test libraries in lib/").noneMatch(name -> name.matches("(junit|jqwik|assertj|jazzer|opentest4j).*"))
+                .noneMatch(name -> name.endsWith("-tests.jar"));
+        String engineJar = jars.stream().filter(name -> name.startsWith("tcp-engine-")).findFirst().orElseThrow();
+        try (JarFile engine = new JarFile(home.resolve("lib").resolve(engineJar).toFile())) {
+            List<String> classes = engine.stream().map(JarEntry::getName).filter(name -> name.endsWith(".class")).toList();
+            assertThat(classes).contains("org/nbstack/tcp/stack/TcpStack.class");
+            assertThat(classes).filteredOn(name -> name.startsWith("org/nbstack/tcp/sim/"))
+                    .as("the deterministic simulator (a test tool) in the production " + engineJar).isEmpty();
+        }
     }
 
     @Test

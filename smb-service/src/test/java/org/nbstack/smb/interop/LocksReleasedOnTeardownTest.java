@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.nbstack.netbios.server.Listener;
+import org.nbstack.netbios.server.NameListener;
 import org.nbstack.netbios.server.ListenerRegistry;
 import org.nbstack.netbios.server.NetbiosServer;
 import org.nbstack.netbios.server.NetbiosServerSettings;
@@ -50,7 +50,7 @@ class LocksReleasedOnTeardownTest {
         String host = "127." + random.nextInt(1, 255) + "." + random.nextInt(1, 255) + "." + random.nextInt(2, 255);
         try (SmbService service = new SmbService(SmbSettings.defaults("SERVER", List.of(new Share("share", shareDir, false, true))), meters)) {
             ListenerRegistry listeners = new ListenerRegistry();
-            listeners.listen(Listener.of(SmbTestServer.SERVER, service.handler()));
+            listeners.listen(NameListener.of(SmbTestServer.SERVER, service.handler()));
             NetbiosServerSettings settings = NetbiosServerSettings.builder().transport("nio").bindAddress(host, 445).eventLoopThreads(1)
                     .defaultName(SmbTestServer.SERVER).writeStallTimeout(STALL_BOUND).sendBufferSize(32 * 1024).build();
             NetbiosServer server = NetbiosServer.start(Transports.named("nio", settings.transportOptions()), settings, listeners, meters,

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import org.nbstack.netbios.interop.EngineTun;
 import org.nbstack.netbios.name.NetbiosName;
-import org.nbstack.netbios.server.Listener;
+import org.nbstack.netbios.server.NameListener;
 import org.nbstack.netbios.server.ListenerRegistry;
 import org.nbstack.netbios.server.NetbiosServer;
 import org.nbstack.netbios.server.NetbiosServerSettings;
@@ -58,7 +58,7 @@ final class SmbTestServer implements AutoCloseable {
         this.shareDir = Files.createDirectories(shareDir);
         service = new SmbService(SmbSettings.defaults("SERVER", List.of(new Share("share", shareDir, readOnly, true))), meters);
         ListenerRegistry listeners = new ListenerRegistry();
-        listeners.listen(Listener.of(SERVER, service.handler()));
+        listeners.listen(NameListener.of(SERVER, service.handler()));
         NetbiosServerSettings.Builder settings = NetbiosServerSettings.builder().transport(transport).eventLoopThreads(1).defaultName(SERVER);
         if (transport.equals("engine")) {
             tun = EngineTun.open();

@@ -13,7 +13,7 @@ import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.nbstack.netbios.server.Listener;
+import org.nbstack.netbios.server.NameListener;
 import org.nbstack.netbios.server.ListenerRegistry;
 import org.nbstack.netbios.server.NetbiosServer;
 import org.nbstack.netbios.server.NetbiosServerSettings;
@@ -50,7 +50,7 @@ class StalledClientTest {
         String host = "127." + random.nextInt(1, 255) + "." + random.nextInt(1, 255) + "." + random.nextInt(2, 255);
         try (SmbService service = new SmbService(SmbSettings.defaults("SERVER", List.of(new Share("share", shareDir, true, true))), meters)) {
             ListenerRegistry listeners = new ListenerRegistry();
-            listeners.listen(Listener.of(SmbTestServer.SERVER, service.handler()));
+            listeners.listen(NameListener.of(SmbTestServer.SERVER, service.handler()));
             NetbiosServer server = NetbiosServer.start(NetbiosServerSettings.builder().transport("nio")
                     .bindAddress(host, NetbiosServerSettings.NBSS_PORT).eventLoopThreads(1).defaultName(SmbTestServer.SERVER)
                     .writeStallTimeout(STALL_BOUND).sendBufferSize(64 * 1024).build(), listeners, meters);

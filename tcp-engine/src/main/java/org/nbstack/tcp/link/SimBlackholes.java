@@ -26,7 +26,7 @@ public final class SimBlackholes {
         int a = address(address);
         MemSwitch medium = simSwitch(simLink);
         if (!medium.hasPort(a)) {
-            throw new IllegalArgumentException("no engine on sim switch '" + LinkUri.parse(simLink, SimConditions.KEYS).name
+            throw new IllegalArgumentException("no engine on sim switch '" + LinkUri.parse(simLink, FaultyMemLink.KEYS).name
                     + "' has address " + address + "; blackhole an address an engine there owns");
         }
         medium.blackhole(a);
@@ -41,7 +41,7 @@ public final class SimBlackholes {
         if (simLink.getScheme() == null || !simLink.getScheme().toLowerCase(Locale.ROOT).equals("sim")) {
             throw new IllegalArgumentException("'" + simLink + "' is not a sim link; only sim://<switch> links can blackhole a host");
         }
-        String name = LinkUri.parse(simLink, SimConditions.KEYS).name;
+        String name = LinkUri.parse(simLink, FaultyMemLink.KEYS).name;
         MemSwitch medium = MemSwitch.existing("sim:" + name);
         if (medium == null) {
             throw new IllegalArgumentException("no sim link was ever opened on switch '" + name + "'");

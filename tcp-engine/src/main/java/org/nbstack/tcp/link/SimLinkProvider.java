@@ -5,7 +5,7 @@ import org.nbstack.spi.link.LinkContext;
 import org.nbstack.spi.link.PacketLink;
 import org.nbstack.spi.link.PacketLinkProvider;
 
-/** Opens {@code sim://switchName?...} links; see {@link SimConditions} for the query keys. */
+/** Opens {@code sim://switchName?...} links; see {@link FaultyMemLink} for the query keys and {@link LinkFaults} for the model. */
 public final class SimLinkProvider implements PacketLinkProvider {
 
     @Override
@@ -15,7 +15,7 @@ public final class SimLinkProvider implements PacketLinkProvider {
 
     @Override
     public PacketLink open(URI uri, LinkContext context) {
-        LinkUri parsed = LinkUri.parse(uri, SimConditions.KEYS);
-        return new SimLink(parsed, SimConditions.from(parsed), context);
+        LinkUri parsed = LinkUri.parse(uri, FaultyMemLink.KEYS);
+        return new FaultyMemLink(parsed, FaultyMemLink.faultsOf(parsed), parsed.longParam("seed", 1), context);
     }
 }

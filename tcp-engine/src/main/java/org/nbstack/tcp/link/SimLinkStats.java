@@ -6,7 +6,7 @@ import org.nbstack.spi.link.PacketLink;
 public record SimLinkStats(long lost, long duplicated, long reordered, long corrupted, long overMtu, long blackholed) {
 
     public static SimLinkStats of(PacketLink link) {
-        if (link instanceof SimLink sim) {
+        if (link instanceof FaultyMemLink sim) {
             SimCounters c = sim.simCounters();
             return new SimLinkStats(c.lost(), c.duplicated(), c.reordered(), c.corrupted(), c.tooBig(), c.blackholed());
         }

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.SplittableRandom;
+import java.util.function.IntPredicate;
 import java.util.function.LongSupplier;
 import org.nbstack.spi.log.RateLimitedLog;
 import org.nbstack.tcp.core.ConnectionEvents;
@@ -529,17 +530,35 @@ public final class TcpStack {
 
     /** A port no listener and no connection uses, for bind(port 0). */
     public int freePort(int address) {
-        int num = config.ephemeralHigh() - config.ephemeralLow() + 1;
-        int offset = secrets.portOffset(address, 0, 0);
+        int port = scanEphemeralRange(secrets.portOffset(address, 0, 0),
+                p -> !listening(address, p) && !portInUse(p));
+        if (port < 0) {
+            throw new IllegalStateException("no free port in " + config.ephemeralLow() + "-" + config.ephemeralHigh());
+        }
+        return port;
+    }
+
+    /**
+     * The one walk of the ephemeral range (RFC 6056 §3.3.3 Algorithm 3), for bind(port 0) and for active opens:
+     * from a keyed {@code offset} plus the stack's running increment, the first port {@code usable} accepts; -1 if
+     * none is.
+     */
+    private int scanEphemeralRange(int offset, IntPredicate usable) {
+        int low = config.ephemeralLow();
+        int num = config.ephemeralHigh() - low + 1;
         for (int i = 0; i < num; i++) {
-            int port = config.ephemeralLow() + (int) ((offset + (long) nextEphemeral + i) % num);
-            if (!listeners.containsKey(listenerKey(address, port)) && !listeners.containsKey(listenerKey(0, port))
-                    && !portInUse(port)) {
+            int port = low + (int) (((long) offset + nextEphemeral + i) % num);
+            if (usable.test(port)) {
                 nextEphemeral += i + 1;
                 return port;
             }
         }
-        throw new IllegalStateException("no free port in " + config.ephemeralLow() + "-" + config.ephemeralHigh());
+        return -1;
+    }
+
+    /** A listener holds {@code port} on {@code address} or on every address. */
+    private boolean listening(int address, int port) {
+        return listeners.containsKey(listenerKey(address, port)) || listeners.containsKey(listenerKey(0, port));
     }
 
     private boolean portInUse(int port) {
@@ -623,19 +642,14 @@ public final class TcpStack {
 
     /** RFC 6056 §3.3.3 Algorithm 3: a keyed offset per destination, then the first free 4-tuple. */
     private int ephemeralPort(int local, int remoteAddr, int remotePort) {
-        int low = config.ephemeralLow();
-        int num = config.ephemeralHigh() - low + 1;
-        int offset = secrets.portOffset(local, remoteAddr, remotePort);
-        for (int i = 0; i < num; i++) {
-            int port = low + (int) (((long) offset + nextEphemeral + i) % num);
-            if (!connections.containsKey(new ConnectionId(local, port, remoteAddr, remotePort))
-                    && !listeners.containsKey(listenerKey(local, port)) && !listeners.containsKey(listenerKey(0, port))) {
-                nextEphemeral += i + 1;
-                return port;
-            }
+        int port = scanEphemeralRange(secrets.portOffset(local, remoteAddr, remotePort),
+                p -> !connections.containsKey(new ConnectionId(local, p, remoteAddr, remotePort)) && !listening(local, p));
+        if (port < 0) {
+            throw new IllegalStateException("no ephemeral port left for " + org.nbstack.tcp.wire.Ipv4.toString(remoteAddr)
+                    + ":" + remotePort + " in " + config.ephemeralLow() + "-" + config.ephemeralHigh()
+                    + " (all in use or in TIME_WAIT)");
         }
-        throw new IllegalStateException("no ephemeral port left for " + org.nbstack.tcp.wire.Ipv4.toString(remoteAddr)
-                + ":" + remotePort + " in " + low + "-" + config.ephemeralHigh() + " (all in use or in TIME_WAIT)");
+        return port;
     }
 
     /**

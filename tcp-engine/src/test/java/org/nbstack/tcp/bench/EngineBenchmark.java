@@ -8,7 +8,7 @@ import org.nbstack.tcp.core.ConnectionId;
 import org.nbstack.tcp.core.TcpConfig;
 import org.nbstack.tcp.core.TcpConnection;
 import org.nbstack.tcp.core.TcpCounters;
-import org.nbstack.tcp.sim.SimLinkConfig;
+import org.nbstack.tcp.link.LinkFaults;
 import org.nbstack.tcp.sim.SimWorld;
 import org.nbstack.tcp.sim.StackNode;
 import org.nbstack.tcp.stack.StackConfig;
@@ -102,7 +102,7 @@ public class EngineBenchmark {
     static long transfer(int bytes) {
         UnpooledByteBufAllocator alloc = new UnpooledByteBufAllocator(false, true);
         TcpConfig tcp = TcpConfig.builder().receiveBuffer(4 << 20).sendBuffer(4 << 20).build();
-        try (SimWorld world = SimWorld.builder(1).defaultLink(SimLinkConfig.PERFECT.withDelay(50_000, 0)).build()) {
+        try (SimWorld world = SimWorld.builder(1).defaultLink(LinkFaults.PERFECT.withDelay(50_000, 0)).build()) {
             TcpStack client = world.addNode("client",
                     out -> new StackNode(out, StackConfig.of(CLIENT).withTcp(tcp).withSecretSeed(1), alloc, world::now), CLIENT)
                     .stack();

@@ -124,6 +124,58 @@ class PacketLinkTest {
     }
 
     @Test
+    void simJitterKeepsThePathFifoAndOnlyReorderedPacketsAreOvertakenWithinTheReorderDelay() throws Exception {
+        // Virtual time: 100 packets leave at one instant; the model (LinkFaults, ArrivalOrder) is the simulator's.
+        hundredPacketsAtOnce("unit-fifo?delay=1ms&jitter=1ms&seed=3", 8, (sim, a) -> {
+            sim.runFor(Duration.ofMillis(2));
+            assertThat(numbers(received)).as("jitter alone never reorders").hasSize(100).isSorted();
+        });
+        hundredPacketsAtOnce("unit-reorder?delay=1ms&reorder=0.2&reorderDelay=2ms&seed=3", 9, (sim, a) -> {
+            sim.runFor(Duration.ofMillis(1));
+            long reordered = SimLinkStats.of(a).reordered();
+            assertThat(reordered).isBetween(5L, 40L);
+            assertThat(numbers(received)).as("at the 1 ms delay: the packets not reordered, in order")
+                    .hasSize(100 - (int) reordered).isSorted();
+            sim.runFor(Duration.ofMillis(2));
+            assertThat(received).as("the reordered ones within the 2 ms reorder delay after that").hasSize(100);
+        });
+    }
+
+    /** What a test checks after 100 packets left a sim link at one instant, in the link's virtual time. */
+    @FunctionalInterface
+    private interface VirtualTimeCheck {
+        void check(SimEventLoops sim, PacketLink sender) throws Exception;
+    }
+
+    /** Sends 100 numbered packets from 10.9.{@code net}.1 to .2 over {@code sim://<nameAndQuery>} on simulated loops. */
+    @SuppressWarnings("try") // the receiving link only has to be open
+    private void hundredPacketsAtOnce(String nameAndQuery, int net, VirtualTimeCheck then) throws Exception {
+        URI link = URI.create("sim://" + nameAndQuery);
+        int from = 0x0a090001 | net << 8;
+        try (SimEventLoops sim = new SimEventLoops(1, 0);
+                PacketLink a = PacketLinks.open(link, context("10.9." + net + ".1", received, sim.newGroup("a", 1)));
+                PacketLink b = PacketLinks.open(URI.create("sim://" + link.getHost()),
+                        context("10.9." + net + ".2", received, sim.newGroup("b", 1)))) {
+            for (int i = 0; i < 100; i++) {
+                a.send(numbered(from, from + 1, i));
+            }
+            then.check(sim, a);
+        } finally {
+            received.forEach(ByteBuf::release);
+            received.clear();
+        }
+    }
+
+    private static ByteBuf numbered(int src, int dst, int number) {
+        ByteBuf p = packet(src, dst, 60);
+        return p.setInt(20, number);
+    }
+
+    private static List<Integer> numbers(List<ByteBuf> packets) {
+        return packets.stream().map(p -> p.getInt(p.readerIndex() + 20)).toList();
+    }
+
+    @Test
     @SuppressWarnings("try") // the third link only has to be open
     void aBlackholedHostLosesEveryPacketBothWaysUntilRestored() throws Exception {
         // The links' delayed deliveries run on simulated loops: at exactly 500 ms of virtual time every packet of a's

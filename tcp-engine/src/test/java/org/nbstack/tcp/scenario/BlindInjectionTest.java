@@ -11,7 +11,7 @@ import org.nbstack.tcp.core.CloseReason;
 import org.nbstack.tcp.core.TcpConfig;
 import org.nbstack.tcp.core.TcpConnection;
 import org.nbstack.tcp.core.TcpState;
-import org.nbstack.tcp.sim.SimLinkConfig;
+import org.nbstack.tcp.link.LinkFaults;
 import org.nbstack.tcp.sim.SimNode;
 import org.nbstack.tcp.sim.SimPacketOutput;
 import org.nbstack.tcp.wire.Ipv4;
@@ -63,7 +63,7 @@ class BlindInjectionTest {
 
     @Test
     void forgedResetsSynsAndDataNeitherKillNorCorruptTheConnection() {
-        try (TwoHosts h = TwoHosts.of(5961, TcpConfig.DEFAULT, SimLinkConfig.PERFECT.withDelay(MS, 0))) {
+        try (TwoHosts h = TwoHosts.of(5961, TcpConfig.DEFAULT, LinkFaults.PERFECT.withDelay(MS, 0))) {
             Attacker attacker = h.world.addNode("attacker", out -> new Attacker(out, h.alloc), ATTACKER_ADDR);
             Endpoint server = h.newEndpoint("server");
             server.closeOnPeerFin = true;
@@ -120,7 +120,7 @@ class BlindInjectionTest {
     @Test
     void aResetExactlyAtRcvNxtStillCloses() {
         try (TwoHosts h = TwoHosts.of(5962, TcpConfig.builder().timestamps(false).build(),
-                SimLinkConfig.PERFECT.withDelay(MS, 0))) {
+                LinkFaults.PERFECT.withDelay(MS, 0))) {
             Attacker attacker = h.world.addNode("attacker", out -> new Attacker(out, h.alloc), ATTACKER_ADDR);
             Endpoint server = h.newEndpoint("server");
             h.listen(() -> server);

@@ -10,7 +10,7 @@ import java.util.SplittableRandom;
 import org.nbstack.tcp.core.CloseReason;
 import org.nbstack.tcp.core.TcpConfig;
 import org.nbstack.tcp.core.TcpState;
-import org.nbstack.tcp.sim.SimLinkConfig;
+import org.nbstack.tcp.link.LinkFaults;
 import org.nbstack.tcp.sim.SimWorld;
 import org.nbstack.tcp.sim.StackNode;
 import org.nbstack.tcp.stack.Listener;
@@ -88,7 +88,7 @@ final class HostilePeerScenario {
                 .keepAliveIdle(Duration.ofSeconds(30)).keepAliveInterval(Duration.ofSeconds(5)).keepAliveCount(3).build();
         long companionDelay = (100 + r.nextInt(20_000)) * 1_000L;
         long peerDelay = (100 + r.nextInt(50_000)) * 1_000L;
-        SimLinkConfig hostileLink = SimLinkConfig.PERFECT
+        LinkFaults hostileLink = LinkFaults.PERFECT
                 .withDelay(peerDelay, r.nextInt(3) == 0 ? r.nextLong(peerDelay + 1) : 0)
                 .withLoss(r.nextInt(3) == 0 ? r.nextDouble() * 0.02 : 0)
                 .withDuplication(r.nextInt(3) == 0 ? r.nextDouble() * 0.02 : 0)
@@ -127,7 +127,7 @@ final class HostilePeerScenario {
             server = world.addNode("server", out -> new StackNode(out, serverStack, alloc, world::now), SERVER).stack();
             peer = world.addNode("peer", out -> new MisbehavingPeer(out, StackConfig.of(PEER).withTcp(peerTcp)
                     .withSecretSeed(seed * 31 + 3), alloc, world::now, seed * 31 + 4), PEER);
-            world.configureBoth("client", "server", SimLinkConfig.PERFECT.withDelay(companionDelay, 0));
+            world.configureBoth("client", "server", LinkFaults.PERFECT.withDelay(companionDelay, 0));
             misbehave(tFinal, upBytes);
             note("seed %d: server %s, memory limit %d, peer link %s, %s, vanish %s, %s, up %d down %d, close at %s, final at %s, %s",
                     seed, describe(serverTcp), memoryLimit, hostileLink, active ? "server connects" : "peer connects", vanish,

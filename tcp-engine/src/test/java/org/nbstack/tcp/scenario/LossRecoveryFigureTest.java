@@ -13,7 +13,7 @@ import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.nbstack.tcp.core.TcpConfig;
 import org.nbstack.tcp.core.TcpCounters;
-import org.nbstack.tcp.sim.SimLinkConfig;
+import org.nbstack.tcp.link.LinkFaults;
 
 /**
  * The loss recovery figure: bulk throughput and retransmission timeouts of one connection over the
@@ -77,8 +77,8 @@ class LossRecoveryFigureTest {
                 name, value, unit);
     }
 
-    static SimLinkConfig link(double loss) {
-        return SimLinkConfig.PERFECT.withMtu(1500).withDelay(MS, 0).withLoss(loss).withReordering(0.01, MS);
+    static LinkFaults link(double loss) {
+        return LinkFaults.PERFECT.withMtu(1500).withDelay(MS, 0).withLoss(loss).withReordering(0.01, MS);
     }
 
     private static Figure run(double loss, long seed) {

@@ -7,7 +7,7 @@ import static org.nbstack.tcp.scenario.TwoHosts.SEC;
 import org.junit.jupiter.api.Test;
 import org.nbstack.tcp.core.CloseReason;
 import org.nbstack.tcp.core.TcpConfig;
-import org.nbstack.tcp.sim.SimLinkConfig;
+import org.nbstack.tcp.link.LinkFaults;
 
 /**
  * Issue 12 defect 13, the ICMP black hole: both ends offer MSS 1460, but the path carries only 1200-octet packets
@@ -18,7 +18,7 @@ import org.nbstack.tcp.sim.SimLinkConfig;
 class PathMtuBlackHoleTest {
     @Test
     void aTransferThroughAnIcmpBlackHoleCompletesAfterFallingBackToASmallerMss() {
-        try (TwoHosts h = TwoHosts.of(4821, TcpConfig.DEFAULT, SimLinkConfig.PERFECT.withDelay(MS, 0).withMtu(1200))) {
+        try (TwoHosts h = TwoHosts.of(4821, TcpConfig.DEFAULT, LinkFaults.PERFECT.withDelay(MS, 0).withMtu(1200))) {
             Endpoint server = h.newEndpoint("server");
             server.closeOnPeerFin = true;
             h.listen(() -> server);

@@ -11,7 +11,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.nbstack.tcp.core.TcpConnection;
 import org.nbstack.tcp.core.TcpState;
-import org.nbstack.tcp.sim.SimLinkConfig;
+import org.nbstack.tcp.link.LinkFaults;
 import org.nbstack.tcp.sim.SimNode;
 import org.nbstack.tcp.sim.SimPacketOutput;
 import org.nbstack.tcp.sim.SimPackets;
@@ -130,7 +130,7 @@ class Q186873ShardMemoryFairShareTest {
     void prunedSackedDataIsSentAgainAndEveryUploadArrivesByteExact() {
         StackConfig server = StackConfig.builder(TwoHosts.SERVER_ADDR).memoryLimit(512 * KIB).build();
         try (TwoHosts h = new TwoHosts(186875, StackConfig.of(TwoHosts.CLIENT_ADDR), server,
-                SimLinkConfig.PERFECT.withDelay(ONE_WAY, 0).withLoss(0.02))) {
+                LinkFaults.PERFECT.withDelay(ONE_WAY, 0).withLoss(0.02))) {
             h.listen(() -> {
                 Endpoint e = h.newEndpoint("server");
                 e.closeOnPeerFin = true;
@@ -158,7 +158,7 @@ class Q186873ShardMemoryFairShareTest {
 
     private static TwoHosts hosts(long seed) {
         StackConfig server = StackConfig.builder(TwoHosts.SERVER_ADDR).memoryLimit(LIMIT).build();
-        return new TwoHosts(seed, StackConfig.of(TwoHosts.CLIENT_ADDR), server, SimLinkConfig.PERFECT.withDelay(ONE_WAY, 0));
+        return new TwoHosts(seed, StackConfig.of(TwoHosts.CLIENT_ADDR), server, LinkFaults.PERFECT.withDelay(ONE_WAY, 0));
     }
 
     /** Every server session answers each request byte with RESPONSE_FACTOR bytes, as its send space allows. */

@@ -7,7 +7,7 @@ import static org.nbstack.tcp.scenario.TwoHosts.SEC;
 import org.junit.jupiter.api.Test;
 import org.nbstack.tcp.core.CloseReason;
 import org.nbstack.tcp.core.TcpConfig;
-import org.nbstack.tcp.sim.SimLinkConfig;
+import org.nbstack.tcp.link.LinkFaults;
 
 /**
  * Seed 002 (Q189080): large transfers aborted by sequence and window bookkeeping errors. A multi-GiB
@@ -21,7 +21,7 @@ class Q189080LargeTransferTest {
 
     private static final TcpConfig SCALED = TcpConfig.builder().windowScale(7).receiveBuffer(4 << 20)
             .sendBuffer(4 << 20).build();
-    private static final SimLinkConfig LOSSY = SimLinkConfig.PERFECT.withDelay(MS, 0).withLoss(0.01)
+    private static final LinkFaults LOSSY = LinkFaults.PERFECT.withDelay(MS, 0).withLoss(0.01)
             .withReordering(0.01, 3 * MS).withDuplication(0.001);
 
     @Test

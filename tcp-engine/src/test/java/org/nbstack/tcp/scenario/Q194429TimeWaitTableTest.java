@@ -11,7 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.nbstack.tcp.core.TcpConfig;
-import org.nbstack.tcp.sim.SimLinkConfig;
+import org.nbstack.tcp.link.LinkFaults;
 import org.nbstack.tcp.stack.StackConfig;
 import org.nbstack.tcp.stack.TcpStack;
 import org.slf4j.LoggerFactory;
@@ -34,7 +34,7 @@ class Q194429TimeWaitTableTest {
         stackLog.addAppender(logged);
         TcpConfig tcp = TcpConfig.DEFAULT;
         try (TwoHosts h = new TwoHosts(194429, StackConfig.of(TwoHosts.CLIENT_ADDR).withTcp(tcp).withTimeWaitLimit(TABLE),
-                StackConfig.of(TwoHosts.SERVER_ADDR).withTcp(tcp), SimLinkConfig.PERFECT.withDelay(MS, 0))) {
+                StackConfig.of(TwoHosts.SERVER_ADDR).withTcp(tcp), LinkFaults.PERFECT.withDelay(MS, 0))) {
             h.listen(() -> {
                 Endpoint e = h.newEndpoint("server");
                 e.closeOnPeerFin = true;

@@ -10,7 +10,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.nbstack.tcp.core.TcpConfig;
 import org.nbstack.tcp.core.TcpConnection;
 import org.nbstack.tcp.core.TcpState;
-import org.nbstack.tcp.sim.SimLinkConfig;
+import org.nbstack.tcp.link.LinkFaults;
 import org.nbstack.tcp.stack.StackConfig;
 
 /**
@@ -31,7 +31,7 @@ class Q230307ReconnectTest {
     @ParameterizedTest(name = "timestamps {0}")
     @ValueSource(booleans = {true, false})
     void reconnectToTheSameFourTupleRightAfterCloseIsEstablishedWithinOneRoundTrip(boolean timestamps) {
-        try (TwoHosts h = TwoHosts.of(230307, tcp(timestamps), SimLinkConfig.PERFECT.withDelay(ONE_WAY, 0))) {
+        try (TwoHosts h = TwoHosts.of(230307, tcp(timestamps), LinkFaults.PERFECT.withDelay(ONE_WAY, 0))) {
             h.listen(() -> {
                 Endpoint e = h.newEndpoint("server").sending(4 << 20); // enough data to outrun the ISN clock
                 e.closeWhenSent = true; // the server closes first: it holds TIME_WAIT
@@ -63,7 +63,7 @@ class Q230307ReconnectTest {
      */
     @Test
     void clientWithoutTimestampsWhoseSynIsNotProvablyNewReconnectsAfterOneSynTimeout() {
-        try (TwoHosts h = TwoHosts.of(230309, tcp(false), SimLinkConfig.PERFECT.withDelay(ONE_WAY, 0))) {
+        try (TwoHosts h = TwoHosts.of(230309, tcp(false), LinkFaults.PERFECT.withDelay(ONE_WAY, 0))) {
             h.listen(() -> {
                 Endpoint e = h.newEndpoint("server").sending(1 << 20);
                 e.closeWhenSent = true; // the server closes first: it holds TIME_WAIT
@@ -96,7 +96,7 @@ class Q230307ReconnectTest {
         StackConfig clientConfig = StackConfig.of(TwoHosts.CLIENT_ADDR).withTcp(tcp(timestamps))
                 .withEphemeralRange(50000, 50019); // 20 ports: each is reused 500 times
         try (TwoHosts h = new TwoHosts(230308, clientConfig, StackConfig.of(TwoHosts.SERVER_ADDR).withTcp(tcp(timestamps)),
-                SimLinkConfig.PERFECT.withDelay(ONE_WAY, 0))) {
+                LinkFaults.PERFECT.withDelay(ONE_WAY, 0))) {
             h.listen(() -> {
                 Endpoint e = h.newEndpoint("server");
                 e.echo = true;

@@ -14,7 +14,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.nbstack.tcp.core.CloseReason;
 import org.nbstack.tcp.core.TcpConfig;
-import org.nbstack.tcp.sim.SimLinkConfig;
+import org.nbstack.tcp.link.LinkFaults;
 import org.nbstack.tcp.sim.SimPacketFilter;
 import org.nbstack.tcp.sim.SimPackets;
 import org.nbstack.tcp.wire.TcpFlags;
@@ -57,7 +57,7 @@ class Q254930LostFinTest {
     @MethodSource("cases")
     void everyConnectionReachesClosedWithinTheBound(CloseOrder order, Loss loss) {
         try (TwoHosts h = TwoHosts.of(254930 + order.ordinal() * 10 + loss.ordinal(), TCP,
-                SimLinkConfig.PERFECT.withDelay(MS, 0))) {
+                LinkFaults.PERFECT.withDelay(MS, 0))) {
             Endpoint server = h.newEndpoint("server");
             server.closeOnPeerFin = order != CloseOrder.SIMULTANEOUS;
             h.listen(() -> server);
@@ -144,7 +144,7 @@ class Q254930LostFinTest {
 
     @Test
     void orphanedFinWait2TimesOutWhenThePeerNeverCloses() {
-        try (TwoHosts h = TwoHosts.of(254999, TCP, SimLinkConfig.PERFECT.withDelay(MS, 0))) {
+        try (TwoHosts h = TwoHosts.of(254999, TCP, LinkFaults.PERFECT.withDelay(MS, 0))) {
             Endpoint server = h.newEndpoint("server"); // its application never closes
             h.listen(() -> server);
             Endpoint client = h.newEndpoint("client");

@@ -12,7 +12,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.nbstack.tcp.core.CloseReason;
 import org.nbstack.tcp.core.TcpConfig;
-import org.nbstack.tcp.sim.SimLinkConfig;
+import org.nbstack.tcp.link.LinkFaults;
 import org.nbstack.tcp.sim.SimSeeds;
 
 /**
@@ -79,7 +79,7 @@ class RandomizedSimulationTest {
         long bytes = (4L << 30) + r.nextLong(64L << 20);
         TcpConfig tcp = TcpConfig.builder().mss(65_495).receiveBuffer(8 << 20).sendBuffer(8 << 20)
                 .sack(r.nextBoolean()).timestamps(r.nextBoolean()).build();
-        SimLinkConfig link = SimLinkConfig.PERFECT.withMtu(65_535).withDelay((100 + r.nextInt(5_000)) * 1_000L, 0)
+        LinkFaults link = LinkFaults.PERFECT.withMtu(65_535).withDelay((100 + r.nextInt(5_000)) * 1_000L, 0)
                 .withLoss(r.nextBoolean() ? 0 : 1e-4);
         try (TwoHosts h = TwoHosts.of(seed, tcp, link)) {
             Endpoint receiver = h.newEndpoint("server");
@@ -120,7 +120,7 @@ class RandomizedSimulationTest {
                 .keepAliveCount(3)
                 .build();
         long delay = (100 + r.nextInt(20_000)) * 1_000L;
-        SimLinkConfig link = SimLinkConfig.PERFECT
+        LinkFaults link = LinkFaults.PERFECT
                 .withDelay(delay, r.nextInt(3) == 0 ? r.nextLong(delay + 1) : 0)
                 .withLoss(r.nextInt(3) == 0 ? 0 : r.nextDouble() * 0.05)
                 .withDuplication(r.nextInt(3) == 0 ? r.nextDouble() * 0.01 : 0)

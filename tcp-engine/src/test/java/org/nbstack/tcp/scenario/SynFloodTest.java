@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.nbstack.tcp.core.TcpConfig;
-import org.nbstack.tcp.sim.SimLinkConfig;
+import org.nbstack.tcp.link.LinkFaults;
 import org.nbstack.tcp.sim.SimWorld;
 import org.nbstack.tcp.stack.StackConfig;
 import org.nbstack.tcp.stack.StackConnection;
@@ -65,7 +65,7 @@ class SynFloodTest {
     private static Result run(boolean flood) {
         StackConfig serverConfig = StackConfig.builder(TwoHosts.SERVER_ADDR).defaultSynBacklog(SYN_BACKLOG).build();
         try (TwoHosts h = new TwoHosts(4987, StackConfig.of(TwoHosts.CLIENT_ADDR), serverConfig,
-                SimLinkConfig.PERFECT.withDelay(MS, 200_000))) {
+                LinkFaults.PERFECT.withDelay(MS, 200_000))) {
             h.world.processingCost("server", SEGMENT_COST_NANOS, PROCESSING_QUEUE);
             BlindInjectionTest.Attacker attacker = h.world.addNode("attacker",
                     out -> new BlindInjectionTest.Attacker(out, h.alloc), ATTACKER_ADDR);

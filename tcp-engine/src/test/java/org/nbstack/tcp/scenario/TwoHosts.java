@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.nbstack.tcp.core.TcpConfig;
-import org.nbstack.tcp.sim.SimLinkConfig;
+import org.nbstack.tcp.link.LinkFaults;
 import org.nbstack.tcp.sim.SimWorld;
 import org.nbstack.tcp.sim.StackNode;
 import org.nbstack.tcp.stack.Listener;
@@ -36,7 +36,7 @@ final class TwoHosts implements AutoCloseable {
     private Listener listener;
     private long endpointSeeds;
 
-    TwoHosts(long seed, StackConfig clientConfig, StackConfig serverConfig, SimLinkConfig link) {
+    TwoHosts(long seed, StackConfig clientConfig, StackConfig serverConfig, LinkFaults link) {
         world = SimWorld.builder(seed).defaultLink(link).build();
         client = world.addNode("client", out -> new StackNode(out, clientConfig.withSecretSeed(seed * 31 + 1), alloc,
                 world::now), CLIENT_ADDR).stack();
@@ -45,7 +45,7 @@ final class TwoHosts implements AutoCloseable {
         endpointSeeds = seed;
     }
 
-    static TwoHosts of(long seed, TcpConfig tcp, SimLinkConfig link) {
+    static TwoHosts of(long seed, TcpConfig tcp, LinkFaults link) {
         return new TwoHosts(seed, StackConfig.of(CLIENT_ADDR).withTcp(tcp), StackConfig.of(SERVER_ADDR).withTcp(tcp), link);
     }
 

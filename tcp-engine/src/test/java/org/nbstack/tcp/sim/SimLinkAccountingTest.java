@@ -6,6 +6,7 @@ import static org.nbstack.tcp.sim.RawPacket.B;
 
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.nbstack.tcp.link.LinkFaults;
 
 /**
  * Whatever the link model, the counters account for every packet and every buffer is released (the PARANOID
@@ -50,8 +51,8 @@ class SimLinkAccountingTest {
         }
     }
 
-    private static SimLinkConfig randomModel(SplittableRandom r) {
-        SimLinkConfig c = SimLinkConfig.PERFECT
+    private static LinkFaults randomModel(SplittableRandom r) {
+        LinkFaults c = LinkFaults.PERFECT
                 .withLoss(r.nextDouble(0.2))
                 .withDuplication(r.nextDouble(0.2))
                 .withCorruption(r.nextDouble(0.1))

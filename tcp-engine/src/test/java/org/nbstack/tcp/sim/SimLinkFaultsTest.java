@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.nbstack.tcp.link.LinkFaults;
 
 /** The random faults happen at the configured rates, and do what they say to the packets. */
 class SimLinkFaultsTest {
@@ -20,7 +21,7 @@ class SimLinkFaultsTest {
 
     @Test
     void lossTakesTheConfiguredShareOfPackets() {
-        try (SimWorld world = SimWorld.builder(11).defaultLink(SimLinkConfig.PERFECT.withLoss(0.1)).build()) {
+        try (SimWorld world = SimWorld.builder(11).defaultLink(LinkFaults.PERFECT.withLoss(0.1)).build()) {
             CountingNode a = world.addNode("A", CountingNode::new, A);
             CountingNode b = world.addNode("B", CountingNode::new, B);
             sendMany(world, a, PACKETS);
@@ -35,7 +36,7 @@ class SimLinkFaultsTest {
 
     @Test
     void duplicationDeliversSomePacketsTwice() {
-        try (SimWorld world = SimWorld.builder(12).defaultLink(SimLinkConfig.PERFECT.withDuplication(0.05)).build()) {
+        try (SimWorld world = SimWorld.builder(12).defaultLink(LinkFaults.PERFECT.withDuplication(0.05)).build()) {
             CountingNode a = world.addNode("A", CountingNode::new, A);
             CountingNode b = world.addNode("B", CountingNode::new, B);
             sendMany(world, a, PACKETS);
@@ -54,7 +55,7 @@ class SimLinkFaultsTest {
     @Test
     void corruptionFlipsExactlyOneBitOfTheConfiguredShareOfPackets() {
         int packets = 20_000;
-        try (SimWorld world = SimWorld.builder(13).defaultLink(SimLinkConfig.PERFECT.withCorruption(0.02)).build()) {
+        try (SimWorld world = SimWorld.builder(13).defaultLink(LinkFaults.PERFECT.withCorruption(0.02)).build()) {
             CountingNode a = world.addNode("A", CountingNode::new, A);
             CountingNode b = world.addNode("B", CountingNode::new, B).keepingContents();
             sendMany(world, a, packets);
@@ -77,7 +78,7 @@ class SimLinkFaultsTest {
 
     @Test
     void corruptionNeverChangesABufferTheSenderStillShares() {
-        try (SimWorld world = SimWorld.builder(14).defaultLink(SimLinkConfig.PERFECT.withCorruption(1.0)).build()) {
+        try (SimWorld world = SimWorld.builder(14).defaultLink(LinkFaults.PERFECT.withCorruption(1.0)).build()) {
             CountingNode a = world.addNode("A", CountingNode::new, A);
             CountingNode b = world.addNode("B", CountingNode::new, B).keepingContents();
             List<ByteBuf> kept = new ArrayList<>();

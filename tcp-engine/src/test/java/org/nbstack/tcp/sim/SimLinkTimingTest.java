@@ -7,6 +7,7 @@ import static org.nbstack.tcp.sim.RawPacket.B;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.nbstack.tcp.link.LinkFaults;
 
 /** Delay, jitter, reordering, bandwidth with its queue, and MTU, as a receiver sees them. */
 class SimLinkTimingTest {
@@ -15,7 +16,7 @@ class SimLinkTimingTest {
 
     @Test
     void latencyIsTheDelayPlusJitterDrawnAcrossItsWholeRange() {
-        SimLinkConfig link = SimLinkConfig.PERFECT.withDelay(5 * MS, 2 * MS);
+        LinkFaults link = LinkFaults.PERFECT.withDelay(5 * MS, 2 * MS);
         try (SimWorld world = SimWorld.builder(21).defaultLink(link).build()) {
             CountingNode a = world.addNode("A", CountingNode::new, A);
             CountingNode b = world.addNode("B", CountingNode::new, B);
@@ -36,7 +37,7 @@ class SimLinkTimingTest {
 
     @Test
     void jitterAloneNeverReordersPackets() {
-        SimLinkConfig link = SimLinkConfig.PERFECT.withDelay(5 * MS, 2 * MS);
+        LinkFaults link = LinkFaults.PERFECT.withDelay(5 * MS, 2 * MS);
         try (SimWorld world = SimWorld.builder(21).defaultLink(link).build()) {
             CountingNode a = world.addNode("A", CountingNode::new, A);
             CountingNode b = world.addNode("B", CountingNode::new, B);
@@ -53,7 +54,7 @@ class SimLinkTimingTest {
 
     @Test
     void reorderingLetsLaterPacketsOvertakeTheDelayedOnes() {
-        SimLinkConfig link = SimLinkConfig.PERFECT.withDelay(2 * MS, 0).withReordering(0.05, 3 * MS);
+        LinkFaults link = LinkFaults.PERFECT.withDelay(2 * MS, 0).withReordering(0.05, 3 * MS);
         try (SimWorld world = SimWorld.builder(22).defaultLink(link).build()) {
             CountingNode a = world.addNode("A", CountingNode::new, A);
             CountingNode b = world.addNode("B", CountingNode::new, B);
@@ -87,7 +88,7 @@ class SimLinkTimingTest {
     @Test
     void bandwidthSerializesPacketsAndAFullQueueDropsTheTail() {
         // 1000-byte packets at 1 MB/s: 1 ms each on the wire, then 2 ms of propagation.
-        SimLinkConfig link = SimLinkConfig.PERFECT.withDelay(2 * MS, 0).withBandwidth(1_000_000, 5);
+        LinkFaults link = LinkFaults.PERFECT.withDelay(2 * MS, 0).withBandwidth(1_000_000, 5);
         try (SimWorld world = SimWorld.builder(23).defaultLink(link).build()) {
             CountingNode a = world.addNode("A", CountingNode::new, A);
             CountingNode b = world.addNode("B", CountingNode::new, B);
@@ -110,7 +111,7 @@ class SimLinkTimingTest {
 
     @Test
     void aSaturatedLinkCarriesItsBandwidthAndNoMore() {
-        SimLinkConfig link = SimLinkConfig.PERFECT.withBandwidth(10_000_000, 100);
+        LinkFaults link = LinkFaults.PERFECT.withBandwidth(10_000_000, 100);
         try (SimWorld world = SimWorld.builder(24).defaultLink(link).build()) {
             CountingNode a = world.addNode("A", CountingNode::new, A);
             CountingNode b = world.addNode("B", CountingNode::new, B);
@@ -133,7 +134,7 @@ class SimLinkTimingTest {
 
     @Test
     void packetsLargerThanTheMtuAreDroppedAndCounted() {
-        try (SimWorld world = SimWorld.builder(25).defaultLink(SimLinkConfig.PERFECT.withMtu(1000)).build()) {
+        try (SimWorld world = SimWorld.builder(25).defaultLink(LinkFaults.PERFECT.withMtu(1000)).build()) {
             CountingNode a = world.addNode("A", CountingNode::new, A);
             CountingNode b = world.addNode("B", CountingNode::new, B);
             a.send(RawPacket.of(A, B, 1, 1000));
@@ -147,7 +148,7 @@ class SimLinkTimingTest {
 
     @Test
     void theDefaultMtuIsEthernets() {
-        assertThat(SimLinkConfig.PERFECT.mtu()).isEqualTo(1500);
+        assertThat(LinkFaults.PERFECT.mtu()).isEqualTo(1500);
     }
 
     @Test
@@ -155,8 +156,8 @@ class SimLinkTimingTest {
         try (SimWorld world = SimWorld.builder(26).build()) {
             CountingNode a = world.addNode("A", CountingNode::new, A);
             CountingNode b = world.addNode("B", CountingNode::new, B);
-            world.link("A", "B").configure(SimLinkConfig.PERFECT.withDelay(7 * MS, 0));
-            world.link("B", "A").configure(SimLinkConfig.PERFECT.withDelay(1 * MS, 0));
+            world.link("A", "B").configure(LinkFaults.PERFECT.withDelay(7 * MS, 0));
+            world.link("B", "A").configure(LinkFaults.PERFECT.withDelay(1 * MS, 0));
             a.send(RawPacket.of(A, B, 1));
             b.send(RawPacket.of(B, A, 2));
             world.runFor(10 * MS);
@@ -170,9 +171,9 @@ class SimLinkTimingTest {
         try (SimWorld world = SimWorld.builder(27).build()) {
             CountingNode a = world.addNode("A", CountingNode::new, A);
             CountingNode b = world.addNode("B", CountingNode::new, B);
-            world.link("A", "B").configure(SimLinkConfig.PERFECT.withDelay(7 * MS, 0));
+            world.link("A", "B").configure(LinkFaults.PERFECT.withDelay(7 * MS, 0));
             world.link("B", "A");
-            world.defaultLink(SimLinkConfig.PERFECT.withDelay(3 * MS, 0));
+            world.defaultLink(LinkFaults.PERFECT.withDelay(3 * MS, 0));
             a.send(RawPacket.of(A, B, 1));
             b.send(RawPacket.of(B, A, 2));
             world.runFor(10 * MS);

@@ -10,6 +10,7 @@ import java.nio.ReadOnlyBufferException;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.nbstack.tcp.link.LinkFaults;
 import org.nbstack.tcp.wire.TcpFlags;
 
 /** Targeted drops, as the seed tests use them: lose the first FINs, lose the ACK of a FIN. */
@@ -64,7 +65,7 @@ class SimPacketFilterTest {
 
     @Test
     void filtersSeeEveryPacketBeforeTheRandomFaults() {
-        try (SimWorld world = SimWorld.builder(43).defaultLink(SimLinkConfig.PERFECT.withLoss(1.0)).build()) {
+        try (SimWorld world = SimWorld.builder(43).defaultLink(LinkFaults.PERFECT.withLoss(1.0)).build()) {
             FlagsNode a = world.addNode("A", FlagsNode::new, A);
             world.addNode("B", FlagsNode::new, B);
             List<Integer> seen = new ArrayList<>();

@@ -8,6 +8,7 @@ import static org.nbstack.tcp.sim.RawPacket.B;
 import java.util.List;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
+import org.nbstack.tcp.link.LinkFaults;
 
 /** Partitions drop exactly the packets sent inside their interval, in the directions they cut. */
 class SimPartitionTest {
@@ -43,7 +44,7 @@ class SimPartitionTest {
 
     @Test
     void packetsSentBeforeThePartitionStillArriveDuringIt() {
-        try (SimWorld world = SimWorld.builder(33).defaultLink(SimLinkConfig.PERFECT.withDelay(5 * MS, 0)).build()) {
+        try (SimWorld world = SimWorld.builder(33).defaultLink(LinkFaults.PERFECT.withDelay(5 * MS, 0)).build()) {
             CountingNode a = world.addNode("A", CountingNode::new, A);
             CountingNode b = world.addNode("B", CountingNode::new, B);
             world.link("A", "B").partition(2 * MS, 20 * MS);

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.nbstack.tcp.link.LinkFaults;
 
 /** The seed harness: which seeds run, and what a developer gets when one fails. */
 class SimSeedsTest {
@@ -139,7 +140,7 @@ class SimSeedsTest {
     /** A and B exchange 20 packets each way, 1 ms apart, in a world the harness traces. */
     private static void exchangeSomePackets(long seed) {
         try (SimWorld world = SimWorld.builder(seed).packetFormatter(RawPacket.FORMAT)
-                .defaultLink(SimLinkConfig.PERFECT.withDelay(MS, 0)).build()) {
+                .defaultLink(LinkFaults.PERFECT.withDelay(MS, 0)).build()) {
             CountingNode a = world.addNode("A", CountingNode::new, A);
             CountingNode b = world.addNode("B", CountingNode::new, B);
             for (int i = 0; i < 20; i++) {

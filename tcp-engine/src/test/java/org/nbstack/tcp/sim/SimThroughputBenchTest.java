@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import org.junit.jupiter.api.Test;
+import org.nbstack.tcp.link.LinkFaults;
 
 /**
  * How many packet deliveries per second of wall time the simulator sustains: a benchmark, not a timed test.
@@ -23,7 +24,7 @@ class SimThroughputBenchTest {
     @Test
     void echoPingPongOverAFaultyLink() throws IOException {
         // No loss, so that the packets in flight keep circulating; jitter and reordering keep the heap busy.
-        SimLinkConfig link = SimLinkConfig.PERFECT.withDelay(50_000, 10_000).withReordering(0.01, 100_000);
+        LinkFaults link = LinkFaults.PERFECT.withDelay(50_000, 10_000).withReordering(0.01, 100_000);
         try (SimWorld world = SimWorld.builder(1).defaultLink(link).build()) {
             Reflector a = world.addNode("A", Reflector::new, A);
             world.addNode("B", EchoNode::new, B);

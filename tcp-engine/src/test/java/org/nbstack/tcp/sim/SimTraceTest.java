@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.nbstack.tcp.link.LinkFaults;
 import org.nbstack.tcp.wire.Ipv4;
 
 /** One tcpdump-like line per packet event, a bounded tail in memory, the whole trace in a file on request. */
@@ -19,7 +20,7 @@ class SimTraceTest {
     void eachPacketEventIsOneLineWithTimeDirectionEventAndPacket() {
         SimTrace trace = SimTrace.inMemory(100);
         try (SimWorld world = SimWorld.builder(61).trace(trace).packetFormatter(RawPacket.FORMAT)
-                .defaultLink(SimLinkConfig.PERFECT.withDelay(MS, 0)).build()) {
+                .defaultLink(LinkFaults.PERFECT.withDelay(MS, 0)).build()) {
             CountingNode a = world.addNode("A", CountingNode::new, A);
             TimerNode b = world.addNode("B", TimerNode::new, B);
             b.arm(2 * MS + 500);
@@ -41,7 +42,7 @@ class SimTraceTest {
             CountingNode a = world.addNode("A", CountingNode::new, A);
             world.addNode("B", CountingNode::new, B);
             SimLink ab = world.link("A", "B");
-            ab.configure(SimLinkConfig.PERFECT.withMtu(500).withBandwidth(1_000, 1))
+            ab.configure(LinkFaults.PERFECT.withMtu(500).withBandwidth(1_000, 1))
                     .addFilter(SimPacketFilter.dropFirst(1, p -> RawPacket.id(p) == 2))
                     .partition(MS, 2 * MS);
             a.send(RawPacket.of(A, B, 1, 600));
@@ -52,9 +53,9 @@ class SimTraceTest {
             world.runFor(MS);
             a.send(RawPacket.of(A, B, 6));
             world.runFor(MS);
-            ab.configure(SimLinkConfig.PERFECT.withLoss(1));
+            ab.configure(LinkFaults.PERFECT.withLoss(1));
             a.send(RawPacket.of(A, B, 7));
-            ab.configure(SimLinkConfig.PERFECT.withDuplication(1).withCorruption(1).withReordering(1, 10));
+            ab.configure(LinkFaults.PERFECT.withDuplication(1).withCorruption(1).withReordering(1, 10));
             a.send(RawPacket.of(A, B, 8));
             world.runFor(MS);
         }

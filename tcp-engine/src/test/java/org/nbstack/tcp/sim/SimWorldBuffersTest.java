@@ -9,6 +9,7 @@ import io.netty.buffer.Unpooled;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.nbstack.tcp.link.LinkFaults;
 import org.nbstack.tcp.wire.Ipv4;
 
 /**
@@ -24,7 +25,7 @@ class SimWorldBuffersTest {
         SimLinkCounters counters;
         long inFlightAtClose;
         try (SimWorld world = SimWorld.builder(51)
-                .defaultLink(SimLinkConfig.PERFECT.withDelay(1_000 * MS, 0).withDuplication(0.5).withCorruption(0.5))
+                .defaultLink(LinkFaults.PERFECT.withDelay(1_000 * MS, 0).withDuplication(0.5).withCorruption(0.5))
                 .build()) {
             CountingNode a = world.addNode("A", CountingNode::new, A);
             world.addNode("B", CountingNode::new, B);
@@ -51,7 +52,7 @@ class SimWorldBuffersTest {
             CountingNode a = world.addNode("A", CountingNode::new, A);
             CountingNode b = world.addNode("B", CountingNode::new, B);
             world.link("A", "B")
-                    .configure(SimLinkConfig.PERFECT.withMtu(200).withLoss(0.3).withBandwidth(1_000_000, 2))
+                    .configure(LinkFaults.PERFECT.withMtu(200).withLoss(0.3).withBandwidth(1_000_000, 2))
                     .addFilter(SimPacketFilter.dropFirst(5, p -> RawPacket.id(p) % 7 == 0))
                     .partition(30 * MS, 40 * MS);
             for (int i = 0; i < 200; i++) {
@@ -103,7 +104,7 @@ class SimWorldBuffersTest {
 
     @Test
     void aNodeThatReusesTheReceivedBufferToReplyOwnsItProperly() {
-        try (SimWorld world = SimWorld.builder(55).defaultLink(SimLinkConfig.PERFECT.withDelay(MS, 0)).build()) {
+        try (SimWorld world = SimWorld.builder(55).defaultLink(LinkFaults.PERFECT.withDelay(MS, 0)).build()) {
             CountingNode a = world.addNode("A", CountingNode::new, A);
             EchoNode b = world.addNode("B", EchoNode::new, B);
             ByteBuf packet = RawPacket.of(A, B, 7);

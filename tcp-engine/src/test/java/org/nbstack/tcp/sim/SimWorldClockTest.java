@@ -9,6 +9,7 @@ import io.netty.buffer.ByteBuf;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.nbstack.tcp.link.LinkFaults;
 
 /** Virtual time: scheduled actions, node deadlines, runUntil and runFor. */
 class SimWorldClockTest {
@@ -48,7 +49,7 @@ class SimWorldClockTest {
 
     @Test
     void aDeadlineSetByAReceivedPacketFiresAfterIt() {
-        try (SimWorld world = SimWorld.builder(1).defaultLink(SimLinkConfig.PERFECT.withDelay(3 * MS, 0)).build()) {
+        try (SimWorld world = SimWorld.builder(1).defaultLink(LinkFaults.PERFECT.withDelay(3 * MS, 0)).build()) {
             CountingNode a = world.addNode("A", CountingNode::new, A);
             TimerNode b = world.addNode("B", TimerNode::new, B);
             b.armAfterReceive = 2 * MS;
@@ -61,7 +62,7 @@ class SimWorldClockTest {
 
     @Test
     void atTheSameInstantPacketsAreReceivedBeforeTimersFire() {
-        try (SimWorld world = SimWorld.builder(1).defaultLink(SimLinkConfig.PERFECT.withDelay(3 * MS, 0)).build()) {
+        try (SimWorld world = SimWorld.builder(1).defaultLink(LinkFaults.PERFECT.withDelay(3 * MS, 0)).build()) {
             CountingNode a = world.addNode("A", CountingNode::new, A);
             List<String> order = new ArrayList<>();
             TimerNode b = world.addNode("B", out -> new TimerNode(out) {
@@ -99,7 +100,7 @@ class SimWorldClockTest {
 
     @Test
     void runUntilStopsAtTheEventThatMakesTheConditionTrue() {
-        try (SimWorld world = SimWorld.builder(1).defaultLink(SimLinkConfig.PERFECT.withDelay(1 * MS, 0)).build()) {
+        try (SimWorld world = SimWorld.builder(1).defaultLink(LinkFaults.PERFECT.withDelay(1 * MS, 0)).build()) {
             CountingNode a = world.addNode("A", CountingNode::new, A);
             CountingNode b = world.addNode("B", CountingNode::new, B);
             for (int i = 0; i < 10; i++) {

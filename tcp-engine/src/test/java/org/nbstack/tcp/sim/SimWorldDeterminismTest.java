@@ -9,11 +9,12 @@ import static org.nbstack.tcp.sim.RawPacket.D;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.nbstack.tcp.link.LinkFaults;
 
 /** A seed replays exactly; another seed gives another run; tracing and unrelated traffic change nothing. */
 class SimWorldDeterminismTest {
     private static final long MS = 1_000_000L;
-    private static final SimLinkConfig EVERYTHING = SimLinkConfig.PERFECT
+    private static final LinkFaults EVERYTHING = LinkFaults.PERFECT
             .withDelay(2 * MS, MS).withLoss(0.05).withDuplication(0.05).withReordering(0.1, 3 * MS)
             .withCorruption(0.02).withBandwidth(2_000_000, 30);
 

@@ -189,4 +189,23 @@ class StackLoopbackTest {
             small.close();
         }
     }
+
+    @Test
+    void bindToPortZeroTakesEachFreePortOfTheRangeOnceThenSaysTheRangeIsFull() {
+        TcpStack small = new TcpStack(StackConfig.of(LOCALHOST).withSecretSeed(3).withEphemeralRange(40000, 40003),
+                sentToLink::add, UnpooledByteBufAllocator.DEFAULT, () -> now);
+        try {
+            small.listen(0, 40002, 16, l -> { }); // one port of the range already listens
+            List<Integer> bound = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                int port = small.freePort(LOCALHOST);
+                small.listen(LOCALHOST, port, 16, l -> { });
+                bound.add(port);
+            }
+            assertThat(bound).containsExactlyInAnyOrder(40000, 40001, 40003);
+            assertThatThrownBy(() -> small.freePort(LOCALHOST)).hasMessage("no free port in 40000-40003");
+        } finally {
+            small.close();
+        }
+    }
 }

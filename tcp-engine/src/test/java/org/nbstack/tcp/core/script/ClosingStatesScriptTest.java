@@ -4,7 +4,6 @@ import static org.nbstack.tcp.core.script.Script.MS;
 import static org.nbstack.tcp.core.script.Script.SEC;
 import static org.nbstack.tcp.core.script.Script.given;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.nbstack.tcp.core.CloseReason;
 import org.nbstack.tcp.core.TcpState;
@@ -13,16 +12,7 @@ import org.nbstack.tcp.core.TcpState;
  * FIN_WAIT_1, FIN_WAIT_2, CLOSING, CLOSE_WAIT, LAST_ACK (RFC 9293 §3.10.7.4 steps five and eight). The
  * application closed with {@code close()}, so our side is an orphan: our FIN is seq 1001, the peer's FIN seq 5001.
  */
-class ClosingStatesScriptTest {
-    private Script s;
-
-    @AfterEach
-    void release() {
-        if (s != null) {
-            s.release();
-        }
-    }
-
+class ClosingStatesScriptTest extends ScriptFixture {
     @Test
     void ackOfOurFinMovesFinWait1ToFinWait2WithTheOrphanTimeout() {
         s = given(TcpState.FIN_WAIT_1)

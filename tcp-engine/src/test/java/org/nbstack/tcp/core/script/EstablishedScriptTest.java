@@ -4,7 +4,6 @@ import static org.nbstack.tcp.core.script.Script.MS;
 import static org.nbstack.tcp.core.script.Script.SEC;
 import static org.nbstack.tcp.core.script.Script.given;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.nbstack.tcp.core.CloseReason;
 import org.nbstack.tcp.core.TcpState;
@@ -14,16 +13,7 @@ import org.nbstack.tcp.core.TcpState;
  * window (persist probing and its bound, a window shrunk under data in flight, a bare FIN at a zero window).
  * We are SND.NXT 1001, RCV.NXT 5001, receive window 8192; the peer offered 8192.
  */
-class EstablishedScriptTest {
-    private Script s;
-
-    @AfterEach
-    void release() {
-        if (s != null) {
-            s.release();
-        }
-    }
-
+class EstablishedScriptTest extends ScriptFixture {
     @Test
     void inWindowDataIsDeliveredAndAcknowledgedWhenTheDelayedAckTimerFires() {
         s = given(TcpState.ESTABLISHED)

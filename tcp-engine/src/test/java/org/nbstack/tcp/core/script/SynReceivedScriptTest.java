@@ -3,21 +3,11 @@ package org.nbstack.tcp.core.script;
 import static org.nbstack.tcp.core.script.Script.SEC;
 import static org.nbstack.tcp.core.script.Script.given;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.nbstack.tcp.core.TcpState;
 
 /** SYN_RECEIVED, RFC 9293 §3.10.7.4: the peer's SYN (seq 5000) arrived, our SYN-ACK (seq 1000) is out. */
-class SynReceivedScriptTest {
-    private Script s;
-
-    @AfterEach
-    void release() {
-        if (s != null) {
-            s.release();
-        }
-    }
-
+class SynReceivedScriptTest extends ScriptFixture {
     @Test
     void ackOfOurSynEstablishes() {
         s = given(TcpState.SYN_RECEIVED)

@@ -4,22 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.nbstack.tcp.core.script.Script.SEC;
 import static org.nbstack.tcp.core.script.Script.given;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.nbstack.tcp.core.CloseReason;
 import org.nbstack.tcp.core.TcpState;
 
 /** SYN_SENT, RFC 9293 §3.10.7.3: our SYN (seq 1000) is out; what each answer does. */
-class SynSentScriptTest {
-    private Script s;
-
-    @AfterEach
-    void release() {
-        if (s != null) {
-            s.release();
-        }
-    }
-
+class SynSentScriptTest extends ScriptFixture {
     @Test
     void synAckWithAnAcceptableAckEstablishes() {
         s = given(TcpState.SYN_SENT)

@@ -5,7 +5,6 @@ import static org.nbstack.tcp.core.script.Script.MS;
 import static org.nbstack.tcp.core.script.Script.SEC;
 import static org.nbstack.tcp.core.script.Script.given;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.nbstack.tcp.core.CloseReason;
 import org.nbstack.tcp.core.TcpState;
@@ -14,16 +13,7 @@ import org.nbstack.tcp.core.TcpState;
  * TIME_WAIT (RFC 9293 §3.10.7.4, RFC 1337): we closed first; our FIN (1001) and the peer's FIN (5001) are both
  * acknowledged, RCV.NXT is 5002, and the entry lasts exactly 2*MSL (60 s) unless the peer's FIN comes again.
  */
-class TimeWaitScriptTest {
-    private Script s;
-
-    @AfterEach
-    void release() {
-        if (s != null) {
-            s.release();
-        }
-    }
-
+class TimeWaitScriptTest extends ScriptFixture {
     @Test
     void timeWaitLastsExactly2MslAndEndsQuietly() {
         s = given(TcpState.TIME_WAIT)

@@ -1,8 +1,12 @@
-package org.nbstack.tcp.sim;
+package org.nbstack.tcp.link;
+
+import java.util.SplittableRandom;
 
 /**
- * Fault and timing model of one direction of a simulated link. Immutable; change one property with the
- * {@code with...} methods, starting from {@link #PERFECT}. Probabilities are per packet, in [0, 1].
+ * The fault and timing model of one direction of a link, the one both faulty links use: the deterministic
+ * simulator's links (virtual time) and the {@code sim://} packet link (real time, on the event loops). Immutable;
+ * change one property with the {@code with...} methods, starting from {@link #PERFECT}. Probabilities are per
+ * packet, in [0, 1]. How a packet's arrival time follows from the model is {@link ArrivalOrder}'s one job.
  *
  * @param lossProbability a packet vanishes
  * @param duplicateProbability a packet arrives twice (the copy travels independently)
@@ -12,19 +16,20 @@ package org.nbstack.tcp.sim;
  * @param delayNanos one-way propagation delay
  * @param jitterNanos extra delay drawn uniformly from [0, jitterNanos]; jitter alone never reorders,
  *     a packet waits for the one sent before it, as on a real FIFO path
- * @param bandwidthBytesPerSecond serialization rate, 0 for infinite
+ * @param bandwidthBytesPerSecond serialization rate, 0 for infinite (the simulator's links; a {@code sim://}
+ *     link has no bandwidth limit)
  * @param queueLimitPackets packets that may wait for or be in serialization; more are dropped (drop-tail).
  *     Only used when bandwidth is limited
  * @param mtu largest packet in bytes that the link carries, 0 for no limit
  */
-public record SimLinkConfig(double lossProbability, double duplicateProbability, double reorderProbability,
+public record LinkFaults(double lossProbability, double duplicateProbability, double reorderProbability,
         long reorderDelayNanos, double corruptProbability, long delayNanos, long jitterNanos,
         long bandwidthBytesPerSecond, int queueLimitPackets, int mtu) {
 
     /** No faults, no delay, infinite bandwidth, Ethernet MTU. */
-    public static final SimLinkConfig PERFECT = new SimLinkConfig(0, 0, 0, 10_000_000L, 0, 0, 0, 0, 1000, 1500);
+    public static final LinkFaults PERFECT = new LinkFaults(0, 0, 0, 10_000_000L, 0, 0, 0, 0, 1000, 1500);
 
-    public SimLinkConfig {
+    public LinkFaults {
         requireProbability("lossProbability", lossProbability);
         requireProbability("duplicateProbability", duplicateProbability);
         requireProbability("reorderProbability", reorderProbability);
@@ -44,39 +49,44 @@ public record SimLinkConfig(double lossProbability, double duplicateProbability,
         }
     }
 
-    public SimLinkConfig withLoss(double probability) {
-        return new SimLinkConfig(probability, duplicateProbability, reorderProbability, reorderDelayNanos,
+    public LinkFaults withLoss(double probability) {
+        return new LinkFaults(probability, duplicateProbability, reorderProbability, reorderDelayNanos,
                 corruptProbability, delayNanos, jitterNanos, bandwidthBytesPerSecond, queueLimitPackets, mtu);
     }
 
-    public SimLinkConfig withDuplication(double probability) {
-        return new SimLinkConfig(lossProbability, probability, reorderProbability, reorderDelayNanos,
+    public LinkFaults withDuplication(double probability) {
+        return new LinkFaults(lossProbability, probability, reorderProbability, reorderDelayNanos,
                 corruptProbability, delayNanos, jitterNanos, bandwidthBytesPerSecond, queueLimitPackets, mtu);
     }
 
-    public SimLinkConfig withReordering(double probability, long maxExtraDelayNanos) {
-        return new SimLinkConfig(lossProbability, duplicateProbability, probability, maxExtraDelayNanos,
+    public LinkFaults withReordering(double probability, long maxExtraDelayNanos) {
+        return new LinkFaults(lossProbability, duplicateProbability, probability, maxExtraDelayNanos,
                 corruptProbability, delayNanos, jitterNanos, bandwidthBytesPerSecond, queueLimitPackets, mtu);
     }
 
-    public SimLinkConfig withCorruption(double probability) {
-        return new SimLinkConfig(lossProbability, duplicateProbability, reorderProbability, reorderDelayNanos,
+    public LinkFaults withCorruption(double probability) {
+        return new LinkFaults(lossProbability, duplicateProbability, reorderProbability, reorderDelayNanos,
                 probability, delayNanos, jitterNanos, bandwidthBytesPerSecond, queueLimitPackets, mtu);
     }
 
-    public SimLinkConfig withDelay(long baseNanos, long jitter) {
-        return new SimLinkConfig(lossProbability, duplicateProbability, reorderProbability, reorderDelayNanos,
+    public LinkFaults withDelay(long baseNanos, long jitter) {
+        return new LinkFaults(lossProbability, duplicateProbability, reorderProbability, reorderDelayNanos,
                 corruptProbability, baseNanos, jitter, bandwidthBytesPerSecond, queueLimitPackets, mtu);
     }
 
-    public SimLinkConfig withBandwidth(long bytesPerSecond, int queueLimit) {
-        return new SimLinkConfig(lossProbability, duplicateProbability, reorderProbability, reorderDelayNanos,
+    public LinkFaults withBandwidth(long bytesPerSecond, int queueLimit) {
+        return new LinkFaults(lossProbability, duplicateProbability, reorderProbability, reorderDelayNanos,
                 corruptProbability, delayNanos, jitterNanos, bytesPerSecond, queueLimit, mtu);
     }
 
-    public SimLinkConfig withMtu(int bytes) {
-        return new SimLinkConfig(lossProbability, duplicateProbability, reorderProbability, reorderDelayNanos,
+    public LinkFaults withMtu(int bytes) {
+        return new LinkFaults(lossProbability, duplicateProbability, reorderProbability, reorderDelayNanos,
                 corruptProbability, delayNanos, jitterNanos, bandwidthBytesPerSecond, queueLimitPackets, bytes);
+    }
+
+    /** One seeded draw of an event of probability {@code p}; draws nothing when {@code p} is 0. */
+    public static boolean happens(SplittableRandom random, double p) {
+        return p > 0 && random.nextDouble() < p;
     }
 
     private static void requireProbability(String name, double p) {

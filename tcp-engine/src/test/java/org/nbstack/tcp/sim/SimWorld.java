@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
+import org.nbstack.tcp.link.LinkFaults;
 import org.nbstack.tcp.wire.Ipv4;
 
 /**
@@ -28,7 +29,7 @@ public final class SimWorld implements AutoCloseable {
     private final Map<String, Attached> byName = new HashMap<>();
     private Attached[] nodes = new Attached[0];
     private SimLink[] links = new SimLink[0];
-    private SimLinkConfig defaultLink;
+    private LinkFaults defaultLink;
     private long now;
     private long earliestDeadline;
     private long unroutable;
@@ -90,7 +91,7 @@ public final class SimWorld implements AutoCloseable {
     }
 
     /** Configures both directions between two nodes. */
-    public void configureBoth(String a, String b, SimLinkConfig config) {
+    public void configureBoth(String a, String b, LinkFaults config) {
         link(a, b).configure(config);
         link(b, a).configure(config);
     }
@@ -102,7 +103,7 @@ public final class SimWorld implements AutoCloseable {
     }
 
     /** Changes the model of every link direction not configured on its own, now and for links created later. */
-    public void defaultLink(SimLinkConfig config) {
+    public void defaultLink(LinkFaults config) {
         defaultLink = Objects.requireNonNull(config, "config");
         for (SimLink link : links) {
             if (!link.configuredExplicitly()) {
@@ -464,7 +465,7 @@ public final class SimWorld implements AutoCloseable {
     /** Settings fixed for the world's life. */
     public static final class Builder {
         private final long seed;
-        private SimLinkConfig defaultLink = SimLinkConfig.PERFECT;
+        private LinkFaults defaultLink = LinkFaults.PERFECT;
         private SimTrace trace;
         private SimPacketFormatter formatter;
 
@@ -472,8 +473,8 @@ public final class SimWorld implements AutoCloseable {
             this.seed = seed;
         }
 
-        /** The model of every link direction not configured on its own; {@link SimLinkConfig#PERFECT} if not set. */
-        public Builder defaultLink(SimLinkConfig config) {
+        /** The model of every link direction not configured on its own; {@link LinkFaults#PERFECT} if not set. */
+        public Builder defaultLink(LinkFaults config) {
             this.defaultLink = Objects.requireNonNull(config, "config");
             return this;
         }

@@ -3,7 +3,7 @@ package org.nbstack.netbios.session;
 import java.util.Locale;
 
 /** Why a session ended; a low-cardinality metric tag. */
-public enum CloseReason {
+public enum SessionCloseReason {
     /** The peer closed the connection. */
     PEER_CLOSED,
     /** This side closed it through {@link NetbiosSession#close()}, or the handler's publisher completed. */

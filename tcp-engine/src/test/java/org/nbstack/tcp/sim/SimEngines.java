@@ -35,7 +35,7 @@ public final class SimEngines implements AutoCloseable {
 
     /**
      * @param linkQuery the {@code sim} link's faults and MTU without its seed, e.g. {@code delay=1ms&jitter=200us&mtu=1500}
-     *                  (see {@code SimConditions}); empty for a perfect link
+     *                  (see {@code LinkFaults}); empty for a perfect link
      */
     public SimEngines(SimEventLoops sim, String linkQuery) {
         if (linkQuery.contains("seed=")) {

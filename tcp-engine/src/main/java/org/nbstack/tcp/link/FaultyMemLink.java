@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.internal.ThreadExecutorMap;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
@@ -11,8 +12,9 @@ import java.util.concurrent.TimeUnit;
 import org.nbstack.spi.link.LinkContext;
 
 /**
- * {@code sim://switchName?loss=..&dup=..&reorder=..&corrupt=..&delay=..&jitter=..&mtu=..&seed=..}: a
- * {@link MemLink} that injects seeded faults on the packets it sends, in real time: delayed packets are
+ * {@code sim://switchName?loss=..&dup=..&reorder=..&reorderDelay=..&corrupt=..&delay=..&jitter=..&mtu=..&seed=..}:
+ * a {@link MemLink} that injects seeded faults on the packets it sends, in real time, under the same
+ * {@link LinkFaults} model and {@link ArrivalOrder} as the deterministic simulator's links: delayed packets are
  * scheduled on the sending event loop (or one of the context's loops) and delivered when due. Packets from or to
  * an address {@link SimBlackholes blackholed} on its switch are dropped, as if that host had vanished.
  *
@@ -20,9 +22,16 @@ import org.nbstack.spi.link.LinkContext;
  * send at once and SplittableRandom is not thread-safe. The schedule of faults is reproducible per seed;
  * which packet meets which draw depends on thread timing, as on a real network.
  */
-final class SimLink extends MemLink {
-    private final SimConditions conditions;
+final class FaultyMemLink extends MemLink {
+    /** The query keys of a {@code sim://} URI. */
+    static final Set<String> KEYS = Set.of("loss", "dup", "reorder", "corrupt", "delay", "jitter", "reorderDelay",
+            "mtu", "seed");
+    private static final long DEFAULT_REORDER_DELAY_NANOS = 1_000_000L;
+
+    private final LinkFaults faults;
     private final SplittableRandom random;
+    /** Guarded by {@link #random}'s lock, like the draws. */
+    private final ArrivalOrder arrivals = new ArrivalOrder();
     private final EventLoopGroup loops;
     private final SimCounters simCounters = new SimCounters();
     /** Packets scheduled for later delivery; released by {@link #close} if still here. */
@@ -44,11 +53,22 @@ final class SimLink extends MemLink {
         }
     }
 
-    SimLink(LinkUri parsed, SimConditions conditions, LinkContext context) {
+    /** {@code faults} and {@code seed} are parsed before: a bad query must fail before the link joins its switch. */
+    FaultyMemLink(LinkUri parsed, LinkFaults faults, long seed, LinkContext context) {
         super(parsed, "sim:" + parsed.name, context);
-        this.conditions = conditions;
-        this.random = new SplittableRandom(conditions.seed() ^ addressSeed(port));
+        this.faults = faults;
+        this.random = new SplittableRandom(seed ^ addressSeed(port));
         this.loops = context.eventLoops();
+    }
+
+    /** The faults a {@code sim://} URI's query asks for; what it does not name is perfect. */
+    static LinkFaults faultsOf(LinkUri uri) {
+        long reorderDelay = uri.params.containsKey("reorderDelay") ? uri.durationNanos("reorderDelay")
+                : DEFAULT_REORDER_DELAY_NANOS;
+        return LinkFaults.PERFECT.withLoss(uri.probability("loss")).withDuplication(uri.probability("dup"))
+                .withReordering(uri.probability("reorder"), reorderDelay).withCorruption(uri.probability("corrupt"))
+                .withDelay(uri.durationNanos("delay"), uri.durationNanos("jitter"))
+                .withMtu(uri.intParam("mtu", MemLink.DEFAULT_MTU, 68, MemLink.DEFAULT_MTU));
     }
 
     private static long addressSeed(MemSwitch.Port port) {
@@ -59,82 +79,82 @@ final class SimLink extends MemLink {
         return h;
     }
 
-    SimConditions conditions() {
-        return conditions;
-    }
-
     SimCounters simCounters() {
         return simCounters;
     }
 
     @Override
     public int mtu() {
-        return Math.min(super.mtu(), conditions.mtu());
+        return Math.min(super.mtu(), faults.mtu());
     }
 
     @Override
     public void send(ByteBuf packet) {
-        int length = packet.readableBytes();
         if (isClosed()) {
             drop(packet);
             return;
         }
-        if (length > mtu()) {
+        if (packet.readableBytes() > mtu()) {
             simCounters.tooBig.increment();
             drop(packet);
             return;
         }
+        EventExecutor current = ThreadExecutorMap.currentExecutor();
+        EventExecutor executor = current != null && !current.isShuttingDown() ? current : loops.next();
+        // The loop's clock: the system's, or a simulation's virtual one.
+        long now = executor.ticker().nanoTime();
         boolean lose;
-        boolean corrupt;
-        boolean duplicate;
-        boolean reorder;
-        long delay;
-        long duplicateDelay;
-        int corruptAt;
+        boolean duplicate = false;
         synchronized (random) {
-            lose = random.nextDouble() < conditions.loss();
-            corrupt = random.nextDouble() < conditions.corrupt();
-            duplicate = random.nextDouble() < conditions.duplicate();
-            reorder = random.nextDouble() < conditions.reorder();
-            delay = conditions.delayNanos() + jitter();
-            duplicateDelay = conditions.delayNanos() + jitter();
-            corruptAt = random.nextInt(length * 8);
+            lose = LinkFaults.happens(random, faults.lossProbability());
+            if (!lose) {
+                duplicate = LinkFaults.happens(random, faults.duplicateProbability());
+            }
         }
         if (lose) {
             simCounters.lost.increment();
             drop(packet);
             return;
         }
-        if (corrupt) {
-            // The engine encodes every packet into a fresh buffer, so it may be changed in place.
+        if (duplicate) {
+            simCounters.duplicated.increment();
+            // A copy, not a shared view: each copy may be corrupted on its own.
+            schedule(executor, now, packet.copy());
+        }
+        schedule(executor, now, packet);
+    }
+
+    /** Corrupts, delays and reorders one packet (or copy) under the model, in the simulator's order of draws. */
+    private void schedule(EventExecutor executor, long now, ByteBuf packet) {
+        int corruptAt = -1;
+        long arrival;
+        boolean reordered;
+        synchronized (random) {
+            if (LinkFaults.happens(random, faults.corruptProbability())) {
+                corruptAt = random.nextInt(packet.readableBytes() * 8);
+            }
+            arrival = arrivals.arrival(now, faults, random);
+            reordered = arrivals.lastReorderDelay() > 0;
+        }
+        if (corruptAt >= 0) {
+            // The engine encodes every packet into a fresh buffer, and a duplicate is a copy: changed in place.
             int index = packet.readerIndex() + corruptAt / 8;
             packet.setByte(index, packet.getByte(index) ^ 1 << (corruptAt & 7));
             simCounters.corrupted.increment();
         }
-        if (reorder) {
-            delay += conditions.reorderDelayNanos();
+        if (reordered) {
             simCounters.reordered.increment();
         }
-        if (duplicate) {
-            simCounters.duplicated.increment();
-            deliver(packet.retainedDuplicate(), duplicateDelay);
-        }
-        deliver(packet, delay);
+        deliver(executor, packet, arrival - now);
     }
 
-    private long jitter() {
-        return conditions.jitterNanos() == 0 ? 0 : random.nextLong(conditions.jitterNanos());
-    }
-
-    private void deliver(ByteBuf packet, long delayNanos) {
+    private void deliver(EventExecutor executor, ByteBuf packet, long delayNanos) {
         if (delayNanos <= 0) {
             forward(packet);
             return;
         }
         Delivery d = new Delivery(packet);
         inFlight.add(d);
-        EventExecutor current = ThreadExecutorMap.currentExecutor();
-        EventExecutor executor = current != null && !current.isShuttingDown() ? current : loops.next();
         try {
             executor.schedule(d, delayNanos, TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException e) {

@@ -13,7 +13,7 @@ import org.nbstack.netbios.session.SessionHandler;
  * A listen on a NetBIOS name: who may call it, how many sessions it takes, and the handler that serves them,
  * or the address callers are retargeted to instead (RFC 1002 §4.3.5).
  */
-public final class Listener {
+public final class NameListener {
 
     private final NetbiosName name;
     private final SessionHandler handler;
@@ -22,7 +22,7 @@ public final class Listener {
     private final InetSocketAddress retarget;
     private final SessionPermits permits;
 
-    private Listener(Builder builder) {
+    private NameListener(Builder builder) {
         this.name = builder.name;
         this.handler = builder.handler;
         this.allowedCallers = builder.allowedCallers.stream().map(NetbiosName::key).collect(Collectors.toUnmodifiableSet());
@@ -36,7 +36,7 @@ public final class Listener {
     }
 
     /** A listen on {@code name} served by {@code handler}; any caller, no per-name session limit. */
-    public static Listener of(NetbiosName name, SessionHandler handler) {
+    public static NameListener of(NetbiosName name, SessionHandler handler) {
         return builder(name).handler(handler).build();
     }
 
@@ -73,7 +73,7 @@ public final class Listener {
                 + (retarget == null ? "" : " retargeting to " + retarget);
     }
 
-    /** Builds a {@link Listener}; {@link #build()} says what is missing or wrong. */
+    /** Builds a {@link NameListener}; {@link #build()} says what is missing or wrong. */
     public static final class Builder {
         private final NetbiosName name;
         private SessionHandler handler;
@@ -113,11 +113,11 @@ public final class Listener {
             return this;
         }
 
-        public Listener build() {
+        public NameListener build() {
             if (handler == null && retarget == null) {
                 throw new IllegalArgumentException("the listener on " + name + " needs a handler or a retarget address");
             }
-            return new Listener(this);
+            return new NameListener(this);
         }
     }
 }

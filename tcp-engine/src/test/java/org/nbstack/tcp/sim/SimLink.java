@@ -4,6 +4,8 @@ import io.netty.buffer.ByteBuf;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.SplittableRandom;
+import org.nbstack.tcp.link.ArrivalOrder;
+import org.nbstack.tcp.link.LinkFaults;
 
 /**
  * One direction of a simulated link, from one node to another: decides the fate of every packet sent on
@@ -26,12 +28,11 @@ public final class SimLink {
     private final DepartureQueue departures = new DepartureQueue();
     private final PartitionSchedule partitions = new PartitionSchedule();
     private SimPacketFilter[] filters = NO_FILTERS;
-    private SimLinkConfig config;
+    private LinkFaults config;
     private boolean configuredExplicitly;
-    /** Arrival time of the last packet that was not reordered: FIFO packets never arrive before it. */
-    private long lastInOrderArrival = Long.MIN_VALUE;
+    private final ArrivalOrder arrivals = new ArrivalOrder();
 
-    SimLink(int id, String name, int to, SimLinkConfig config, long seed, EventQueue events,
+    SimLink(int id, String name, int to, LinkFaults config, long seed, EventQueue events,
             SimTrace trace, SimPacketFormatter formatter) {
         this.id = id;
         this.name = name;
@@ -48,12 +49,12 @@ public final class SimLink {
         return name;
     }
 
-    public SimLinkConfig config() {
+    public LinkFaults config() {
         return config;
     }
 
     /** Replaces this direction's model from now on; packets already in flight keep their fate. */
-    public SimLink configure(SimLinkConfig newConfig) {
+    public SimLink configure(LinkFaults newConfig) {
         config = Objects.requireNonNull(newConfig, "newConfig");
         configuredExplicitly = true;
         return this;
@@ -89,13 +90,13 @@ public final class SimLink {
         return configuredExplicitly;
     }
 
-    void applyDefault(SimLinkConfig defaultConfig) {
+    void applyDefault(LinkFaults defaultConfig) {
         config = defaultConfig;
     }
 
     /** A node sent {@code packet} on this direction at {@code now}; the link now owns it. */
     void transmit(long now, ByteBuf packet) {
-        SimLinkConfig c = config;
+        LinkFaults c = config;
         counters.sent++;
         counters.bytesSent += packet.readableBytes();
         if (trace != null) {
@@ -110,10 +111,10 @@ public final class SimLink {
         } else if (!partitions.isEmpty() && partitions.blocks(now)) {
             counters.droppedByPartition++;
             drop(now, "drop-partition", packet);
-        } else if (c.lossProbability() > 0 && random.nextDouble() < c.lossProbability()) {
+        } else if (LinkFaults.happens(random, c.lossProbability())) {
             counters.lost++;
             drop(now, "lose", packet);
-        } else if (c.duplicateProbability() > 0 && random.nextDouble() < c.duplicateProbability()) {
+        } else if (LinkFaults.happens(random, c.duplicateProbability())) {
             counters.duplicated++;
             // A copy, not a shared view: the receiver owns each arrival and may write to it.
             ByteBuf copy = packet.copy();
@@ -142,7 +143,7 @@ public final class SimLink {
         packet.release();
     }
 
-    private void schedule(long now, ByteBuf packet, SimLinkConfig c) {
+    private void schedule(long now, ByteBuf packet, LinkFaults c) {
         long departure = now;
         if (c.bandwidthBytesPerSecond() > 0) {
             departure = departures.admit(now, packet.readableBytes(), c.bandwidthBytesPerSecond(), c.queueLimitPackets());
@@ -152,23 +153,15 @@ public final class SimLink {
                 return;
             }
         }
-        if (c.corruptProbability() > 0 && random.nextDouble() < c.corruptProbability()) {
+        if (LinkFaults.happens(random, c.corruptProbability())) {
             packet = corrupt(now, packet);
         }
-        long arrival = departure + c.delayNanos();
-        if (c.jitterNanos() > 0) {
-            arrival += random.nextLong(c.jitterNanos() + 1);
-        }
-        if (c.reorderProbability() > 0 && random.nextDouble() < c.reorderProbability()) {
-            long extra = 1 + random.nextLong(c.reorderDelayNanos());
-            arrival += extra;
+        long arrival = arrivals.arrival(departure, c, random);
+        if (arrivals.lastReorderDelay() > 0) {
             counters.reordered++;
             if (trace != null) {
-                trace(now, "reorder(+" + extra + "ns)", packet);
+                trace(now, "reorder(+" + arrivals.lastReorderDelay() + "ns)", packet);
             }
-        } else {
-            arrival = Math.max(arrival, lastInOrderArrival);
-            lastInOrderArrival = arrival;
         }
         counters.inFlight++;
         events.push(arrival, packet, id);
