@@ -1,6 +1,7 @@
 package org.nbstack.tcp.core;
 
 import io.netty.buffer.ByteBuf;
+import org.nbstack.tcp.core.ConnectionTimers.Kind;
 import org.nbstack.tcp.wire.TcpFlags;
 import org.nbstack.tcp.wire.TcpOptions;
 import org.nbstack.tcp.wire.TcpSegment;
@@ -13,7 +14,6 @@ import org.nbstack.tcp.wire.TcpSegment;
  * Not thread-safe: every call for one connection comes from one thread.
  */
 public final class TcpConnection {
-    private static final long NEVER = Long.MAX_VALUE;
     /** RFC 9293 §3.7.1: the MSS assumed when the peer sends none. */
     private static final int DEFAULT_PEER_MSS = 536;
     /**
@@ -115,15 +115,8 @@ public final class TcpConnection {
     private int rttSeq;
     private long rttStart;
 
-    // Timers: absolute deadlines, NEVER when off.
-    private long rtoDeadline = NEVER;
-    private long reorderDeadline = NEVER;
-    private long probeDeadline = NEVER;
-    private long delayedAckDeadline = NEVER;
-    private long persistDeadline = NEVER;
-    private long keepAliveDeadline = NEVER;
-    private long timeWaitDeadline = NEVER;
-    private long finWait2Deadline = NEVER;
+    // Timers: absolute deadlines, one per kind.
+    private final ConnectionTimers timers = new ConnectionTimers();
     private final TimeWaitResetWindow reconnectReset = new TimeWaitResetWindow();
     private int retransmits;
     private int persistBackoff;
@@ -271,10 +264,10 @@ public final class TcpConnection {
         config = newConfig;
         if (newConfig.keepAlive() && (state == TcpState.ESTABLISHED || state == TcpState.CLOSE_WAIT
                 || state == TcpState.FIN_WAIT_2)
-                && (!keepAliveWasOn || keepAliveDeadline == NEVER || idleChanged)) {
+                && (!keepAliveWasOn || !timers.isArmed(Kind.KEEPALIVE) || idleChanged)) {
             armKeepAlive(now);
         } else if (!newConfig.keepAlive()) {
-            keepAliveDeadline = NEVER;
+            timers.stop(Kind.KEEPALIVE);
         }
     }
 
@@ -392,27 +385,12 @@ public final class TcpConnection {
 
     /** The earliest time at which {@link #onTimer(long)} has work to do, or Long.MAX_VALUE. */
     public long nextDeadline() {
-        long d = rtoDeadline;
-        if (reorderDeadline < d) d = reorderDeadline;
-        if (probeDeadline < d) d = probeDeadline;
-        if (delayedAckDeadline < d) d = delayedAckDeadline;
-        if (persistDeadline < d) d = persistDeadline;
-        if (keepAliveDeadline < d) d = keepAliveDeadline;
-        if (timeWaitDeadline < d) d = timeWaitDeadline;
-        if (finWait2Deadline < d) d = finWait2Deadline;
-        return d;
+        return timers.next();
     }
 
     /** The timer netstat shows: "on" (retransmission), "probe" (persist), "keepalive", "timewait", or "off". */
     public ConnectionTimer activeTimer(long now) {
-        if (timeWaitDeadline != NEVER) return new ConnectionTimer("timewait", timeWaitDeadline - now, 0);
-        // Like Linux's /proc/net/tcp, the RACK reorder and loss probe timers show as the retransmission timer.
-        long on = Math.min(rtoDeadline, Math.min(reorderDeadline, probeDeadline));
-        if (on != NEVER) return new ConnectionTimer("on", on - now, retransmits);
-        if (persistDeadline != NEVER) return new ConnectionTimer("probe", persistDeadline - now, persistBackoff);
-        if (finWait2Deadline != NEVER) return new ConnectionTimer("timewait", finWait2Deadline - now, 0);
-        if (keepAliveDeadline != NEVER) return new ConnectionTimer("keepalive", keepAliveDeadline - now, keepAliveProbes);
-        return new ConnectionTimer("off", 0, 0);
+        return timers.netstatView(now, retransmits, persistBackoff, keepAliveProbes);
     }
 
     // ------------------------------------------------------------------------------------------------
@@ -489,7 +467,7 @@ public final class TcpConnection {
         }
         shutdownOutput(now);
         if (state == TcpState.FIN_WAIT_2) {
-            finWait2Deadline = now + config.finWait2TimeoutNanos();
+            timers.arm(Kind.FIN_WAIT_2, now + config.finWait2TimeoutNanos());
         }
     }
 
@@ -511,13 +489,11 @@ public final class TcpConnection {
         if (state == TcpState.CLOSED) {
             return;
         }
-        if (timeWaitDeadline <= now) {
-            timeWaitDeadline = NEVER;
+        if (timers.expired(Kind.TIME_WAIT, now)) {
             close(CloseReason.NORMAL, now);
             return;
         }
-        if (finWait2Deadline <= now) {
-            finWait2Deadline = NEVER;
+        if (timers.expired(Kind.FIN_WAIT_2, now)) {
             if (state == TcpState.FIN_WAIT_2) {
                 counters.finWait2Timeouts++;
                 sendReset(now);
@@ -525,37 +501,31 @@ public final class TcpConnection {
                 return;
             }
         }
-        if (reorderDeadline <= now) {
-            reorderDeadline = NEVER;
+        if (timers.expired(Kind.REORDER, now)) {
             reorderTimeout(now);
         }
-        if (probeDeadline <= now) {
-            probeDeadline = NEVER;
+        if (timers.expired(Kind.PROBE, now)) {
             probeTimeout(now); // before the RTO: a PTO capped at the RTO's expiry probes instead (RFC 8985 §7.2)
         }
-        if (rtoDeadline <= now) {
-            rtoDeadline = NEVER;
+        if (timers.expired(Kind.RETRANSMIT, now)) {
             retransmitTimeout(now);
             if (state == TcpState.CLOSED) {
                 return;
             }
         }
-        if (persistDeadline <= now) {
-            persistDeadline = NEVER;
+        if (timers.expired(Kind.PERSIST, now)) {
             persistTimeout(now);
             if (state == TcpState.CLOSED) {
                 return;
             }
         }
-        if (keepAliveDeadline <= now) {
-            keepAliveDeadline = NEVER;
+        if (timers.expired(Kind.KEEPALIVE, now)) {
             keepAliveTimeout(now);
             if (state == TcpState.CLOSED) {
                 return;
             }
         }
-        if (delayedAckDeadline <= now) {
-            delayedAckDeadline = NEVER;
+        if (timers.expired(Kind.DELAYED_ACK, now)) {
             sendAck(now);
         }
     }
@@ -604,8 +574,8 @@ public final class TcpConnection {
         // RFC 6675 §5.1 / RFC 8985 §6.3: SACKed data stays SACKed, as in Linux; reneging (RFC 2018 §8) is caught
         // where an ACK stops at SACKed data (ackAdvanced), which then forgets the SACK information.
         tlp.reset(); // the probe episode ends with the timeout
-        reorderDeadline = NEVER;
-        probeDeadline = NEVER;
+        timers.stop(Kind.REORDER);
+        timers.stop(Kind.PROBE);
         rttTiming = false;
         if (retransmits == BLACK_HOLE_TIMEOUTS && segmentSizeLimit() > BLACK_HOLE_MSS && flight >= sendMss()) {
             pathMss = BLACK_HOLE_MSS; // full-sized segments keep timing out and no ICMP came: try smaller ones
@@ -713,7 +683,7 @@ public final class TcpConnection {
         }
         if (sndMax != sndUna) {
             // Data outstanding: the retransmission timer watches the peer.
-            keepAliveDeadline = now + config.keepAliveIdleNanos();
+            timers.arm(Kind.KEEPALIVE, now + config.keepAliveIdleNanos());
             return;
         }
         if (keepAliveProbes >= config.keepAliveCount()) {
@@ -724,11 +694,11 @@ public final class TcpConnection {
         counters.keepaliveProbes++;
         keepAliveProbes++;
         transmitControl(now, sndUna - 1, TcpFlags.ACK);
-        keepAliveDeadline = now + config.keepAliveIntervalNanos();
+        timers.arm(Kind.KEEPALIVE, now + config.keepAliveIntervalNanos());
     }
 
     private void armRetransmitTimer(long now) {
-        rtoDeadline = capByUserTimeout(now + rtt.rto());
+        timers.arm(Kind.RETRANSMIT, capByUserTimeout(now + rtt.rto()));
     }
 
     /** RFC 5482: with a user timeout, the timers fire no later than the moment it expires. */
@@ -738,7 +708,7 @@ public final class TcpConnection {
     }
 
     private void armPersistTimer(long now) {
-        persistDeadline = capByUserTimeout(now + persistInterval());
+        timers.arm(Kind.PERSIST, capByUserTimeout(now + persistInterval()));
     }
 
     /** The persist timer's backed-off interval, capped at the RTO maximum like Linux's probe timer. */
@@ -749,7 +719,7 @@ public final class TcpConnection {
 
     private void armKeepAlive(long now) {
         if (config.keepAlive()) {
-            keepAliveDeadline = now + config.keepAliveIdleNanos();
+            timers.arm(Kind.KEEPALIVE, now + config.keepAliveIdleNanos());
         }
     }
 
@@ -852,7 +822,7 @@ public final class TcpConnection {
         setState(TcpState.ESTABLISHED);
         cwnd = config.initialCwndSegments() * sendMss(); // RFC 6928, counted in segments as Linux does
         retransmits = 0;
-        rtoDeadline = NEVER;
+        timers.stop(Kind.RETRANSMIT);
         lastProgress = now;
         armKeepAlive(now);
         events.onEstablished(this);
@@ -883,7 +853,7 @@ public final class TcpConnection {
         if (seg.has(TcpFlags.FIN)) {
             if (isPeerFinAgain(seg)) {
                 // The peer lost our ACK of its FIN: ACK again and restart the 2*MSL timer (RFC 9293 §3.10.7.4).
-                timeWaitDeadline = now + config.timeWaitNanos();
+                timers.arm(Kind.TIME_WAIT, now + config.timeWaitNanos());
                 ackNow = true;
             } else {
                 // Not the peer's FIN (RFC 9293 §3.10.7.4 acceptability): an ACK at most, and TIME_WAIT is not
@@ -993,7 +963,7 @@ public final class TcpConnection {
             return;
         }
         keepAliveProbes = 0;
-        if (keepAliveDeadline != NEVER) {
+        if (timers.isArmed(Kind.KEEPALIVE)) {
             armKeepAlive(now);
         }
         if (state == TcpState.SYN_RECEIVED) {
@@ -1108,7 +1078,7 @@ public final class TcpConnection {
                 if (finAcked) {
                     setState(TcpState.FIN_WAIT_2);
                     if (orphaned) {
-                        finWait2Deadline = now + config.finWait2TimeoutNanos();
+                        timers.arm(Kind.FIN_WAIT_2, now + config.finWait2TimeoutNanos());
                     }
                 }
             }
@@ -1191,7 +1161,7 @@ public final class TcpConnection {
         dupAcks = inRecovery ? dupAcks : 0;
         // RFC 6298 §5.2/5.3: stop the timer when all is acknowledged, else restart it.
         if (sndMax == sndUna) {
-            rtoDeadline = NEVER;
+            timers.stop(Kind.RETRANSMIT);
         } else {
             armRetransmitTimer(now);
         }
@@ -1292,7 +1262,7 @@ public final class TcpConnection {
         rttTiming = false;
         if (sackOn) {
             tlp.reset(); // fast recovery takes over from the probe (RFC 8985 §7.4)
-            probeDeadline = NEVER;
+            timers.stop(Kind.PROBE);
             cwnd = ssthresh;
             retransmitLost(now); // RFC 6675 §5 (4.3): the first lost segment goes out whatever the pipe
             armRetransmitTimer(now);
@@ -1346,14 +1316,18 @@ public final class TcpConnection {
     /** §6.2 step 5 and §6.3: marks what RACK deems lost, arms the reorder timer, enters recovery if need be. */
     private void detectLosses(long now) {
         if (sentLog.isEmpty()) {
-            reorderDeadline = NEVER;
+            timers.stop(Kind.REORDER);
             return;
         }
         boolean lossRecovery = inRecovery || Seq.lt(sndUna, recover);
         long reoWnd = rack.reorderingWindow(lossRecovery, sentLog.sackedSegments(), rtt.srtt());
         int marked = rack.detectLoss(sentLog, now, reoWnd, sndNxt);
         long wait = rack.reorderTimeout();
-        reorderDeadline = wait > 0 ? now + wait : NEVER;
+        if (wait > 0) {
+            timers.arm(Kind.REORDER, now + wait);
+        } else {
+            timers.stop(Kind.REORDER);
+        }
         if (marked > 0) {
             counters.rackLosses += marked;
             // RFC 6675 §5 / RFC 8985 §3.4: one congestion response per window of data.
@@ -1403,17 +1377,17 @@ public final class TcpConnection {
     private void updateProbeTimer(long now, boolean restart) {
         if (!sackOn || inRecovery || Seq.lt(sndUna, recover) || !scoreboard.isEmpty() || tlp.blocksProbing(sndUna)
                 || sentLog.isEmpty() || !canSendData()) {
-            probeDeadline = NEVER;
+            timers.stop(Kind.PROBE);
             return;
         }
-        if (!restart && probeDeadline != NEVER) {
+        if (!restart && timers.isArmed(Kind.PROBE)) {
             return;
         }
         long at = now + TailLossProbe.probeTimeout(rtt.srtt(), sndMax - sndUna, sendMss());
-        if (rtoDeadline != NEVER && at > rtoDeadline) {
-            at = rtoDeadline;
+        if (timers.isArmed(Kind.RETRANSMIT) && at > timers.deadline(Kind.RETRANSMIT)) {
+            at = timers.deadline(Kind.RETRANSMIT);
         }
-        probeDeadline = capByUserTimeout(at);
+        timers.arm(Kind.PROBE, capByUserTimeout(at));
     }
 
     /** §7.3: sends one probe, new data if the peer's window takes it, else the last segment again. */
@@ -1513,8 +1487,8 @@ public final class TcpConnection {
                 bytesSinceAck += end - begin;
                 if (bytesSinceAck >= 2 * receiveMssEstimate()) {
                     ackNow = true; // RFC 5681 §4.2: ACK at least every second full-sized segment
-                } else if (delayedAckDeadline == NEVER) {
-                    delayedAckDeadline = now + config.delayedAckNanos();
+                } else if (!timers.isArmed(Kind.DELAYED_ACK)) {
+                    timers.arm(Kind.DELAYED_ACK, now + config.delayedAckNanos());
                 }
             }
         } else {
@@ -1545,14 +1519,16 @@ public final class TcpConnection {
             case SYN_RECEIVED, ESTABLISHED -> setState(TcpState.CLOSE_WAIT);
             case FIN_WAIT_1 -> setState(TcpState.CLOSING); // our FIN not yet acknowledged: simultaneous close
             case FIN_WAIT_2 -> {
-                finWait2Deadline = NEVER;
+                timers.stop(Kind.FIN_WAIT_2);
                 sendAck(now);
                 enterTimeWait(now);
             }
             default -> {
             }
         }
-        keepAliveDeadline = state == TcpState.CLOSE_WAIT ? keepAliveDeadline : NEVER;
+        if (state != TcpState.CLOSE_WAIT) {
+            timers.stop(Kind.KEEPALIVE);
+        }
         events.onPeerFin(this);
     }
 
@@ -1560,13 +1536,7 @@ public final class TcpConnection {
         if (ackNow) {
             sendAck(now);
         }
-        rtoDeadline = NEVER;
-        reorderDeadline = NEVER;
-        probeDeadline = NEVER;
-        persistDeadline = NEVER;
-        keepAliveDeadline = NEVER;
-        delayedAckDeadline = NEVER;
-        finWait2Deadline = NEVER;
+        timers.stopAll();
         sentLog.clear();
         sendQueue.releaseAll();
         reassembly.releaseAll();
@@ -1576,7 +1546,7 @@ public final class TcpConnection {
             return;
         }
         setState(TcpState.TIME_WAIT);
-        timeWaitDeadline = now + config.timeWaitNanos();
+        timers.arm(Kind.TIME_WAIT, now + config.timeWaitNanos());
     }
 
     // ------------------------------------------------------------------------------------------------
@@ -1691,18 +1661,18 @@ public final class TcpConnection {
             sentSomething = true;
             force = false;
         }
-        if (sentSomething && rtoDeadline == NEVER && sndMax != sndUna) {
+        if (sentSomething && !timers.isArmed(Kind.RETRANSMIT) && sndMax != sndUna) {
             armRetransmitTimer(now);
         }
         if (sentNewData) {
             updateProbeTimer(now, true); // RFC 8985 §7.2: (re)start the PTO after new data
         }
         // RFC 9293 §3.8.6.1: data waits on a closed (or too small) window and nothing is in flight.
-        if ((hasUnsentData() || (finQueued && !finSent())) && sndMax == sndUna && rtoDeadline == NEVER
-                && persistDeadline == NEVER && !sentSomething) {
+        if ((hasUnsentData() || (finQueued && !finSent())) && sndMax == sndUna && !timers.isArmed(Kind.RETRANSMIT)
+                && !timers.isArmed(Kind.PERSIST) && !sentSomething) {
             armPersistTimer(now);
-        } else if (persistDeadline != NEVER && sndMax != sndUna) {
-            persistDeadline = NEVER;
+        } else if (timers.isArmed(Kind.PERSIST) && sndMax != sndUna) {
+            timers.stop(Kind.PERSIST);
         }
     }
 
@@ -1890,7 +1860,7 @@ public final class TcpConnection {
             lastAckSent = rcvNxt;
             ackNow = false;
             bytesSinceAck = 0;
-            delayedAckDeadline = NEVER;
+            timers.stop(Kind.DELAYED_ACK);
         }
         counters.segmentsSent++;
         output.send(new TcpSegment(id.localAddr(), id.remoteAddr(), id.localPort(), id.remotePort(), seq, ack,
@@ -1951,14 +1921,7 @@ public final class TcpConnection {
         }
         setState(TcpState.CLOSED);
         closeReason = reason;
-        rtoDeadline = NEVER;
-        reorderDeadline = NEVER;
-        probeDeadline = NEVER;
-        delayedAckDeadline = NEVER;
-        persistDeadline = NEVER;
-        keepAliveDeadline = NEVER;
-        timeWaitDeadline = NEVER;
-        finWait2Deadline = NEVER;
+        timers.stopAll();
         ackNow = false;
         sentLog.clear();
         sendQueue.releaseAll();
