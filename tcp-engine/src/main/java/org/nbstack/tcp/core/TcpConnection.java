@@ -21,9 +21,6 @@ public final class TcpConnection {
      * of options and 8 bytes of data. A smaller MSS option would make us send tiny segments at great cost.
      */
     static final int MIN_PEER_MSS = 48;
-    /** Length of the timestamps option as sent on data segments: NOP, NOP, TS (RFC 7323 Appendix A). */
-    private static final int TS_OPTION_BYTES = 12;
-    private static final int MAX_OPTION_BYTES = 40;
     /** RFC 7323 §5.5: TS.Recent is invalid after 24 days of idleness. */
     private static final long PAWS_IDLE_LIMIT_NANOS = 24L * 24 * 3600 * 1_000_000_000L;
     /** RFC 4821 §7.7, Linux tcp_mtu_probing = 1: timeouts in a row (tcp_retries1) that suggest an ICMP black hole. */
@@ -34,7 +31,7 @@ public final class TcpConnection {
     private final ConnectionId id;
     private TcpConfig config;
     private final ConnectionEvents events;
-    private final SegmentOutput output;
+    private final SegmentWriter writer;
     private final TcpCounters counters;
     private final ShardResources resources;
     private final MemoryAccount memory;
@@ -92,7 +89,6 @@ public final class TcpConnection {
     // Negotiated options.
     private boolean tsOn;
     private boolean sackOn;
-    private final int tsOffset;
     private int tsRecent;
     private long tsRecentAge;
     private boolean tsRecentValid;
@@ -134,9 +130,8 @@ public final class TcpConnection {
         this.id = id;
         this.config = config;
         this.iss = iss;
-        this.tsOffset = tsOffset;
         this.events = events;
-        this.output = output;
+        this.writer = new SegmentWriter(id, output, resources.counters(), tsOffset);
         this.resources = resources;
         this.counters = resources.counters();
         // Seed 004 class: the connection's fair share of shard memory; its out-of-order queue may be pruned for others.
@@ -313,7 +308,7 @@ public final class TcpConnection {
 
     /** Payload bytes in a full-sized segment we send (RFC 6691: MSS less the options we carry). */
     public int sendMss() {
-        return Math.max(1, segmentSizeLimit() - (tsOn ? TS_OPTION_BYTES : 0));
+        return Math.max(1, segmentSizeLimit() - (tsOn ? SegmentWriter.TS_OPTION_BYTES : 0));
     }
 
     /** Header-less segment size the peer, our config and the path take (RFC 9293 §3.7.1, RFC 1191). */
@@ -751,7 +746,7 @@ public final class TcpConnection {
         boolean ackFlag = seg.has(TcpFlags.ACK);
         if (ackFlag && (Seq.le(seg.ack, iss) || Seq.gt(seg.ack, sndMax))) {
             if (!seg.has(TcpFlags.RST)) {
-                transmitReset(seg.ack);
+                writer.sendResetFor(seg);
             }
             return;
         }
@@ -978,7 +973,7 @@ public final class TcpConnection {
                 ackAdvanced(now, seg, seg.ack);
                 establish(now);
             } else {
-                transmitReset(seg.ack);
+                writer.sendResetFor(seg);
                 return;
             }
         } else if (!processAck(now, seg)) {
@@ -1042,7 +1037,7 @@ public final class TcpConnection {
         }
         if (sackOn) {
             boolean echo = tsOn && seg.options.hasTimestamps && seg.options.tsEcr != 0;
-            rack.beginAck(now, echo, seg.options.tsEcr - tsOffset);
+            rack.beginAck(now, echo, seg.options.tsEcr - writer.tsOffset());
         }
         // RFC 2883 §4: a first block below the ACK, or inside the second block, reports a duplicate.
         int blocks = seg.options.sackBlockCount();
@@ -1141,8 +1136,8 @@ public final class TcpConnection {
         // spurious timeout the echo names the original transmission, so the sample measures the late ACK's delay
         // and the RTO grows to cover it (RFC 4015's restart of the estimator from new data is not done).
         if (echo) {
-            long sentMillis = (seg.options.tsEcr - tsOffset) & 0xffffffffL;
-            long nowMillis = tsClock(now) - tsOffset & 0xffffffffL;
+            long sentMillis = (seg.options.tsEcr - writer.tsOffset()) & 0xffffffffL;
+            long nowMillis = tsClock(now) - writer.tsOffset() & 0xffffffffL;
             long rttMillis = (nowMillis - sentMillis) & 0xffffffffL;
             if (rttMillis < 3_600_000L) {
                 rtt.sample(rttMillis * 1_000_000L);
@@ -1735,7 +1730,7 @@ public final class TcpConnection {
     /** Sends {@code len} bytes of queued data from {@code seq}; returns how many fit the segment. */
     private int transmitData(long now, int seq, int len, boolean fin) {
         TcpOptions options = dataOptions(now);
-        int optionBytes = optionLength(options);
+        int optionBytes = SegmentWriter.optionLength(options);
         int room = segmentSizeLimit() - optionBytes;
         if (len > room) {
             len = Math.max(1, room);
@@ -1778,29 +1773,19 @@ public final class TcpConnection {
         emit(now, sndMax, TcpFlags.RST | TcpFlags.ACK, tsOn ? TcpOptions.timestamps(tsClock(now), tsRecent) : TcpOptions.NONE, null);
     }
 
-    /** RST in answer to an unacceptable segment (RFC 9293 §3.10.7.3): SEQ = SEG.ACK. */
-    private void transmitReset(int seq) {
-        counters.resetsSent++;
-        output.send(new TcpSegment(id.localAddr(), id.remoteAddr(), id.localPort(), id.remotePort(), seq, 0,
-                TcpFlags.RST, 0, TcpOptions.NONE, null));
-    }
-
     private void sendSyn(long now, boolean withAck) {
         int scale = config.effectiveWindowScale();
         // A SYN offers everything configured; a SYN-ACK only what the peer's SYN offered (RFC 7323 §1.3, RFC 2018 §2).
-        TcpOptions options = new TcpOptions(config.mss(), !withAck || peerOfferedWindowScale ? scale : -1,
+        TcpOptions options = SegmentWriter.synOptions(config.mss(), !withAck || peerOfferedWindowScale ? scale : -1,
                 config.sack() && (!withAck || sackOn), config.timestamps() && (!withAck || tsOn), tsClock(now),
-                withAck ? tsRecent : 0, NO_EDGES);
+                withAck ? tsRecent : 0);
         int window = Math.min(freeReceiveSpace(), 0xffff); // RFC 7323 §2.2: unscaled in a SYN
-        TcpSegment syn = new TcpSegment(id.localAddr(), id.remoteAddr(), id.localPort(), id.remotePort(), iss,
-                withAck ? rcvNxt : 0, TcpFlags.SYN | (withAck ? TcpFlags.ACK : 0), window, options, null);
-        counters.segmentsSent++;
         if (withAck) {
             rcvAdvRight = rcvNxt + window;
             lastAckSent = rcvNxt;
             ackNow = false;
         }
-        output.send(syn);
+        writer.send(iss, withAck ? rcvNxt : 0, TcpFlags.SYN | (withAck ? TcpFlags.ACK : 0), window, options, null);
         sndNxt = iss + 1;
         if (Seq.gt(sndNxt, sndMax)) {
             sndMax = sndNxt;
@@ -1834,20 +1819,7 @@ public final class TcpConnection {
                 blocks = reassembly.sackBlocks(sackEdges, maxBlocks);
             }
         }
-        if (!tsOn && blocks == 0) {
-            return TcpOptions.NONE;
-        }
-        int[] edges = blocks == 0 ? NO_EDGES : java.util.Arrays.copyOf(sackEdges, 2 * blocks);
-        return new TcpOptions(-1, -1, false, tsOn, tsOn ? tsClock(now) : 0, tsOn ? tsRecent : 0, edges);
-    }
-
-    private static final int[] NO_EDGES = new int[0];
-
-    private static int optionLength(TcpOptions o) {
-        int n = 0;
-        if (o.hasTimestamps) n += TS_OPTION_BYTES;
-        if (o.sackBlockCount() > 0) n += 4 + 8 * o.sackBlockCount(); // NOP, NOP, kind, len, blocks
-        return Math.min(n, MAX_OPTION_BYTES);
+        return SegmentWriter.dataOptions(tsOn, tsOn ? tsClock(now) : 0, tsRecent, sackEdges, blocks);
     }
 
     /** Builds and hands out one segment carrying our current ACK and window. */
@@ -1862,9 +1834,7 @@ public final class TcpConnection {
             bytesSinceAck = 0;
             timers.stop(Kind.DELAYED_ACK);
         }
-        counters.segmentsSent++;
-        output.send(new TcpSegment(id.localAddr(), id.remoteAddr(), id.localPort(), id.remotePort(), seq, ack,
-                flags, window, options, payload));
+        writer.send(seq, ack, flags, window, options, payload);
     }
 
     /**
@@ -1902,9 +1872,8 @@ public final class TcpConnection {
         return Math.max(Math.min(config.mss(), Math.max(largestSegmentReceived, DEFAULT_PEER_MSS)), 1);
     }
 
-    /** RFC 7323 §5.4: a 1 ms timestamp clock with a per-connection offset. */
     private int tsClock(long now) {
-        return (int) (now / 1_000_000L) + tsOffset;
+        return writer.tsClock(now);
     }
 
     // ------------------------------------------------------------------------------------------------

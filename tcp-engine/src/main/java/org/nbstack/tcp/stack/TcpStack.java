@@ -16,6 +16,7 @@ import org.nbstack.spi.log.RateLimitedLog;
 import org.nbstack.tcp.core.ConnectionEvents;
 import org.nbstack.tcp.core.ConnectionId;
 import org.nbstack.tcp.core.ConnectionTimer;
+import org.nbstack.tcp.core.SegmentWriter;
 import org.nbstack.tcp.core.Seq;
 import org.nbstack.tcp.core.ShardResources;
 import org.nbstack.tcp.core.TcpConfig;
@@ -341,10 +342,10 @@ public final class TcpStack {
         boolean sack = timestamps && tcp.sack() && peer.sackPermitted;
         int optionBits = SynCookieCodec.optionBits(scale ? peer.windowScale : -1, sack);
         int cookie = secrets.cookies().cookie(id, syn.seq, mssIndex, optionBits, now);
-        int tsVal = ((int) (now / 1_000_000L) + secrets.timestampOffset(id.localAddr(), id.remoteAddr()))
+        int tsVal = SegmentWriter.timestampClock(now, secrets.timestampOffset(id.localAddr(), id.remoteAddr()))
                 & ~SynCookieCodec.TS_OPTION_BITS | optionBits;
-        TcpOptions options = new TcpOptions(tcp.mss(), scale ? tcp.effectiveWindowScale() : -1, sack, timestamps,
-                tsVal, peer.tsVal, new int[0]);
+        TcpOptions options = SegmentWriter.synOptions(tcp.mss(), scale ? tcp.effectiveWindowScale() : -1, sack,
+                timestamps, tsVal, peer.tsVal);
         send(new TcpSegment(id.localAddr(), id.remoteAddr(), id.localPort(), id.remotePort(), cookie, syn.seq + 1,
                 TcpFlags.SYN | TcpFlags.ACK, cookieSynAckWindow(), options, null));
     }
@@ -396,12 +397,7 @@ public final class TcpStack {
     private void replyReset(TcpSegment seg) {
         counters.resetsForUnknownConnections++;
         tcpCounters.resetsSent++;
-        TcpSegment rst = seg.has(TcpFlags.ACK)
-                ? new TcpSegment(seg.dstAddr, seg.srcAddr, seg.dstPort, seg.srcPort, seg.ack, 0, TcpFlags.RST, 0,
-                        TcpOptions.NONE, null)
-                : new TcpSegment(seg.dstAddr, seg.srcAddr, seg.dstPort, seg.srcPort, 0, seg.seq + seg.seqLength(),
-                        TcpFlags.RST | TcpFlags.ACK, 0, TcpOptions.NONE, null);
-        send(rst);
+        send(SegmentWriter.resetFor(seg));
     }
 
     private Listener findListener(int address, int port) {
