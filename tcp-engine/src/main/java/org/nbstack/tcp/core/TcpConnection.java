@@ -14,8 +14,6 @@ import org.nbstack.tcp.wire.TcpSegment;
  * Not thread-safe: every call for one connection comes from one thread.
  */
 public final class TcpConnection {
-    /** RFC 9293 §3.7.1: the MSS assumed when the peer sends none. */
-    private static final int DEFAULT_PEER_MSS = 536;
     /**
      * The smallest peer MSS we honour, as Linux's tcp_min_snd_mss (CVE-2019-11479): room for the full 40 bytes
      * of options and 8 bytes of data. A smaller MSS option would make us send tiny segments at great cost.
@@ -70,7 +68,7 @@ public final class TcpConnection {
     private int maxSndWnd;
     private int sndWscale;
     private boolean peerOfferedWindowScale;
-    private int peerMss = DEFAULT_PEER_MSS;
+    private int peerMss = Negotiation.DEFAULT_PEER_MSS;
     /** The MSS the path takes (RFC 1191: path MTU less 40), lowered by ICMP "fragmentation needed". */
     private int pathMss = Integer.MAX_VALUE;
     private boolean finQueued;
@@ -178,11 +176,11 @@ public final class TcpConnection {
      * in SYN_RECEIVED; the caller then hands it {@code ack} (which may carry data) through
      * {@link #segmentArrived}, once it can receive the connection's events.
      *
-     * @param peerWindowScale the window scale the peer's SYN offered, or -1
-     * @param synAckWindow    the (unscaled) window our SYN-ACK advertised
+     * @param negotiated   what the cookie kept of the SYN's options ({@link Negotiation#fromCookie})
+     * @param synAckWindow the (unscaled) window our SYN-ACK advertised
      */
     public static TcpConnection fromCookie(long now, ConnectionId id, TcpConfig config, int iss, int tsOffset,
-            TcpSegment ack, int peerMss, int peerWindowScale, boolean sackPermitted, int synAckWindow,
+            TcpSegment ack, Negotiation negotiated, int synAckWindow,
             ConnectionEvents events, SegmentOutput output, ShardResources resources) {
         TcpConnection c = new TcpConnection(id, config, iss, tsOffset, events, output, resources);
         c.setState(TcpState.SYN_RECEIVED);
@@ -192,20 +190,7 @@ public final class TcpConnection {
         c.rcvNxt = ack.seq;
         c.rcvAdvRight = ack.seq + synAckWindow;
         c.lastAckSent = ack.seq;
-        c.peerMss = c.boundedPeerMss(peerMss);
-        c.peerOfferedWindowScale = peerWindowScale >= 0;
-        if (c.peerOfferedWindowScale) {
-            c.sndWscale = Math.min(peerWindowScale, TcpConfig.MAX_WINDOW_SCALE);
-            c.rcvWscale = config.effectiveWindowScale();
-        }
-        // Timestamps were negotiated exactly when the handshake's last ACK carries them (RFC 7323 §3.2).
-        c.tsOn = config.timestamps() && ack.options.hasTimestamps;
-        if (c.tsOn) {
-            c.tsRecent = ack.options.tsVal;
-            c.tsRecentAge = now;
-            c.tsRecentValid = true;
-        }
-        c.sackOn = config.sack() && sackPermitted;
+        c.adopt(now, negotiated, ack.options.tsVal);
         c.sndNxt = iss + 1;
         c.sndMax = iss + 1;
         return c;
@@ -783,26 +768,25 @@ public final class TcpConnection {
         rcvNxt = syn.seq + 1;
         rcvAdvRight = rcvNxt;
         lastAckSent = rcvNxt;
-        TcpOptions o = syn.options;
-        peerMss = o.mss > 0 ? boundedPeerMss(o.mss) : DEFAULT_PEER_MSS;
-        peerOfferedWindowScale = o.windowScale >= 0;
-        if (peerOfferedWindowScale) { // our SYN always offers it, so it applies when the peer's does (RFC 7323 §1.3)
-            sndWscale = Math.min(o.windowScale, TcpConfig.MAX_WINDOW_SCALE); // RFC 7323 §2.3
-            rcvWscale = config.effectiveWindowScale();
-        } else {
-            sndWscale = 0;
-            rcvWscale = 0;
-        }
-        tsOn = config.timestamps() && o.hasTimestamps;
-        if (tsOn) {
-            tsRecent = o.tsVal;
-            tsRecentAge = now;
-            tsRecentValid = true;
-        }
-        sackOn = config.sack() && o.sackPermitted;
+        adopt(now, Negotiation.fromSyn(config, syn.options), syn.options.tsVal);
         sndWnd = syn.window; // RFC 7323 §2.2: the window in a SYN is not scaled
         sndWl1 = syn.seq;
         maxSndWnd = sndWnd;
+    }
+
+    /** Takes what the handshake settled; the peer's {@code tsVal} starts TS.Recent when timestamps are on. */
+    private void adopt(long now, Negotiation negotiated, int tsVal) {
+        peerMss = boundedPeerMss(negotiated.peerMss());
+        peerOfferedWindowScale = negotiated.windowScaling();
+        sndWscale = negotiated.sendWindowScale();
+        rcvWscale = negotiated.receiveWindowScale(config);
+        tsOn = negotiated.timestamps();
+        if (tsOn) {
+            tsRecent = tsVal;
+            tsRecentAge = now;
+            tsRecentValid = true;
+        }
+        sackOn = negotiated.sack();
     }
 
     private int boundedPeerMss(int advertised) {
@@ -1563,6 +1547,22 @@ public final class TcpConnection {
         return Seq.gt(syn.seq, rcvNxt);
     }
 
+    /**
+     * The ISN for a new incarnation of this TIME_WAIT connection's 4-tuple: beyond anything this one sent and
+     * within the window the peer may still expect, as Linux's tcp_timewait_state_process (SND.NXT + 65535 + 2).
+     */
+    public int nextIncarnationIsn() {
+        return sndNxt + 65535 + 2;
+    }
+
+    /**
+     * The sequence number a reconnect from this (closed) active-open connection's 4-tuple must start beyond
+     * (RFC 1122 4.2.2.13): what the peer's TIME_WAIT may still remember.
+     */
+    public int reconnectIsnFloor() {
+        return sndNxt + 1;
+    }
+
     /** The old connection gives way to a new incarnation of its 4-tuple. */
     public void replace(long now) {
         close(CloseReason.REPLACED, now);
@@ -1869,7 +1869,7 @@ public final class TcpConnection {
     }
 
     private int receiveMssEstimate() {
-        return Math.max(Math.min(config.mss(), Math.max(largestSegmentReceived, DEFAULT_PEER_MSS)), 1);
+        return Math.max(Math.min(config.mss(), Math.max(largestSegmentReceived, Negotiation.DEFAULT_PEER_MSS)), 1);
     }
 
     private int tsClock(long now) {
