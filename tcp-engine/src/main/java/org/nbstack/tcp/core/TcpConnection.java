@@ -19,8 +19,6 @@ public final class TcpConnection {
      * of options and 8 bytes of data. A smaller MSS option would make us send tiny segments at great cost.
      */
     static final int MIN_PEER_MSS = 48;
-    /** RFC 7323 §5.5: TS.Recent is invalid after 24 days of idleness. */
-    private static final long PAWS_IDLE_LIMIT_NANOS = 24L * 24 * 3600 * 1_000_000_000L;
     /** RFC 4821 §7.7, Linux tcp_mtu_probing = 1: timeouts in a row (tcp_retries1) that suggest an ICMP black hole. */
     private static final int BLACK_HOLE_TIMEOUTS = 3;
     /** The segment size then fallen back to (Linux tcp_base_mss). */
@@ -28,100 +26,55 @@ public final class TcpConnection {
 
     private final ConnectionId id;
     private TcpConfig config;
-    private final ConnectionEvents events;
-    private final SegmentWriter writer;
-    private final TcpCounters counters;
+    final ConnectionEvents events;
+    final SegmentWriter writer;
+    final TcpCounters counters;
     private final ShardResources resources;
     private final MemoryAccount memory;
-    private final SendQueue sendQueue;
-    private final ReassemblyQueue reassembly;
-    private final SackScoreboard scoreboard = new SackScoreboard();
+    /** The receive side: RCV.*, acceptability, PAWS, reassembly, delayed ACK, D-SACK, window advertisement. */
+    final Receiver rcv;
+    /** The send side: SND.*, the output loop, Nagle and SWS avoidance, persist, FIN. */
+    final Sender snd;
+    final SackScoreboard scoreboard = new SackScoreboard();
     // RFC 8985 RACK-TLP, used when SACK was negotiated (without SACK, NewReno's dup ACKs decide).
-    private final SentSegmentLog sentLog = new SentSegmentLog();
+    final SentSegmentLog sentLog = new SentSegmentLog();
     private final RackState rack = new RackState();
     private final TailLossProbe tlp = new TailLossProbe();
     // RFC 3522 / RFC 4015: a timeout that timestamps show to be spurious is taken back.
     private final SpuriousRtoDetection eifel = new SpuriousRtoDetection();
     private final int[] sackOrder = new int[TcpOptions.MAX_SACK_BLOCKS];
-    private final int[] sackScratch = new int[2 * TcpOptions.MAX_SACK_BLOCKS];
-    private final RttEstimator rtt;
-    private final int[] sackEdges = new int[2 * TcpOptions.MAX_SACK_BLOCKS];
-    // RFC 2883 D-SACK: a duplicate data range received, reported once as the first SACK block of the next ACK.
-    private boolean dsackPending;
-    private int dsackLeft;
-    private int dsackRight;
+    final RttEstimator rtt;
 
     private TcpState state;
     private CloseReason closeReason;
     private boolean passiveOpen;
     private boolean orphaned;
     private Object attachment;
-
-    // Send sequence variables (RFC 9293 §3.3.1). sndMax is the highest sequence number ever sent.
     private final int iss;
-    private int sndUna;
-    private int sndNxt;
-    private int sndMax;
-    private int sndWnd;
-    private int sndWl1;
-    private int sndWl2;
-    private int maxSndWnd;
-    private int sndWscale;
-    private boolean peerOfferedWindowScale;
-    private int peerMss = Negotiation.DEFAULT_PEER_MSS;
-    /** The MSS the path takes (RFC 1191: path MTU less 40), lowered by ICMP "fragmentation needed". */
-    private int pathMss = Integer.MAX_VALUE;
-    private boolean finQueued;
-    private int finSeq;
-
-    // Receive sequence variables.
-    private int irs;
-    private int rcvNxt;
-    private int rcvAdvRight;
-    private int rcvWscale;
-    private int unreadBytes;
-    private int largestSegmentReceived;
-    private boolean peerFinPending;
-    private int peerFinSeq;
 
     // Negotiated options.
-    private boolean tsOn;
-    private boolean sackOn;
-    private int tsRecent;
-    private long tsRecentAge;
-    private boolean tsRecentValid;
-    private int lastAckSent;
+    boolean tsOn;
+    boolean sackOn;
 
     // Congestion control (RFC 5681, 6582, 6675, 6928).
     private int cwnd;
     private int ssthresh = Integer.MAX_VALUE;
     private int bytesAckedInAvoidance;
-    private boolean cwndLimited;
-    private boolean inRecovery;
+    boolean cwndLimited;
+    boolean inRecovery;
     private int recoveryPoint;
     private int recover;
     private boolean synAcknowledged;
     private int dupAcks;
     private boolean partialAckSeen;
 
-    // RTT timing without timestamps (one segment at a time, RFC 6298 §3 / Karn).
-    private boolean rttTiming;
-    private int rttSeq;
-    private long rttStart;
-
     // Timers: absolute deadlines, one per kind.
-    private final ConnectionTimers timers = new ConnectionTimers();
+    final ConnectionTimers timers = new ConnectionTimers();
     private final TimeWaitResetWindow reconnectReset = new TimeWaitResetWindow();
     private int retransmits;
-    private int persistBackoff;
-    private final ZeroWindowProbes zeroWindowProbes = new ZeroWindowProbes();
     private int keepAliveProbes;
-    private long lastProgress;
-
-    // Delayed ACK (RFC 1122 4.2.3.2, RFC 5681 §4.2).
-    private boolean ackNow;
-    private int bytesSinceAck;
-    private final InvalidAckLimiter invalidAcks;
+    long lastProgress;
+    final InvalidAckLimiter invalidAcks;
 
     private TcpConnection(ConnectionId id, TcpConfig config, int iss, int tsOffset, ConnectionEvents events,
             SegmentOutput output, ShardResources resources) {
@@ -134,14 +87,16 @@ public final class TcpConnection {
         this.counters = resources.counters();
         // Seed 004 class: the connection's fair share of shard memory; its out-of-order queue may be pruned for others.
         this.memory = resources.memory().open(this::pruneOutOfOrder);
-        this.sendQueue = new SendQueue(resources, memory);
-        this.reassembly = new ReassemblyQueue(resources, memory, ReassemblyQueue.DEFAULT_MAX_PIECES);
+        this.snd = new Sender(this, iss, writer, resources, memory);
+        this.rcv = new Receiver(this, resources, memory);
         this.invalidAcks = new InvalidAckLimiter(resources);
         this.rtt = new RttEstimator(config);
-        this.sndUna = iss;
-        this.sndNxt = iss;
-        this.sndMax = iss;
         this.recover = iss;
+    }
+
+    /** RFC 2018 §8: a receiver may discard out-of-order data; its SACK blocks are no longer reported. */
+    private void pruneOutOfOrder() {
+        rcv.pruneOutOfOrder();
     }
 
     /** Active open (RFC 9293 §3.10.1): sends a SYN and enters SYN_SENT. */
@@ -186,13 +141,13 @@ public final class TcpConnection {
         c.setState(TcpState.SYN_RECEIVED);
         c.passiveOpen = true;
         c.lastProgress = now;
-        c.irs = ack.seq - 1;
-        c.rcvNxt = ack.seq;
-        c.rcvAdvRight = ack.seq + synAckWindow;
-        c.lastAckSent = ack.seq;
+        c.rcv.irs = ack.seq - 1;
+        c.rcv.rcvNxt = ack.seq;
+        c.rcv.rcvAdvRight = ack.seq + synAckWindow;
+        c.rcv.lastAckSent = ack.seq;
         c.adopt(now, negotiated, ack.options.tsVal);
-        c.sndNxt = iss + 1;
-        c.sndMax = iss + 1;
+        c.snd.sndNxt = iss + 1;
+        c.snd.sndMax = iss + 1;
         return c;
     }
 
@@ -230,7 +185,7 @@ public final class TcpConnection {
 
     /** Whether the application shut down output (a FIN is queued or sent); writes are refused then. */
     public boolean isOutputShutdown() {
-        return finQueued;
+        return snd.finQueued;
     }
 
     /**
@@ -253,7 +208,7 @@ public final class TcpConnection {
 
     /** Bytes the application may still queue before the send buffer is full. */
     public int sendSpace() {
-        int bufferRoom = config.sendBuffer() - sendQueue.bytes();
+        int bufferRoom = config.sendBuffer() - snd.sendQueue.bytes();
         if (bufferRoom <= 0) {
             return 0;
         }
@@ -263,16 +218,16 @@ public final class TcpConnection {
 
     /** Send-Q as netstat shows it: bytes queued and not yet acknowledged. */
     public int sendQueueBytes() {
-        return sendQueue.bytes();
+        return snd.sendQueue.bytes();
     }
 
     /** Recv-Q as netstat shows it: bytes received in order and not yet read by the application. */
     public int receiveQueueBytes() {
-        return unreadBytes;
+        return rcv.unreadBytes;
     }
 
     public int outOfOrderBytes() {
-        return reassembly.bytes();
+        return rcv.reassembly.bytes();
     }
 
     public int congestionWindow() {
@@ -293,12 +248,7 @@ public final class TcpConnection {
 
     /** Payload bytes in a full-sized segment we send (RFC 6691: MSS less the options we carry). */
     public int sendMss() {
-        return Math.max(1, segmentSizeLimit() - (tsOn ? SegmentWriter.TS_OPTION_BYTES : 0));
-    }
-
-    /** Header-less segment size the peer, our config and the path take (RFC 9293 §3.7.1, RFC 1191). */
-    private int segmentSizeLimit() {
-        return Math.min(Math.min(peerMss, config.mss()), pathMss);
+        return Math.max(1, snd.segmentSizeLimit() - (tsOn ? SegmentWriter.TS_OPTION_BYTES : 0));
     }
 
     /**
@@ -309,25 +259,25 @@ public final class TcpConnection {
      */
     public boolean lowerPathMtu(long now, int seq, int mtu) {
         int mss = mtu - 40;
-        if (!state.isSynchronized() || !Seq.ge(seq, sndUna) || !Seq.lt(seq, sndMax) || mss >= segmentSizeLimit()
+        if (!state.isSynchronized() || !Seq.ge(seq, snd.sndUna) || !Seq.lt(seq, snd.sndMax) || mss >= snd.segmentSizeLimit()
                 || mss < 1) {
             return false;
         }
-        pathMss = mss;
+        snd.pathMss = mss;
         retransmitFirstUnacked(now);
         return true;
     }
 
     public int sndUna() {
-        return sndUna;
+        return snd.sndUna;
     }
 
     public int sndNxt() {
-        return sndNxt;
+        return snd.sndNxt;
     }
 
     public int rcvNxt() {
-        return rcvNxt;
+        return rcv.rcvNxt;
     }
 
     public int iss() {
@@ -335,7 +285,7 @@ public final class TcpConnection {
     }
 
     public int irs() {
-        return irs;
+        return rcv.irs;
     }
 
     public boolean timestampsEnabled() {
@@ -347,15 +297,15 @@ public final class TcpConnection {
     }
 
     public int sendWindowScale() {
-        return sndWscale;
+        return snd.sndWscale;
     }
 
     public int receiveWindowScale() {
-        return rcvWscale;
+        return rcv.rcvWscale;
     }
 
     public int peerWindow() {
-        return sndWnd;
+        return snd.sndWnd;
     }
 
     /** Whether the handshake started from a listener (passive open). */
@@ -370,7 +320,7 @@ public final class TcpConnection {
 
     /** The timer netstat shows: "on" (retransmission), "probe" (persist), "keepalive", "timewait", or "off". */
     public ConnectionTimer activeTimer(long now) {
-        return timers.netstatView(now, retransmits, persistBackoff, keepAliveProbes);
+        return timers.netstatView(now, retransmits, snd.persistBackoff, keepAliveProbes);
     }
 
     // ------------------------------------------------------------------------------------------------
@@ -378,17 +328,17 @@ public final class TcpConnection {
 
     /** Queues data to send; ownership of {@code data} passes to the connection. Call {@link #flush} to send. */
     public void write(ByteBuf data) {
-        if (state == TcpState.CLOSED || finQueued) {
+        if (state == TcpState.CLOSED || snd.finQueued) {
             data.release();
-            throw new IllegalStateException(finQueued ? "connection output is shut down" : "connection is closed");
+            throw new IllegalStateException(snd.finQueued ? "connection output is shut down" : "connection is closed");
         }
-        sendQueue.add(data);
+        snd.sendQueue.add(data);
     }
 
     /** Sends what the windows allow of the queued data. */
     public void flush(long now) {
         if (state.isSynchronized() || state == TcpState.CLOSE_WAIT) {
-            output(now);
+            snd.output(now);
         }
     }
 
@@ -397,17 +347,9 @@ public final class TcpConnection {
         if (bytes <= 0 || state == TcpState.CLOSED) {
             return;
         }
-        int before = currentWindow();
-        unreadBytes = Math.max(0, unreadBytes - bytes);
-        if (!state.isSynchronized() || state.isReceiveClosed()) {
-            return;
-        }
-        // RFC 9293 §3.8.6.2.2: announce the opening window only when it is worth a segment; else let
-        // the next ACK carry it.
-        int after = freeReceiveSpace();
-        int mss = receiveMssEstimate();
-        if (before < 2 * mss && after - before >= Math.min(config.receiveBuffer() / 2, 2 * mss)) {
-            sendAck(now);
+        boolean worthAnnouncing = rcv.read(bytes);
+        if (worthAnnouncing && state.isSynchronized() && !state.isReceiveClosed()) {
+            snd.sendAck(now);
         }
     }
 
@@ -416,14 +358,14 @@ public final class TcpConnection {
         switch (state) {
             case SYN_SENT -> close(CloseReason.NORMAL, now);
             case SYN_RECEIVED, ESTABLISHED -> {
-                queueFin();
+                snd.queueFin();
                 setState(TcpState.FIN_WAIT_1);
-                output(now);
+                snd.output(now);
             }
             case CLOSE_WAIT -> {
-                queueFin();
+                snd.queueFin();
                 setState(TcpState.LAST_ACK);
-                output(now);
+                snd.output(now);
             }
             default -> {
                 // Already closing or closed: nothing more to send.
@@ -441,7 +383,7 @@ public final class TcpConnection {
             return;
         }
         orphaned = true;
-        if (unreadBytes > 0 || !reassembly.isEmpty()) {
+        if (rcv.unreadBytes > 0 || !rcv.reassembly.isEmpty()) {
             abort(now);
             return;
         }
@@ -454,7 +396,7 @@ public final class TcpConnection {
     /** Abort (RFC 9293 §3.10.5): RST to the peer where it holds state, then CLOSED. */
     public void abort(long now) {
         switch (state) {
-            case SYN_RECEIVED, ESTABLISHED, FIN_WAIT_1, FIN_WAIT_2, CLOSE_WAIT, CLOSING, LAST_ACK -> sendReset(now);
+            case SYN_RECEIVED, ESTABLISHED, FIN_WAIT_1, FIN_WAIT_2, CLOSE_WAIT, CLOSING, LAST_ACK -> snd.sendReset(now);
             default -> {
             }
         }
@@ -476,7 +418,7 @@ public final class TcpConnection {
         if (timers.expired(Kind.FIN_WAIT_2, now)) {
             if (state == TcpState.FIN_WAIT_2) {
                 counters.finWait2Timeouts++;
-                sendReset(now);
+                snd.sendReset(now);
                 close(CloseReason.FIN_WAIT_2_TIMEOUT, now);
                 return;
             }
@@ -494,7 +436,7 @@ public final class TcpConnection {
             }
         }
         if (timers.expired(Kind.PERSIST, now)) {
-            persistTimeout(now);
+            snd.persistTimeout(now);
             if (state == TcpState.CLOSED) {
                 return;
             }
@@ -506,18 +448,18 @@ public final class TcpConnection {
             }
         }
         if (timers.expired(Kind.DELAYED_ACK, now)) {
-            sendAck(now);
+            snd.sendAck(now);
         }
     }
 
     private void retransmitTimeout(long now) {
         boolean synState = state == TcpState.SYN_SENT || state == TcpState.SYN_RECEIVED;
-        if (!synState && sndMax == sndUna) {
+        if (!synState && snd.sndMax == snd.sndUna) {
             return; // nothing outstanding
         }
         // RFC 1122 4.2.2.17 (Linux tcp_retransmit_timer): the peer shrank its window to zero under data in
         // flight, so nothing may be resent; the timeout probes the window instead, bounded like the persist timer.
-        boolean windowClosed = !synState && sndWnd == 0 && Seq.lt(sndUna, dataEndSeq());
+        boolean windowClosed = !synState && snd.sndWnd == 0 && Seq.lt(snd.sndUna, snd.dataEndSeq());
         if (windowClosed) {
             if (probingGaveUp(now, rtt.rto())) {
                 return;
@@ -539,39 +481,39 @@ public final class TcpConnection {
         }
         // RFC 3522 / RFC 4015: only the first timeout out of calm (no fast recovery, no earlier
         // timeout still being repaired) can be taken back, and only with timestamps to tell the ACKs apart.
-        boolean undoable = tsOn && !inRecovery && Seq.ge(sndUna, recover);
+        boolean undoable = tsOn && !inRecovery && Seq.ge(snd.sndUna, recover);
         int priorCwnd = cwnd;
         int priorSsthresh = ssthresh;
         int priorRecover = recover;
         // RFC 5681 §3.1 equation 4, and the loss window of one segment.
-        int flight = sndMax - sndUna;
+        int flight = snd.sndMax - snd.sndUna;
         ssthresh = Math.max(flight / 2, 2 * sendMss());
         cwnd = sendMss();
         bytesAckedInAvoidance = 0;
         inRecovery = false;
         dupAcks = 0;
-        recover = sndMax; // RFC 6582 §3.2 step 4 after a timeout
+        recover = snd.sndMax; // RFC 6582 §3.2 step 4 after a timeout
         // RFC 6675 §5.1 / RFC 8985 §6.3: SACKed data stays SACKed, as in Linux; reneging (RFC 2018 §8) is caught
         // where an ACK stops at SACKed data (ackAdvanced), which then forgets the SACK information.
         tlp.reset(); // the probe episode ends with the timeout
         timers.stop(Kind.REORDER);
         timers.stop(Kind.PROBE);
-        rttTiming = false;
-        if (retransmits == BLACK_HOLE_TIMEOUTS && segmentSizeLimit() > BLACK_HOLE_MSS && flight >= sendMss()) {
-            pathMss = BLACK_HOLE_MSS; // full-sized segments keep timing out and no ICMP came: try smaller ones
+        snd.rttTiming = false;
+        if (retransmits == BLACK_HOLE_TIMEOUTS && snd.segmentSizeLimit() > BLACK_HOLE_MSS && flight >= sendMss()) {
+            snd.pathMss = BLACK_HOLE_MSS; // full-sized segments keep timing out and no ICMP came: try smaller ones
             counters.blackHoleMssReductions++;
         }
-        sndNxt = sndUna; // go back N: resend from the first unacknowledged byte, skipping what the peer holds
-        if (finQueued && Seq.ge(sndUna, finSeq)) {
+        snd.sndNxt = snd.sndUna; // go back N: resend from the first unacknowledged byte, skipping what the peer holds
+        if (snd.finQueued && Seq.ge(snd.sndUna, snd.finSeq)) {
             counters.finRetransmits++;
         }
-        output(now);
+        snd.output(now);
         if (windowClosed) {
-            sendWindowProbe(now);
+            snd.sendWindowProbe(now);
         }
-        if (undoable && Seq.gt(sndNxt, sndUna)) {
+        if (undoable && Seq.gt(snd.sndNxt, snd.sndUna)) {
             // RFC 3522 RetransmitTS: the TSval every segment sent now carries.
-            eifel.arm(tsClock(now), sndUna, sndNxt, priorCwnd, priorSsthresh, priorRecover);
+            eifel.arm(tsClock(now), snd.sndUna, snd.sndNxt, priorCwnd, priorSsthresh, priorRecover);
         }
         armRetransmitTimer(now);
     }
@@ -598,39 +540,9 @@ public final class TcpConnection {
             counters.orphanRetriesExhausted++;
         }
         if (state != TcpState.SYN_SENT) {
-            sendReset(now); // RFC 9293 §3.8.3: R2 exceeded, close the connection
+            snd.sendReset(now); // RFC 9293 §3.8.3: R2 exceeded, close the connection
         }
         close(reason, now);
-    }
-
-    private void persistTimeout(long now) {
-        if (!hasUnsentData()) {
-            persistBackoff = 0;
-            return;
-        }
-        if (usableWindow() > 0) {
-            // The window opened but was too small to pass sender SWS avoidance: the override timeout
-            // of RFC 1122 4.2.3.4 sends what fits.
-            persistBackoff = 0;
-            output(now, true);
-            return;
-        }
-        if (probingGaveUp(now, persistInterval())) {
-            return;
-        }
-        sendWindowProbe(now);
-        persistBackoff++;
-        armPersistTimer(now);
-    }
-
-    /**
-     * RFC 9293 §3.8.6.1 / RFC 1122 4.2.2.17: probe the zero window. Like Linux, the probe carries an old
-     * sequence number so it cannot be taken as data, and the peer must answer with an ACK.
-     */
-    private void sendWindowProbe(long now) {
-        counters.persistProbes++;
-        zeroWindowProbes.probeSent();
-        transmitControl(now, sndUna - 1, TcpFlags.ACK);
     }
 
     /**
@@ -641,13 +553,13 @@ public final class TcpConnection {
      *
      * @param nextInterval the wait before the probe that would be sent next
      */
-    private boolean probingGaveUp(long now, long nextInterval) {
+    boolean probingGaveUp(long now, long nextInterval) {
         if (userTimedOut(now)) {
             giveUp(now, CloseReason.USER_TIMEOUT);
             return true;
         }
-        boolean orphanBackedOff = orphaned && zeroWindowProbes.sent() > 0 && nextInterval >= config.rtoMaxNanos();
-        if (zeroWindowProbes.exhausted(retryLimit(), orphaned) || orphanBackedOff) {
+        boolean orphanBackedOff = orphaned && snd.zeroWindowProbes.sent() > 0 && nextInterval >= config.rtoMaxNanos();
+        if (snd.zeroWindowProbes.exhausted(retryLimit(), orphaned) || orphanBackedOff) {
             counters.persistTimeouts++;
             giveUp(now, CloseReason.PERSIST_TIMEOUT);
             return true;
@@ -661,7 +573,7 @@ public final class TcpConnection {
                 || state == TcpState.FIN_WAIT_2)) {
             return;
         }
-        if (sndMax != sndUna) {
+        if (snd.sndMax != snd.sndUna) {
             // Data outstanding: the retransmission timer watches the peer.
             timers.arm(Kind.KEEPALIVE, now + config.keepAliveIdleNanos());
             return;
@@ -673,28 +585,18 @@ public final class TcpConnection {
         // RFC 1122 4.2.3.6: a probe with SEG.SEQ = SND.NXT - 1 and no data.
         counters.keepaliveProbes++;
         keepAliveProbes++;
-        transmitControl(now, sndUna - 1, TcpFlags.ACK);
+        snd.transmitControl(now, snd.sndUna - 1, TcpFlags.ACK);
         timers.arm(Kind.KEEPALIVE, now + config.keepAliveIntervalNanos());
     }
 
-    private void armRetransmitTimer(long now) {
+    void armRetransmitTimer(long now) {
         timers.arm(Kind.RETRANSMIT, capByUserTimeout(now + rtt.rto()));
     }
 
     /** RFC 5482: with a user timeout, the timers fire no later than the moment it expires. */
-    private long capByUserTimeout(long deadline) {
+    long capByUserTimeout(long deadline) {
         long limit = config.userTimeoutNanos();
         return limit > 0 ? Math.min(deadline, lastProgress + limit) : deadline;
-    }
-
-    private void armPersistTimer(long now) {
-        timers.arm(Kind.PERSIST, capByUserTimeout(now + persistInterval()));
-    }
-
-    /** The persist timer's backed-off interval, capped at the RTO maximum like Linux's probe timer. */
-    private long persistInterval() {
-        long interval = Math.min(config.rtoMaxNanos(), rtt.rto() << Math.min(persistBackoff, 20));
-        return Math.max(interval, config.rtoMinNanos());
     }
 
     private void armKeepAlive(long now) {
@@ -721,15 +623,15 @@ public final class TcpConnection {
         } finally {
             seg.release();
         }
-        if (state != TcpState.CLOSED && ackNow) {
-            sendAck(now);
+        if (state != TcpState.CLOSED && rcv.ackNow) {
+            snd.sendAck(now);
         }
     }
 
     /** RFC 9293 §3.10.7.3. */
     private void synSentArrival(long now, TcpSegment seg) {
         boolean ackFlag = seg.has(TcpFlags.ACK);
-        if (ackFlag && (Seq.le(seg.ack, iss) || Seq.gt(seg.ack, sndMax))) {
+        if (ackFlag && (Seq.le(seg.ack, iss) || Seq.gt(seg.ack, snd.sndMax))) {
             if (!seg.has(TcpFlags.RST)) {
                 writer.sendResetFor(seg);
             }
@@ -747,14 +649,14 @@ public final class TcpConnection {
         }
         takePeerSyn(now, seg);
         if (ackFlag) {
-            sndWnd = seg.window; // RFC 7323 §2.2: the window in a SYN-ACK is not scaled
-            sndWl1 = seg.seq;
-            sndWl2 = seg.ack;
-            maxSndWnd = sndWnd;
+            snd.sndWnd = seg.window; // RFC 7323 §2.2: the window in a SYN-ACK is not scaled
+            snd.sndWl1 = seg.seq;
+            snd.sndWl2 = seg.ack;
+            snd.maxSndWnd = snd.sndWnd;
             ackAdvanced(now, seg, seg.ack);
             establish(now);
-            ackNow = true;
-            output(now);
+            rcv.ackNow = true;
+            snd.output(now);
         } else {
             // Simultaneous open (RFC 9293 §3.5, figure 8).
             setState(TcpState.SYN_RECEIVED);
@@ -764,27 +666,27 @@ public final class TcpConnection {
 
     /** Records what the peer's SYN tells: its ISN, MSS, window scale, timestamps and SACK permission. */
     private void takePeerSyn(long now, TcpSegment syn) {
-        irs = syn.seq;
-        rcvNxt = syn.seq + 1;
-        rcvAdvRight = rcvNxt;
-        lastAckSent = rcvNxt;
+        rcv.irs = syn.seq;
+        rcv.rcvNxt = syn.seq + 1;
+        rcv.rcvAdvRight = rcv.rcvNxt;
+        rcv.lastAckSent = rcv.rcvNxt;
         adopt(now, Negotiation.fromSyn(config, syn.options), syn.options.tsVal);
-        sndWnd = syn.window; // RFC 7323 §2.2: the window in a SYN is not scaled
-        sndWl1 = syn.seq;
-        maxSndWnd = sndWnd;
+        snd.sndWnd = syn.window; // RFC 7323 §2.2: the window in a SYN is not scaled
+        snd.sndWl1 = syn.seq;
+        snd.maxSndWnd = snd.sndWnd;
     }
 
     /** Takes what the handshake settled; the peer's {@code tsVal} starts TS.Recent when timestamps are on. */
     private void adopt(long now, Negotiation negotiated, int tsVal) {
-        peerMss = boundedPeerMss(negotiated.peerMss());
-        peerOfferedWindowScale = negotiated.windowScaling();
-        sndWscale = negotiated.sendWindowScale();
-        rcvWscale = negotiated.receiveWindowScale(config);
+        snd.peerMss = boundedPeerMss(negotiated.peerMss());
+        snd.peerOfferedWindowScale = negotiated.windowScaling();
+        snd.sndWscale = negotiated.sendWindowScale();
+        rcv.rcvWscale = negotiated.receiveWindowScale(config);
         tsOn = negotiated.timestamps();
         if (tsOn) {
-            tsRecent = tsVal;
-            tsRecentAge = now;
-            tsRecentValid = true;
+            rcv.tsRecent = tsVal;
+            rcv.tsRecentAge = now;
+            rcv.tsRecentValid = true;
         }
         sackOn = negotiated.sack();
     }
@@ -813,7 +715,7 @@ public final class TcpConnection {
      */
     private void timeWaitArrival(long now, TcpSegment seg) {
         if (seg.has(TcpFlags.RST)) {
-            if (reconnectReset.admits(now, seg.seq, rcvNxt)) {
+            if (reconnectReset.admits(now, seg.seq, rcv.rcvNxt)) {
                 counters.timeWaitResetReleases++;
                 close(CloseReason.REPLACED, now); // the 4-tuple is free for the client's next SYN
             } else {
@@ -823,8 +725,8 @@ public final class TcpConnection {
         }
         if (seg.has(TcpFlags.SYN)) {
             // The owner admits provably new SYNs (RFC 6191) before this point; any other gets the old ACK.
-            ackNow = invalidAcks.allowChallengeAck(now);
-            if (ackNow && !seg.has(TcpFlags.ACK) && seg.seq != irs) { // not a duplicate of this connection's SYN
+            rcv.ackNow = invalidAcks.allowChallengeAck(now);
+            if (rcv.ackNow && !seg.has(TcpFlags.ACK) && seg.seq != rcv.irs) { // not a duplicate of this connection's SYN
                 reconnectReset.open(now, rtt.rto());
             }
             return;
@@ -833,97 +735,57 @@ public final class TcpConnection {
             if (isPeerFinAgain(seg)) {
                 // The peer lost our ACK of its FIN: ACK again and restart the 2*MSL timer (RFC 9293 §3.10.7.4).
                 timers.arm(Kind.TIME_WAIT, now + config.timeWaitNanos());
-                ackNow = true;
+                rcv.ackNow = true;
             } else {
                 // Not the peer's FIN (RFC 9293 §3.10.7.4 acceptability): an ACK at most, and TIME_WAIT is not
                 // extended, so forged or stray FINs cannot keep the entry alive.
-                ackNow = invalidAcks.allowInvalidAnswer(now);
+                rcv.ackNow = invalidAcks.allowInvalidAnswer(now);
             }
             return;
         }
         if (seg.payloadLength() > 0) {
-            ackNow = true;
+            rcv.ackNow = true;
         }
     }
 
     /** A retransmission of the FIN that brought us here: its FIN has the sequence number just below RCV.NXT. */
     private boolean isPeerFinAgain(TcpSegment seg) {
-        boolean pawsOk = !tsOn || !seg.options.hasTimestamps || Seq.ge(seg.options.tsVal, tsRecent); // RFC 7323 §5.3
-        return pawsOk && seg.seq + seg.payloadLength() == rcvNxt - 1;
+        boolean pawsOk = !tsOn || !seg.options.hasTimestamps || Seq.ge(seg.options.tsVal, rcv.tsRecent); // RFC 7323 §5.3
+        return pawsOk && seg.seq + seg.payloadLength() == rcv.rcvNxt - 1;
     }
 
     /** RFC 9293 §3.10.7.4 for SYN_RECEIVED and the synchronized states, in the RFC's order. */
     private void synchronizedArrival(long now, TcpSegment seg) {
         boolean rst = seg.has(TcpFlags.RST);
-        int segLen = seg.seqLength();
-        if (state == TcpState.SYN_RECEIVED && seg.has(TcpFlags.SYN) && !seg.has(TcpFlags.ACK) && seg.seq == irs) {
+        if (state == TcpState.SYN_RECEIVED && seg.has(TcpFlags.SYN) && !seg.has(TcpFlags.ACK) && seg.seq == rcv.irs) {
             // The peer did not get our SYN-ACK and repeated its SYN.
             sendSyn(now, true);
             return;
         }
 
         // RFC 7323 §5.3 R1: PAWS.
-        if (tsOn && seg.options.hasTimestamps && tsRecentValid && !rst && Seq.lt(seg.options.tsVal, tsRecent)) {
-            if (now - tsRecentAge > PAWS_IDLE_LIMIT_NANOS) {
-                tsRecentValid = false; // RFC 7323 §5.5
-            } else {
-                counters.pawsRejected++;
-                if (seg.payloadLength() > 0) {
-                    noteDuplicate(seg.seq, seg.seq + seg.payloadLength()); // like Linux's tcp_send_dupack
-                }
-                ackNow = invalidAcks.allowDuplicateAck(now, seg); // Linux tcp_invalid_ratelimit
-                return;
-            }
-        }
-
-        // First: sequence number acceptability (§3.10.7.4 table).
-        int rcvWnd = Math.max(0, rcvAdvRight - rcvNxt);
-        boolean acceptable;
-        boolean dataFitsWindow = true;
-        if (segLen == 0) {
-            // Like Linux (tcp_sequence), a dataless segment at exactly the right edge is accepted: a peer
-            // that filled our window sends its ACKs with SEQ = RCV.NXT + RCV.WND, and refusing them can
-            // deadlock two ends that each wait for the other's acknowledgment.
-            acceptable = Seq.between(seg.seq, rcvNxt, rcvNxt + rcvWnd);
-        } else if (rcvWnd == 0) {
-            // A zero window accepts no data, but the ACK, RST and URG in it still count (§3.10.7.4).
-            acceptable = seg.seq == rcvNxt;
-            dataFitsWindow = false;
-        } else {
-            acceptable = Seq.inWindow(seg.seq, rcvNxt, rcvNxt + rcvWnd)
-                    || Seq.inWindow(seg.seq + segLen - 1, rcvNxt, rcvNxt + rcvWnd);
-        }
-        if (!acceptable) {
-            counters.unacceptableSegments++;
-            if (!rst && seg.payloadLength() > 0) {
-                noteDuplicate(seg.seq, seg.seq + seg.payloadLength());
-            }
-            if (!rst) {
-                // RFC 5961 §4.2: an out-of-window SYN gets a challenge ACK; others a rate-limited duplicate ACK.
-                ackNow = seg.has(TcpFlags.SYN) ? invalidAcks.allowChallengeAck(now) : invalidAcks.allowDuplicateAck(now, seg);
-            }
+        if (rcv.pawsRejects(now, seg)) {
             return;
         }
 
-        // RFC 7323 §4.3 (3): remember the timestamp of the segment that covers Last.ACK.sent.
-        // After the RFC 7323 §5.5 invalidation any timestamp is newer than the forgotten TS.Recent.
-        if (tsOn && seg.options.hasTimestamps && (!tsRecentValid || Seq.ge(seg.options.tsVal, tsRecent))
-                && Seq.le(seg.seq, lastAckSent)) {
-            tsRecent = seg.options.tsVal;
-            tsRecentAge = now;
-            tsRecentValid = true;
+        // First: sequence number acceptability (§3.10.7.4 table).
+        Receiver.Acceptability acceptability = rcv.acceptability(now, seg);
+        if (acceptability == Receiver.Acceptability.UNACCEPTABLE) {
+            return;
         }
+        boolean dataFitsWindow = acceptability == Receiver.Acceptability.ACCEPTABLE;
+        rcv.updateTsRecent(now, seg);
 
         // Second: RST (RFC 9293 §3.10.7.4 with the RFC 5961 §3.2 exact-match rule).
         if (rst) {
-            if (seg.seq != rcvNxt) {
+            if (seg.seq != rcv.rcvNxt) {
                 // RFC 5961 §3.2: an in-window RST not exactly at RCV.NXT may be forged; challenge it.
-                ackNow = invalidAcks.allowChallengeAck(now);
+                rcv.ackNow = invalidAcks.allowChallengeAck(now);
                 return;
             }
             counters.resetsReceived++;
             // After both FINs a reset loses nothing, unless our data was still unacknowledged.
-            boolean allDataAcked = finQueued && Seq.ge(sndUna, finSeq);
+            boolean allDataAcked = snd.finQueued && Seq.ge(snd.sndUna, snd.finSeq);
             CloseReason reason = state == TcpState.SYN_RECEIVED && !passiveOpen ? CloseReason.REFUSED
                     : (state == TcpState.LAST_ACK || state == TcpState.CLOSING) && allDataAcked ? CloseReason.NORMAL
                     : CloseReason.RESET_BY_PEER;
@@ -933,7 +795,7 @@ public final class TcpConnection {
 
         // Fourth: SYN in a synchronized state gets a challenge ACK (RFC 5961 §4, RFC 9293 §3.10.7.4).
         if (seg.has(TcpFlags.SYN)) {
-            ackNow = invalidAcks.allowChallengeAck(now);
+            rcv.ackNow = invalidAcks.allowChallengeAck(now);
             return;
         }
 
@@ -946,14 +808,14 @@ public final class TcpConnection {
             armKeepAlive(now);
         }
         if (state == TcpState.SYN_RECEIVED) {
-            if (Seq.lt(sndUna, seg.ack) && Seq.le(seg.ack, sndMax)) {
+            if (Seq.lt(snd.sndUna, seg.ack) && Seq.le(seg.ack, snd.sndMax)) {
                 if (!events.admitEstablished(this)) {
                     return; // accept queue full: stay in SYN_RECEIVED, the peer's next ACK retries
                 }
-                sndWnd = seg.window << sndWscale;
-                sndWl1 = seg.seq;
-                sndWl2 = seg.ack;
-                maxSndWnd = Math.max(maxSndWnd, sndWnd);
+                snd.sndWnd = seg.window << snd.sndWscale;
+                snd.sndWl1 = seg.seq;
+                snd.sndWl2 = seg.ack;
+                snd.maxSndWnd = Math.max(snd.maxSndWnd, snd.sndWnd);
                 ackAdvanced(now, seg, seg.ack);
                 establish(now);
             } else {
@@ -968,32 +830,32 @@ public final class TcpConnection {
         int payloadLen = seg.payloadLength();
         if (payloadLen > 0 && dataFitsWindow) {
             if (state == TcpState.ESTABLISHED || state == TcpState.FIN_WAIT_1 || state == TcpState.FIN_WAIT_2) {
-                if (orphaned && Seq.gt(seg.seq + payloadLen, rcvNxt)) {
+                if (orphaned && Seq.gt(seg.seq + payloadLen, rcv.rcvNxt)) {
                     // New data nobody will read; tell the peer (RFC 9293 §3.10.7.4, RFC 1122 4.2.2.13).
                     // Retransmitted old data is not new and only needs the ACK below.
-                    sendReset(now);
+                    snd.sendReset(now);
                     close(CloseReason.DATA_AFTER_CLOSE, now);
                     return;
                 }
-                receiveText(now, seg);
+                rcv.receiveText(now, seg);
             }
         } else if (payloadLen > 0) {
-            ackNow = true;
+            rcv.ackNow = true;
         }
 
         // Eighth: FIN. Like Linux (tcp_data_queue), a bare FIN at RCV.NXT is taken even by a zero window: it needs no
         // buffer space, and refusing it would leave the peer retransmitting its FIN until it gives up.
-        boolean bareFinAtRcvNxt = payloadLen == 0 && seg.seq == rcvNxt;
+        boolean bareFinAtRcvNxt = payloadLen == 0 && seg.seq == rcv.rcvNxt;
         if (seg.has(TcpFlags.FIN) && (dataFitsWindow || bareFinAtRcvNxt)) {
             int segFinSeq = seg.seq + payloadLen;
-            if (Seq.inWindow(segFinSeq, rcvNxt, rcvAdvRight + 1)) {
-                peerFinPending = true;
-                peerFinSeq = segFinSeq;
+            if (Seq.inWindow(segFinSeq, rcv.rcvNxt, rcv.rcvAdvRight + 1)) {
+                rcv.peerFinPending = true;
+                rcv.peerFinSeq = segFinSeq;
             }
-            ackNow = true;
+            rcv.ackNow = true;
         }
-        if (peerFinPending && peerFinSeq == rcvNxt) {
-            peerFinPending = false;
+        if (rcv.peerFinPending && rcv.peerFinSeq == rcv.rcvNxt) {
+            rcv.peerFinPending = false;
             finArrived(now);
         }
     }
@@ -1001,22 +863,22 @@ public final class TcpConnection {
     /** ACK processing for the synchronized states; false when the segment is to be dropped. */
     private boolean processAck(long now, TcpSegment seg) {
         int ack = seg.ack;
-        if (Seq.gt(ack, sndMax)) {
-            ackNow = invalidAcks.allowChallengeAck(now); // acknowledges something not yet sent (§3.10.7.4, RFC 5961 §5.2)
+        if (Seq.gt(ack, snd.sndMax)) {
+            rcv.ackNow = invalidAcks.allowChallengeAck(now); // acknowledges something not yet sent (§3.10.7.4, RFC 5961 §5.2)
             return false;
         }
         // RFC 5961 §5.2: an ACK too far below SND.UNA is dropped with an ACK.
-        if (Seq.lt(ack, sndUna - Math.max(maxSndWnd, 1))) {
-            ackNow = invalidAcks.allowChallengeAck(now);
+        if (Seq.lt(ack, snd.sndUna - Math.max(snd.maxSndWnd, 1))) {
+            rcv.ackNow = invalidAcks.allowChallengeAck(now);
             return false;
         }
-        zeroWindowProbes.answered(); // the peer is alive, whatever window it offers (Linux: icsk_probes_out = 0)
-        int oldWnd = sndWnd;
-        int oldUna = sndUna;
+        snd.zeroWindowProbes.answered(); // the peer is alive, whatever window it offers (Linux: icsk_probes_out = 0)
+        int oldWnd = snd.sndWnd;
+        int oldUna = snd.sndUna;
         boolean newlySacked = false;
         if (sackOn && seg.options.sackBlockCount() > 0) {
             for (int i = 0; i < seg.options.sackBlockCount(); i++) {
-                newlySacked |= scoreboard.add(seg.options.sackLeft(i), seg.options.sackRight(i), sndUna, sndMax);
+                newlySacked |= scoreboard.add(seg.options.sackLeft(i), seg.options.sackRight(i), snd.sndUna, snd.sndMax);
             }
         }
         if (sackOn) {
@@ -1028,30 +890,22 @@ public final class TcpConnection {
         boolean dsack = sackOn && blocks > 0 && (Seq.le(seg.options.sackRight(0), ack) || (blocks > 1
                 && Seq.ge(seg.options.sackLeft(0), seg.options.sackLeft(1))
                 && Seq.le(seg.options.sackRight(0), seg.options.sackRight(1))));
-        // Window update rule of §3.10.7.4 (SND.WL1/WL2).
-        if (Seq.ge(ack, sndUna) && (Seq.lt(sndWl1, seg.seq) || (sndWl1 == seg.seq && Seq.le(sndWl2, ack)))) {
-            sndWnd = seg.window << sndWscale;
-            sndWl1 = seg.seq;
-            sndWl2 = ack;
-            if (sndWnd > maxSndWnd) {
-                maxSndWnd = sndWnd;
-            }
-        }
+        snd.updateWindow(seg);
         boolean duplicate = false;
-        if (Seq.gt(ack, sndUna)) {
+        if (Seq.gt(ack, snd.sndUna)) {
             ackAdvanced(now, seg, ack);
-        } else if (ack == sndUna && sndMax != sndUna && seg.payloadLength() == 0
-                && !seg.has(TcpFlags.SYN) && !seg.has(TcpFlags.FIN) && sndWnd == oldWnd) {
+        } else if (ack == snd.sndUna && snd.sndMax != snd.sndUna && seg.payloadLength() == 0
+                && !seg.has(TcpFlags.SYN) && !seg.has(TcpFlags.FIN) && snd.sndWnd == oldWnd) {
             duplicate = true;
             duplicateAck(now); // RFC 5681 §2 DUPLICATE ACKNOWLEDGMENT
         }
         if (state == TcpState.CLOSED) {
             return false;
         }
-        if (sackOn && canSendData()) {
-            rackOnAck(now, seg, sndUna != oldUna, duplicate, newlySacked, dsack);
+        if (sackOn && snd.canSendData()) {
+            rackOnAck(now, seg, snd.sndUna != oldUna, duplicate, newlySacked, dsack);
         }
-        boolean finAcked = finQueued && Seq.gt(sndUna, finSeq);
+        boolean finAcked = snd.finQueued && Seq.gt(snd.sndUna, snd.finSeq);
         switch (state) {
             case FIN_WAIT_1 -> {
                 if (finAcked) {
@@ -1077,33 +931,33 @@ public final class TcpConnection {
             }
         }
         // In recovery an ACK may reveal more lost segments to resend even when nothing new is queued.
-        if (inRecovery || sentLog.lostBytes() > 0 || hasUnsentData() || (finQueued && !finSent())) {
-            output(now);
+        if (inRecovery || sentLog.lostBytes() > 0 || snd.hasUnsentData() || (snd.finQueued && !snd.finSent())) {
+            snd.output(now);
         }
         return true;
     }
 
     /** SND.UNA moves forward to {@code ack}. */
     private void ackAdvanced(long now, TcpSegment seg, int ack) {
-        int oldUna = sndUna;
+        int oldUna = snd.sndUna;
         // Not "oldUna == ISS": after 2^32 bytes SND.UNA passes the ISS again, and the SYN is acknowledged once.
         boolean synAcked = !synAcknowledged;
         synAcknowledged = true;
-        boolean finAcked = finQueued && Seq.le(oldUna, finSeq) && Seq.gt(ack, finSeq);
+        boolean finAcked = snd.finQueued && Seq.le(oldUna, snd.finSeq) && Seq.gt(ack, snd.finSeq);
         int dataAcked = ack - oldUna - (synAcked ? 1 : 0) - (finAcked ? 1 : 0);
-        sndUna = ack;
-        if (Seq.lt(sndNxt, sndUna)) {
-            sndNxt = sndUna;
+        snd.sndUna = ack;
+        if (Seq.lt(snd.sndNxt, snd.sndUna)) {
+            snd.sndNxt = snd.sndUna;
         }
-        if (Seq.gt(sndUna, recover)) {
+        if (Seq.gt(snd.sndUna, recover)) {
             // RFC 6582 recover is only compared with SND.UNA: once passed, it stays just behind, so that the serial
             // comparison cannot flip after 2^31 bytes acknowledged without loss (which would block fast retransmit).
-            recover = sndUna - 1;
+            recover = snd.sndUna - 1;
         }
-        sendQueue.removeBefore(streamOffset(Seq.min(ack, dataEndSeq())));
-        scoreboard.ackTo(sndUna);
-        sentLog.ackTo(sndUna, rack);
-        if (!scoreboard.isEmpty() && scoreboard.left(0) == sndUna) {
+        snd.sendQueue.removeBefore(snd.streamOffset(Seq.min(ack, snd.dataEndSeq())));
+        scoreboard.ackTo(snd.sndUna);
+        sentLog.ackTo(snd.sndUna, rack);
+        if (!scoreboard.isEmpty() && scoreboard.left(0) == snd.sndUna) {
             // RFC 2018 §8 reneging (Linux tcp_check_sack_reneging): a receiver holding SACKed data at RCV.NXT
             // would have acknowledged it, so it discarded it. Forget the SACKs; RACK or the RTO resend it all.
             scoreboard.clear();
@@ -1111,8 +965,8 @@ public final class TcpConnection {
         }
         lastProgress = now;
         retransmits = 0;
-        persistBackoff = 0;
-        zeroWindowProbes.progressed();
+        snd.persistBackoff = 0;
+        snd.zeroWindowProbes.progressed();
         boolean echo = tsOn && seg.options.hasTimestamps && seg.options.tsEcr != 0;
         boolean spuriousRto = eifel.onAcceptableAck(echo, seg.options.tsEcr);
 
@@ -1126,9 +980,9 @@ public final class TcpConnection {
             if (rttMillis < 3_600_000L) {
                 rtt.sample(rttMillis * 1_000_000L);
             }
-        } else if (rttTiming && Seq.gt(ack, rttSeq)) {
-            rttTiming = false;
-            rtt.sample(now - rttStart);
+        } else if (snd.rttTiming && Seq.gt(ack, snd.rttSeq)) {
+            snd.rttTiming = false;
+            rtt.sample(now - snd.rttStart);
         }
 
         if (state.isSynchronized()) {
@@ -1139,7 +993,7 @@ public final class TcpConnection {
         }
         dupAcks = inRecovery ? dupAcks : 0;
         // RFC 6298 §5.2/5.3: stop the timer when all is acknowledged, else restart it.
-        if (sndMax == sndUna) {
+        if (snd.sndMax == snd.sndUna) {
             timers.stop(Kind.RETRANSMIT);
         } else {
             armRetransmitTimer(now);
@@ -1156,7 +1010,7 @@ public final class TcpConnection {
      */
     private void undoSpuriousTimeout() {
         counters.spuriousRtos++;
-        sndNxt = sndMax;
+        snd.sndNxt = snd.sndMax;
         cwnd = Math.max(cwnd, eifel.priorCwnd());
         ssthresh = Math.max(ssthresh, eifel.priorSsthresh());
         bytesAckedInAvoidance = 0;
@@ -1171,7 +1025,7 @@ public final class TcpConnection {
                 inRecovery = false;
                 rack.recoveryEnded();
                 dupAcks = 0;
-                int flight = sndMax - sndUna;
+                int flight = snd.sndMax - snd.sndUna;
                 cwnd = sackOn ? ssthresh : Math.min(ssthresh, Math.max(flight, mss) + mss);
                 bytesAckedInAvoidance = 0;
             } else if (!sackOn) {
@@ -1211,20 +1065,20 @@ public final class TcpConnection {
             if (!sackOn) {
                 cwnd += mss; // RFC 6582 §3.2 step 4: inflate for each further duplicate
             }
-            output(now);
+            snd.output(now);
             return;
         }
         if (sackOn) {
             // RACK decides from the SACKs (RFC 8985 §3.4); DupThresh only for a peer that SACKs nothing.
             if (dupAcks >= SackScoreboard.DUP_THRESH && scoreboard.isEmpty() && !sentLog.isEmpty()
-                    && sndNxt == sndMax && Seq.ge(sndUna, recover)) {
+                    && snd.sndNxt == snd.sndMax && Seq.ge(snd.sndUna, recover)) {
                 sentLog.markLost(0);
                 enterRecovery(now);
             }
             return;
         }
         // RFC 6582 §3.2 step 2: no second fast retransmit for losses of the same window.
-        if (dupAcks >= SackScoreboard.DUP_THRESH && sndNxt == sndMax && Seq.gt(sndUna, recover)) {
+        if (dupAcks >= SackScoreboard.DUP_THRESH && snd.sndNxt == snd.sndMax && Seq.gt(snd.sndUna, recover)) {
             enterRecovery(now);
         }
     }
@@ -1232,13 +1086,13 @@ public final class TcpConnection {
     private void enterRecovery(long now) {
         int mss = sendMss();
         counters.fastRetransmits++;
-        int flight = sndMax - sndUna;
+        int flight = snd.sndMax - snd.sndUna;
         ssthresh = Math.max(flight / 2, 2 * mss); // RFC 5681 §3.2 equation 4
-        recoveryPoint = sndMax;
-        recover = sndMax;
+        recoveryPoint = snd.sndMax;
+        recover = snd.sndMax;
         inRecovery = true;
         partialAckSeen = false;
-        rttTiming = false;
+        snd.rttTiming = false;
         if (sackOn) {
             tlp.reset(); // fast recovery takes over from the probe (RFC 8985 §7.4)
             timers.stop(Kind.PROBE);
@@ -1249,7 +1103,7 @@ public final class TcpConnection {
             retransmitFirstUnacked(now);
             cwnd = ssthresh + SackScoreboard.DUP_THRESH * mss;
         }
-        output(now);
+        snd.output(now);
     }
 
     // ------------------------------------------------------------------------------------------------
@@ -1265,8 +1119,8 @@ public final class TcpConnection {
         }
         // Duplicates of a loss probe, of an RTO's go-back-N or of a spurious RTO's resend are expected, not a
         // sign of reordering.
-        boolean rtoRecovery = !inRecovery && Seq.lt(sndUna, recover);
-        rack.onAck(sndUna, sndNxt, dsack && !rtoRecovery && !tlp.isProbeDuplicate(dsackLeft, dsackRight)
+        boolean rtoRecovery = !inRecovery && Seq.lt(snd.sndUna, recover);
+        rack.onAck(snd.sndUna, snd.sndNxt, dsack && !rtoRecovery && !tlp.isProbeDuplicate(dsackLeft, dsackRight)
                 && !eifel.isRetransmissionDuplicate(dsackLeft, dsackRight));
         if (newlySacked) {
             // §6.2 step 3 wants deliveries in ascending sequence order; the peer lists the newest block first.
@@ -1285,7 +1139,7 @@ public final class TcpConnection {
             }
         }
         detectLosses(now);
-        TailLossProbe.Verdict verdict = tlp.onAck(sndUna, unaAdvanced, duplicate, newlySacked, dsackLeft, dsackRight);
+        TailLossProbe.Verdict verdict = tlp.onAck(snd.sndUna, unaAdvanced, duplicate, newlySacked, dsackLeft, dsackRight);
         if (verdict == TailLossProbe.Verdict.LOSS_REPAIRED) {
             tailLossRepaired();
         }
@@ -1298,9 +1152,9 @@ public final class TcpConnection {
             timers.stop(Kind.REORDER);
             return;
         }
-        boolean lossRecovery = inRecovery || Seq.lt(sndUna, recover);
+        boolean lossRecovery = inRecovery || Seq.lt(snd.sndUna, recover);
         long reoWnd = rack.reorderingWindow(lossRecovery, sentLog.sackedSegments(), rtt.srtt());
-        int marked = rack.detectLoss(sentLog, now, reoWnd, sndNxt);
+        int marked = rack.detectLoss(sentLog, now, reoWnd, snd.sndNxt);
         long wait = rack.reorderTimeout();
         if (wait > 0) {
             timers.arm(Kind.REORDER, now + wait);
@@ -1310,7 +1164,7 @@ public final class TcpConnection {
         if (marked > 0) {
             counters.rackLosses += marked;
             // RFC 6675 §5 / RFC 8985 §3.4: one congestion response per window of data.
-            if (!inRecovery && sndNxt == sndMax && Seq.ge(sndUna, recover)) {
+            if (!inRecovery && snd.sndNxt == snd.sndMax && Seq.ge(snd.sndUna, recover)) {
                 enterRecovery(now);
             }
         }
@@ -1318,31 +1172,31 @@ public final class TcpConnection {
 
     /** §6.3: the reorder timer expired; whatever it waited for is lost now unless it was delivered. */
     private void reorderTimeout(long now) {
-        if (!sackOn || !canSendData()) {
+        if (!sackOn || !snd.canSendData()) {
             return;
         }
         detectLosses(now);
         if (sentLog.lostBytes() > 0) {
-            output(now);
+            snd.output(now);
         }
     }
 
     /** Retransmits (part of) the first segment marked lost below SND.NXT; returns the bytes sent. */
-    private int retransmitLost(long now) {
+    int retransmitLost(long now) {
         for (int guard = 0; guard < 1 << 16; guard++) {
-            int k = sentLog.firstLost(sndNxt);
+            int k = sentLog.firstLost(snd.sndNxt);
             if (k < 0) {
                 return 0;
             }
-            int start = Seq.max(sentLog.start(k), sndUna);
+            int start = Seq.max(sentLog.start(k), snd.sndUna);
             int end = sentLog.end(k);
             int s = scoreboard.nextUnsacked(start, end);
-            int len = Math.min(sendMss(), Math.min(scoreboard.holeEnd(s, end) - s, dataEndSeq() - s));
+            int len = Math.min(sendMss(), Math.min(scoreboard.holeEnd(s, end) - s, snd.dataEndSeq() - s));
             if (Seq.ge(s, end) || len <= 0) {
                 sentLog.clearLost(k); // SACKed after all: nothing to resend
                 continue;
             }
-            int sent = transmitData(now, s, len, finSent() && s + len == finSeq);
+            int sent = snd.transmitData(now, s, len, snd.finSent() && s + len == snd.finSeq);
             counters.retransmittedSegments++;
             return sent;
         }
@@ -1353,16 +1207,16 @@ public final class TcpConnection {
      * §7.2: (re)arms the probe timer while the conditions hold (SACK, nothing SACKed, no fast or RTO recovery,
      * no probe outstanding, data in flight), never later than the RTO; otherwise stops it.
      */
-    private void updateProbeTimer(long now, boolean restart) {
-        if (!sackOn || inRecovery || Seq.lt(sndUna, recover) || !scoreboard.isEmpty() || tlp.blocksProbing(sndUna)
-                || sentLog.isEmpty() || !canSendData()) {
+    void updateProbeTimer(long now, boolean restart) {
+        if (!sackOn || inRecovery || Seq.lt(snd.sndUna, recover) || !scoreboard.isEmpty() || tlp.blocksProbing(snd.sndUna)
+                || sentLog.isEmpty() || !snd.canSendData()) {
             timers.stop(Kind.PROBE);
             return;
         }
         if (!restart && timers.isArmed(Kind.PROBE)) {
             return;
         }
-        long at = now + TailLossProbe.probeTimeout(rtt.srtt(), sndMax - sndUna, sendMss());
+        long at = now + TailLossProbe.probeTimeout(rtt.srtt(), snd.sndMax - snd.sndUna, sendMss());
         if (timers.isArmed(Kind.RETRANSMIT) && at > timers.deadline(Kind.RETRANSMIT)) {
             at = timers.deadline(Kind.RETRANSMIT);
         }
@@ -1371,27 +1225,27 @@ public final class TcpConnection {
 
     /** §7.3: sends one probe, new data if the peer's window takes it, else the last segment again. */
     private void probeTimeout(long now) {
-        if (!sackOn || !canSendData() || inRecovery || Seq.lt(sndUna, recover) || tlp.blocksProbing(sndUna)
-                || sentLog.isEmpty() || sndNxt != sndMax) {
+        if (!sackOn || !snd.canSendData() || inRecovery || Seq.lt(snd.sndUna, recover) || tlp.blocksProbing(snd.sndUna)
+                || sentLog.isEmpty() || snd.sndNxt != snd.sndMax) {
             return;
         }
         int mss = sendMss();
-        int unsent = dataEndSeq() - sndNxt;
-        int room = usableWindow();
+        int unsent = snd.dataEndSeq() - snd.sndNxt;
+        int room = snd.usableWindow();
         if (unsent > 0 && room > 0) {
             // New data, past the congestion window by at most this one segment.
             int len = Math.min(mss, Math.min(unsent, room));
-            boolean withFin = finQueued && sndNxt + len == finSeq;
-            int sent = transmitData(now, sndNxt, len, withFin);
-            advanceSndNxt(now, sndNxt + sent + (withFin && sent == len ? 1 : 0));
-            tlp.sent(sndMax, false, sndMax);
+            boolean withFin = snd.finQueued && snd.sndNxt + len == snd.finSeq;
+            int sent = snd.transmitData(now, snd.sndNxt, len, withFin);
+            snd.advanceSndNxt(now, snd.sndNxt + sent + (withFin && sent == len ? 1 : 0));
+            tlp.sent(snd.sndMax, false, snd.sndMax);
         } else {
             int last = sentLog.size() - 1;
             int end = sentLog.end(last);
             int start = Seq.max(sentLog.start(last), end - mss);
-            transmitData(now, start, end - start, finSent() && end == finSeq);
+            snd.transmitData(now, start, end - start, snd.finSent() && end == snd.finSeq);
             counters.retransmittedSegments++;
-            tlp.sent(sndMax, true, start);
+            tlp.sent(snd.sndMax, true, start);
         }
         counters.tlpProbes++;
         armRetransmitTimer(now); // §7.3: the RTO restarts after the probe
@@ -1403,7 +1257,7 @@ public final class TcpConnection {
      */
     private void tailLossRepaired() {
         counters.tlpRecoveries++;
-        if (inRecovery || Seq.lt(sndUna, recover)) {
+        if (inRecovery || Seq.lt(snd.sndUna, recover)) {
             return;
         }
         // Linux reduces from cwnd (tcp_init_cwnd_reduction): after a repaired tail the flight is near empty.
@@ -1414,92 +1268,27 @@ public final class TcpConnection {
 
     /** Retransmits one segment starting at SND.UNA (fast retransmit, RFC 5681 §3.2 step 2). */
     private void retransmitFirstUnacked(long now) {
-        int end = sackOn ? scoreboard.holeEnd(sndUna, sndMax) : sndMax;
-        int len = Math.min(sendMss(), Math.min(end - sndUna, dataEndSeq() - sndUna));
+        int end = sackOn ? scoreboard.holeEnd(snd.sndUna, snd.sndMax) : snd.sndMax;
+        int len = Math.min(sendMss(), Math.min(end - snd.sndUna, snd.dataEndSeq() - snd.sndUna));
         if (len > 0) {
-            transmitData(now, sndUna, len, false);
+            snd.transmitData(now, snd.sndUna, len, false);
             counters.retransmittedSegments++;
-        } else if (finQueued && sndUna == finSeq) {
-            transmitControl(now, finSeq, TcpFlags.FIN | TcpFlags.ACK);
+        } else if (snd.finQueued && snd.sndUna == snd.finSeq) {
+            snd.transmitControl(now, snd.finSeq, TcpFlags.FIN | TcpFlags.ACK);
             counters.retransmittedSegments++;
         }
         armRetransmitTimer(now);
     }
 
-    /** In-order and out-of-order data (RFC 9293 §3.10.7.4 seventh step). */
-    private void receiveText(long now, TcpSegment seg) {
-        ByteBuf payload = seg.payload;
-        int seq = seg.seq;
-        int len = payload.readableBytes();
-        int begin = 0;
-        if (Seq.lt(seq, rcvNxt)) {
-            begin = rcvNxt - seq; // already received: trim the front
-            noteDuplicate(seq, seq + len);
-        }
-        int end = len;
-        int rightEdge = rcvAdvRight;
-        if (Seq.gt(seq + len, rightEdge)) {
-            end = Math.max(begin, rightEdge - seq); // beyond the window: trim the tail
-        }
-        if (end <= begin) {
-            ackNow = true;
-            return;
-        }
-        if (len > largestSegmentReceived) {
-            largestSegmentReceived = len;
-        }
-        int start = seq + begin;
-        ByteBuf piece = payload.retainedSlice(payload.readerIndex() + begin, end - begin);
-        if (start == rcvNxt) {
-            boolean hadHoles = !reassembly.isEmpty();
-            deliver(piece);
-            while (!reassembly.isEmpty()) {
-                ByteBuf next = reassembly.pollInOrder(rcvNxt);
-                if (next == null) {
-                    break;
-                }
-                deliver(next);
-            }
-            if (hadHoles) {
-                ackNow = true; // RFC 5681 §4.2: ACK at once when a hole is filled
-            } else {
-                bytesSinceAck += end - begin;
-                if (bytesSinceAck >= 2 * receiveMssEstimate()) {
-                    ackNow = true; // RFC 5681 §4.2: ACK at least every second full-sized segment
-                } else if (!timers.isArmed(Kind.DELAYED_ACK)) {
-                    timers.arm(Kind.DELAYED_ACK, now + config.delayedAckNanos());
-                }
-            }
-        } else {
-            counters.outOfOrderSegments++;
-            if (!reassembly.insert(start, piece, config.maxOutOfOrderBytes())) {
-                counters.outOfOrderDropped++;
-            }
-            ackNow = true; // RFC 5681 §4.2: out-of-order data is acknowledged at once (with SACK)
-        }
-    }
-
-    /** RFC 2018 §8: a receiver may discard out-of-order data; its SACK blocks are no longer reported. */
-    private void pruneOutOfOrder() {
-        reassembly.releaseAll();
-    }
-
-    private void deliver(ByteBuf data) {
-        int n = data.readableBytes();
-        rcvNxt += n;
-        unreadBytes += n;
-        events.onData(this, data);
-    }
-
     private void finArrived(long now) {
-        rcvNxt += 1;
-        ackNow = true;
+        rcv.rcvNxt += 1;
+        rcv.ackNow = true;
         switch (state) {
             case SYN_RECEIVED, ESTABLISHED -> setState(TcpState.CLOSE_WAIT);
             case FIN_WAIT_1 -> setState(TcpState.CLOSING); // our FIN not yet acknowledged: simultaneous close
             case FIN_WAIT_2 -> {
                 timers.stop(Kind.FIN_WAIT_2);
-                sendAck(now);
+                snd.sendAck(now);
                 enterTimeWait(now);
             }
             default -> {
@@ -1512,13 +1301,13 @@ public final class TcpConnection {
     }
 
     private void enterTimeWait(long now) {
-        if (ackNow) {
-            sendAck(now);
+        if (rcv.ackNow) {
+            snd.sendAck(now);
         }
         timers.stopAll();
         sentLog.clear();
-        sendQueue.releaseAll();
-        reassembly.releaseAll();
+        snd.sendQueue.releaseAll();
+        rcv.reassembly.releaseAll();
         memory.close();
         if (config.timeWaitNanos() == 0 || !events.admitTimeWait(this)) {
             close(CloseReason.NORMAL, now); // table full: the newest closer skips TIME_WAIT (seed 001)
@@ -1541,10 +1330,10 @@ public final class TcpConnection {
         if (state != TcpState.TIME_WAIT) {
             return false;
         }
-        if (tsOn && syn.options.hasTimestamps && syn.options.tsVal != tsRecent) {
-            return Seq.gt(syn.options.tsVal, tsRecent);
+        if (tsOn && syn.options.hasTimestamps && syn.options.tsVal != rcv.tsRecent) {
+            return Seq.gt(syn.options.tsVal, rcv.tsRecent);
         }
-        return Seq.gt(syn.seq, rcvNxt);
+        return Seq.gt(syn.seq, rcv.rcvNxt);
     }
 
     /**
@@ -1552,7 +1341,7 @@ public final class TcpConnection {
      * within the window the peer may still expect, as Linux's tcp_timewait_state_process (SND.NXT + 65535 + 2).
      */
     public int nextIncarnationIsn() {
-        return sndNxt + 65535 + 2;
+        return snd.sndNxt + 65535 + 2;
     }
 
     /**
@@ -1560,7 +1349,7 @@ public final class TcpConnection {
      * (RFC 1122 4.2.2.13): what the peer's TIME_WAIT may still remember.
      */
     public int reconnectIsnFloor() {
-        return sndNxt + 1;
+        return snd.sndNxt + 1;
     }
 
     /** The old connection gives way to a new incarnation of its 4-tuple. */
@@ -1571,308 +1360,35 @@ public final class TcpConnection {
     // ------------------------------------------------------------------------------------------------
     // Output
 
-    private void output(long now) {
-        output(now, false);
-    }
-
-    /**
-     * Sends what the windows allow: SACK-based retransmissions in recovery (RFC 6675 §5 NextSeg), then new
-     * data subject to the peer's window, the congestion window, Nagle (RFC 896) and sender SWS avoidance
-     * (RFC 1122 4.2.3.4), then a FIN once all data is out. {@code force} is the persist timer's override.
-     */
-    private void output(long now, boolean force) {
-        if (!canSendData()) {
-            return;
-        }
-        int mss = sendMss();
-        cwndLimited = false;
-        boolean sentSomething = false;
-        boolean sentNewData = false;
-        int resentBelowSndNxt = 0; // outside recovery the flight does not count what RACK had us resend
-        for (int guard = 0; guard < 1 << 16; guard++) {
-            boolean goingBackN = Seq.lt(sndNxt, sndMax); // after a timeout, resending from SND.UNA
-            if (goingBackN && sackOn && !scoreboard.isEmpty()) {
-                sndNxt = scoreboard.nextUnsacked(sndNxt, sndMax); // RFC 6675 §5.1: not what the peer holds
-                goingBackN = Seq.lt(sndNxt, sndMax);
-            }
-            int flight = sndNxt - sndUna;
-            int pipe = inRecovery && sackOn ? pipe()
-                    : (goingBackN && sackOn ? scoreboard.unsackedBetween(sndUna, sndNxt) : flight) + resentBelowSndNxt;
-            int cwndBudget = cwnd - pipe;
-            // RFC 6675 §5 NextSeg rule 1, with RACK's lost marks in place of IsLost (RFC 8985 §3.4).
-            if (sackOn && sentLog.lostBytes() > 0 && cwndBudget >= mss) {
-                int resent = retransmitLost(now);
-                if (resent > 0) {
-                    resentBelowSndNxt += inRecovery ? 0 : resent;
-                    sentSomething = true;
-                    continue;
-                }
-            }
-            int unsent = dataEndSeq() - sndNxt;
-            if (unsent <= 0) {
-                if (finQueued && sndNxt == finSeq) {
-                    transmitControl(now, finSeq, TcpFlags.FIN | TcpFlags.ACK);
-                    advanceSndNxt(now, finSeq + 1);
-                    sentSomething = true;
-                }
-                break;
-            }
-            int windowRoom = sndUna + sndWnd - sndNxt;
-            int len = Math.min(unsent, mss);
-            // A resend stops at the next SACKed block; a whole hole goes out even if small (SWS and Nagle are
-            // about new data).
-            int holeRoom = goingBackN && sackOn ? scoreboard.holeEnd(sndNxt, sndMax) - sndNxt : Integer.MAX_VALUE;
-            len = Math.min(len, holeRoom);
-            len = Math.min(len, windowRoom);
-            if (!force) {
-                if (cwndBudget < len) {
-                    cwndLimited = true;
-                    len = Math.max(0, cwndBudget);
-                }
-            }
-            if (len <= 0) {
-                break;
-            }
-            boolean wholeHole = len == holeRoom;
-            if (!force && !wholeHole && len < mss && len < unsent && len < maxSndWnd / 2) {
-                break; // sender SWS avoidance: wait for a full segment's room
-            }
-            if (!force && !wholeHole && len < mss && !config.noDelay() && flight > 0 && !finQueued) {
-                break; // Nagle: one small segment outstanding at a time
-            }
-            boolean withFin = finQueued && sndNxt + len == finSeq;
-            int sent = transmitData(now, sndNxt, len, withFin);
-            if (Seq.lt(sndNxt, sndMax)) {
-                counters.retransmittedSegments++;
-            } else {
-                sentNewData = true;
-                if (!rttTiming && !tsOn) {
-                    rttTiming = true;
-                    rttSeq = sndNxt;
-                    rttStart = now;
-                }
-            }
-            advanceSndNxt(now, sndNxt + sent + (withFin && sent == len ? 1 : 0));
-            sentSomething = true;
-            force = false;
-        }
-        if (sentSomething && !timers.isArmed(Kind.RETRANSMIT) && sndMax != sndUna) {
-            armRetransmitTimer(now);
-        }
-        if (sentNewData) {
-            updateProbeTimer(now, true); // RFC 8985 §7.2: (re)start the PTO after new data
-        }
-        // RFC 9293 §3.8.6.1: data waits on a closed (or too small) window and nothing is in flight.
-        if ((hasUnsentData() || (finQueued && !finSent())) && sndMax == sndUna && !timers.isArmed(Kind.RETRANSMIT)
-                && !timers.isArmed(Kind.PERSIST) && !sentSomething) {
-            armPersistTimer(now);
-        } else if (timers.isArmed(Kind.PERSIST) && sndMax != sndUna) {
-            timers.stop(Kind.PERSIST);
-        }
-    }
-
-    private void advanceSndNxt(long now, int newNxt) {
-        if (sndMax == sndUna && Seq.gt(newNxt, sndNxt)) {
-            lastProgress = now; // the user timeout counts from the first unacknowledged transmission
-        }
-        sndNxt = newNxt;
-        if (Seq.gt(sndNxt, sndMax)) {
-            sndMax = sndNxt;
-        }
-    }
-
     /**
      * RFC 6675 §4 SetPipe (with SACK): unSACKed bytes in flight, less those marked lost and not yet
      * retransmitted (RFC 8985 §3.4: RACK's marks stand in for IsLost).
      */
-    private int pipe() {
-        return Math.max(0, scoreboard.unsackedBetween(sndUna, sndMax) - sentLog.lostBytes());
-    }
-
-    private boolean canSendData() {
-        return switch (state) {
-            case ESTABLISHED, CLOSE_WAIT, FIN_WAIT_1, CLOSING, LAST_ACK -> true;
-            default -> false;
-        };
-    }
-
-    private int usableWindow() {
-        return sndUna + sndWnd - sndNxt;
-    }
-
-    private boolean hasUnsentData() {
-        return Seq.lt(sndNxt, dataEndSeq());
-    }
-
-    private boolean finSent() {
-        return finQueued && Seq.gt(sndMax, finSeq);
-    }
-
-    private void queueFin() {
-        if (!finQueued) {
-            finQueued = true;
-            finSeq = dataEndSeq();
-        }
-    }
-
-    /** Sequence number just past the last queued data byte. */
-    private int dataEndSeq() {
-        return iss + 1 + (int) sendQueue.endOffset();
-    }
-
-    /** Stream offset of sequence number {@code seq} (data byte 0 has sequence number ISS + 1). */
-    private long streamOffset(int seq) {
-        long front = sendQueue.frontOffset();
-        int frontSeq = iss + 1 + (int) front;
-        return front + Seq.diff(frontSeq, seq);
-    }
-
-    /** Sends {@code len} bytes of queued data from {@code seq}; returns how many fit the segment. */
-    private int transmitData(long now, int seq, int len, boolean fin) {
-        TcpOptions options = dataOptions(now);
-        int optionBytes = SegmentWriter.optionLength(options);
-        int room = segmentSizeLimit() - optionBytes;
-        if (len > room) {
-            len = Math.max(1, room);
-            fin = false;
-        }
-        ByteBuf payload = sendQueue.slice(streamOffset(seq), len);
-        int flags = TcpFlags.ACK | (fin ? TcpFlags.FIN : 0) | (seq + len == dataEndSeq() ? TcpFlags.PSH : 0);
-        emit(now, seq, flags, options, payload);
-        if (sackOn) {
-            sentLog.sent(seq, seq + len, now); // RFC 8985 §6.1: each segment's (re)transmission time
-        }
-        return len;
-    }
-
-    private void transmitControl(long now, int seq, int flags) {
-        emit(now, seq, flags, dataOptions(now), null);
-    }
-
-    private void sendAck(long now) {
-        if (state == TcpState.CLOSED || state == TcpState.SYN_SENT) {
-            ackNow = false;
-            return;
-        }
-        transmitControl(now, acceptableSeq(), TcpFlags.ACK);
-    }
-
-    /**
-     * The sequence number of a pure ACK: SND.MAX capped at the peer's window edge (Linux tcp_acceptable_seq).
-     * Not a SND.NXT rewound by a retransmission timeout, which may lie below the peer's RCV.NXT; not beyond the
-     * right edge, which a peer whose window closed would drop; either way the ACK would be unacceptable
-     * (RFC 9293 §3.10.7.4) and both ends could wait on each other's acknowledgments forever.
-     */
-    private int acceptableSeq() {
-        int windowEnd = sndUna + sndWnd;
-        return Seq.le(sndMax, windowEnd) ? sndMax : windowEnd;
-    }
-
-    private void sendReset(long now) {
-        counters.resetsSent++;
-        emit(now, sndMax, TcpFlags.RST | TcpFlags.ACK, tsOn ? TcpOptions.timestamps(tsClock(now), tsRecent) : TcpOptions.NONE, null);
+    int pipe() {
+        return Math.max(0, scoreboard.unsackedBetween(snd.sndUna, snd.sndMax) - sentLog.lostBytes());
     }
 
     private void sendSyn(long now, boolean withAck) {
         int scale = config.effectiveWindowScale();
         // A SYN offers everything configured; a SYN-ACK only what the peer's SYN offered (RFC 7323 §1.3, RFC 2018 §2).
-        TcpOptions options = SegmentWriter.synOptions(config.mss(), !withAck || peerOfferedWindowScale ? scale : -1,
+        TcpOptions options = SegmentWriter.synOptions(config.mss(), !withAck || snd.peerOfferedWindowScale ? scale : -1,
                 config.sack() && (!withAck || sackOn), config.timestamps() && (!withAck || tsOn), tsClock(now),
-                withAck ? tsRecent : 0);
-        int window = Math.min(freeReceiveSpace(), 0xffff); // RFC 7323 §2.2: unscaled in a SYN
+                withAck ? rcv.tsRecent : 0);
+        int window = Math.min(rcv.freeReceiveSpace(), 0xffff); // RFC 7323 §2.2: unscaled in a SYN
         if (withAck) {
-            rcvAdvRight = rcvNxt + window;
-            lastAckSent = rcvNxt;
-            ackNow = false;
+            rcv.rcvAdvRight = rcv.rcvNxt + window;
+            rcv.lastAckSent = rcv.rcvNxt;
+            rcv.ackNow = false;
         }
-        writer.send(iss, withAck ? rcvNxt : 0, TcpFlags.SYN | (withAck ? TcpFlags.ACK : 0), window, options, null);
-        sndNxt = iss + 1;
-        if (Seq.gt(sndNxt, sndMax)) {
-            sndMax = sndNxt;
+        writer.send(iss, withAck ? rcv.rcvNxt : 0, TcpFlags.SYN | (withAck ? TcpFlags.ACK : 0), window, options, null);
+        snd.sndNxt = iss + 1;
+        if (Seq.gt(snd.sndNxt, snd.sndMax)) {
+            snd.sndMax = snd.sndNxt;
         }
         armRetransmitTimer(now);
     }
 
-    /** RFC 2883 §4: remembers the part of [left, right) below RCV.NXT for a D-SACK block. */
-    private void noteDuplicate(int left, int right) {
-        right = Seq.min(right, rcvNxt);
-        if (sackOn && Seq.lt(left, right) && Seq.lt(rcvNxt - left, 1 << 30)) {
-            dsackPending = true;
-            dsackLeft = left;
-            dsackRight = right;
-        }
-    }
-
-    private TcpOptions dataOptions(long now) {
-        int blocks = 0;
-        if (sackOn && (dsackPending || !reassembly.isEmpty())) {
-            int maxBlocks = tsOn ? 3 : 4; // RFC 2018 §3: 40 option bytes, 10 taken by timestamps
-            if (dsackPending) {
-                // RFC 2883 §4: the duplicate first, then the usual blocks; sent once.
-                dsackPending = false;
-                blocks = reassembly.sackBlocks(sackScratch, maxBlocks - 1);
-                System.arraycopy(sackScratch, 0, sackEdges, 2, 2 * blocks);
-                sackEdges[0] = dsackLeft;
-                sackEdges[1] = dsackRight;
-                blocks++;
-            } else {
-                blocks = reassembly.sackBlocks(sackEdges, maxBlocks);
-            }
-        }
-        return SegmentWriter.dataOptions(tsOn, tsOn ? tsClock(now) : 0, tsRecent, sackEdges, blocks);
-    }
-
-    /** Builds and hands out one segment carrying our current ACK and window. */
-    private void emit(long now, int seq, int flags, TcpOptions options, ByteBuf payload) {
-        int window = 0;
-        int ack = 0;
-        if ((flags & TcpFlags.ACK) != 0) {
-            ack = rcvNxt;
-            window = windowField();
-            lastAckSent = rcvNxt;
-            ackNow = false;
-            bytesSinceAck = 0;
-            timers.stop(Kind.DELAYED_ACK);
-        }
-        writer.send(seq, ack, flags, window, options, payload);
-    }
-
-    /**
-     * The window field to send: the free receive space (with receiver SWS avoidance, RFC 9293
-     * §3.8.6.2.2), scaled down (RFC 7323 §2.3), and never shrinking the right edge already offered.
-     */
-    private int windowField() {
-        int free = freeReceiveSpace();
-        int promised = Math.max(0, rcvAdvRight - rcvNxt);
-        int mss = receiveMssEstimate();
-        if (free - promised < Math.min(config.receiveBuffer() / 2, mss)) {
-            free = promised; // do not advance the right edge by less than a segment
-        }
-        int wnd = Math.max(free, promised);
-        int field = wnd >>> rcvWscale;
-        if ((field << rcvWscale) < promised) {
-            field++; // round up rather than shrink
-        }
-        if (field > 0xffff) {
-            field = 0xffff;
-        }
-        rcvAdvRight = rcvNxt + (field << rcvWscale);
-        return field;
-    }
-
-    private int currentWindow() {
-        return Math.max(0, rcvAdvRight - rcvNxt);
-    }
-
-    private int freeReceiveSpace() {
-        return Math.max(0, config.receiveBuffer() - unreadBytes - reassembly.bytes());
-    }
-
-    private int receiveMssEstimate() {
-        return Math.max(Math.min(config.mss(), Math.max(largestSegmentReceived, Negotiation.DEFAULT_PEER_MSS)), 1);
-    }
-
-    private int tsClock(long now) {
+    int tsClock(long now) {
         return writer.tsClock(now);
     }
 
@@ -1891,10 +1407,10 @@ public final class TcpConnection {
         setState(TcpState.CLOSED);
         closeReason = reason;
         timers.stopAll();
-        ackNow = false;
+        rcv.ackNow = false;
         sentLog.clear();
-        sendQueue.releaseAll();
-        reassembly.releaseAll();
+        snd.sendQueue.releaseAll();
+        rcv.reassembly.releaseAll();
         memory.close();
         events.onClosed(this, reason);
     }
