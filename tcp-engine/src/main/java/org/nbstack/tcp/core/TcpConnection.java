@@ -2,6 +2,8 @@ package org.nbstack.tcp.core;
 
 import io.netty.buffer.ByteBuf;
 import org.nbstack.tcp.core.ConnectionTimers.Kind;
+import org.nbstack.tcp.core.congestion.CongestionAlgorithm;
+import org.nbstack.tcp.core.congestion.CongestionControl;
 import org.nbstack.tcp.wire.TcpFlags;
 import org.nbstack.tcp.wire.TcpOptions;
 import org.nbstack.tcp.wire.TcpSegment;
@@ -57,9 +59,7 @@ public final class TcpConnection {
     boolean sackOn;
 
     // Congestion control (RFC 5681, 6582, 6675, 6928).
-    private int cwnd;
-    private int ssthresh = Integer.MAX_VALUE;
-    private int bytesAckedInAvoidance;
+    private final CongestionControl cc = CongestionAlgorithm.NEWRENO.newController();
     boolean cwndLimited;
     boolean inRecovery;
     private int recoveryPoint;
@@ -231,11 +231,11 @@ public final class TcpConnection {
     }
 
     public int congestionWindow() {
-        return cwnd;
+        return cc.cwnd();
     }
 
     public int slowStartThreshold() {
-        return ssthresh;
+        return cc.ssthresh();
     }
 
     public long smoothedRttNanos() {
@@ -482,14 +482,11 @@ public final class TcpConnection {
         // RFC 3522 / RFC 4015: only the first timeout out of calm (no fast recovery, no earlier
         // timeout still being repaired) can be taken back, and only with timestamps to tell the ACKs apart.
         boolean undoable = tsOn && !inRecovery && Seq.ge(snd.sndUna, recover);
-        int priorCwnd = cwnd;
-        int priorSsthresh = ssthresh;
+        int priorCwnd = cc.cwnd();
+        int priorSsthresh = cc.ssthresh();
         int priorRecover = recover;
-        // RFC 5681 §3.1 equation 4, and the loss window of one segment.
         int flight = snd.sndMax - snd.sndUna;
-        ssthresh = Math.max(flight / 2, 2 * sendMss());
-        cwnd = sendMss();
-        bytesAckedInAvoidance = 0;
+        cc.onRetransmitTimeout(now, flight, sendMss());
         inRecovery = false;
         dupAcks = 0;
         recover = snd.sndMax; // RFC 6582 §3.2 step 4 after a timeout
@@ -701,7 +698,7 @@ public final class TcpConnection {
 
     private void establish(long now) {
         setState(TcpState.ESTABLISHED);
-        cwnd = config.initialCwndSegments() * sendMss(); // RFC 6928, counted in segments as Linux does
+        cc.start(now, config.initialCwndSegments() * sendMss()); // RFC 6928, counted in segments as Linux does
         retransmits = 0;
         timers.stop(Kind.RETRANSMIT);
         lastProgress = now;
@@ -979,10 +976,12 @@ public final class TcpConnection {
             long rttMillis = (nowMillis - sentMillis) & 0xffffffffL;
             if (rttMillis < 3_600_000L) {
                 rtt.sample(rttMillis * 1_000_000L);
+                cc.onRttSample(now, rttMillis * 1_000_000L, rtt.srtt());
             }
         } else if (snd.rttTiming && Seq.gt(ack, snd.rttSeq)) {
             snd.rttTiming = false;
             rtt.sample(now - snd.rttStart);
+            cc.onRttSample(now, now - snd.rttStart, rtt.srtt());
         }
 
         if (state.isSynchronized()) {
@@ -1011,9 +1010,7 @@ public final class TcpConnection {
     private void undoSpuriousTimeout() {
         counters.spuriousRtos++;
         snd.sndNxt = snd.sndMax;
-        cwnd = Math.max(cwnd, eifel.priorCwnd());
-        ssthresh = Math.max(ssthresh, eifel.priorSsthresh());
-        bytesAckedInAvoidance = 0;
+        cc.undo(eifel.priorCwnd(), eifel.priorSsthresh());
         recover = eifel.priorRecover(); // out of timeout recovery: RACK, the probe and fast recovery apply again
     }
 
@@ -1026,13 +1023,12 @@ public final class TcpConnection {
                 rack.recoveryEnded();
                 dupAcks = 0;
                 int flight = snd.sndMax - snd.sndUna;
-                cwnd = sackOn ? ssthresh : Math.min(ssthresh, Math.max(flight, mss) + mss);
-                bytesAckedInAvoidance = 0;
+                cc.setCwnd(sackOn ? cc.ssthresh() : Math.min(cc.ssthresh(), Math.max(flight, mss) + mss));
             } else if (!sackOn) {
                 // NewReno partial acknowledgment (RFC 6582 §3.2 step 5): retransmit the next hole,
                 // deflate by the amount acknowledged, add back one segment.
                 retransmitFirstUnacked(now);
-                cwnd = Math.max(mss, cwnd - acked + (acked >= mss ? mss : 0));
+                cc.setCwnd(Math.max(mss, cc.cwnd() - acked + (acked >= mss ? mss : 0)));
                 if (!partialAckSeen) {
                     partialAckSeen = true;
                     armRetransmitTimer(now);
@@ -1040,21 +1036,7 @@ public final class TcpConnection {
             }
             return;
         }
-        if (!cwndLimited) {
-            return; // RFC 7661: do not grow a window the sender is not using
-        }
-        if (cwnd < ssthresh) {
-            cwnd += Math.min(acked, 2 * mss); // RFC 5681 §3.1 slow start, RFC 3465 L = 2*SMSS
-        } else {
-            bytesAckedInAvoidance += acked; // RFC 5681 §3.1 congestion avoidance, byte counting
-            if (bytesAckedInAvoidance >= cwnd) {
-                bytesAckedInAvoidance -= cwnd;
-                cwnd += mss;
-            }
-        }
-        if (cwnd > TcpConfig.MAX_WINDOW) {
-            cwnd = TcpConfig.MAX_WINDOW;
-        }
+        cc.onAck(now, acked, ack, snd.sndNxt, mss, cwndLimited);
     }
 
     private void duplicateAck(long now) {
@@ -1063,7 +1045,7 @@ public final class TcpConnection {
         int mss = sendMss();
         if (inRecovery) {
             if (!sackOn) {
-                cwnd += mss; // RFC 6582 §3.2 step 4: inflate for each further duplicate
+                cc.setCwnd(cc.cwnd() + mss); // RFC 6582 §3.2 step 4: inflate for each further duplicate
             }
             snd.output(now);
             return;
@@ -1087,7 +1069,7 @@ public final class TcpConnection {
         int mss = sendMss();
         counters.fastRetransmits++;
         int flight = snd.sndMax - snd.sndUna;
-        ssthresh = Math.max(flight / 2, 2 * mss); // RFC 5681 §3.2 equation 4
+        cc.onFastRecovery(now, flight, mss);
         recoveryPoint = snd.sndMax;
         recover = snd.sndMax;
         inRecovery = true;
@@ -1096,12 +1078,12 @@ public final class TcpConnection {
         if (sackOn) {
             tlp.reset(); // fast recovery takes over from the probe (RFC 8985 §7.4)
             timers.stop(Kind.PROBE);
-            cwnd = ssthresh;
+            cc.setCwnd(cc.ssthresh());
             retransmitLost(now); // RFC 6675 §5 (4.3): the first lost segment goes out whatever the pipe
             armRetransmitTimer(now);
         } else {
             retransmitFirstUnacked(now);
-            cwnd = ssthresh + SackScoreboard.DUP_THRESH * mss;
+            cc.setCwnd(cc.ssthresh() + SackScoreboard.DUP_THRESH * mss);
         }
         snd.output(now);
     }
@@ -1141,7 +1123,7 @@ public final class TcpConnection {
         detectLosses(now);
         TailLossProbe.Verdict verdict = tlp.onAck(snd.sndUna, unaAdvanced, duplicate, newlySacked, dsackLeft, dsackRight);
         if (verdict == TailLossProbe.Verdict.LOSS_REPAIRED) {
-            tailLossRepaired();
+            tailLossRepaired(now);
         }
         updateProbeTimer(now, unaAdvanced);
     }
@@ -1255,15 +1237,12 @@ public final class TcpConnection {
      * §7.4: the probe repaired a lost tail segment. Congestion control answers the loss as fast recovery
      * would (halve the window), unless this window already had its response.
      */
-    private void tailLossRepaired() {
+    private void tailLossRepaired(long now) {
         counters.tlpRecoveries++;
         if (inRecovery || Seq.lt(snd.sndUna, recover)) {
             return;
         }
-        // Linux reduces from cwnd (tcp_init_cwnd_reduction): after a repaired tail the flight is near empty.
-        ssthresh = Math.max(cwnd / 2, 2 * sendMss());
-        cwnd = ssthresh;
-        bytesAckedInAvoidance = 0;
+        cc.onTailLossRepaired(now, sendMss());
     }
 
     /** Retransmits one segment starting at SND.UNA (fast retransmit, RFC 5681 §3.2 step 2). */
