@@ -98,7 +98,7 @@ final class Sender {
             int cwndBudget = conn.congestionWindow() - pipe;
             // RFC 6675 §5 NextSeg rule 1, with RACK's lost marks in place of IsLost (RFC 8985 §3.4).
             if (conn.sackOn && conn.sentLog.lostBytes() > 0 && cwndBudget >= mss) {
-                int resent = conn.retransmitLost(now);
+                int resent = conn.recovery.retransmitLost(now);
                 if (resent > 0) {
                     resentBelowSndNxt += conn.inRecovery ? 0 : resent;
                     sentSomething = true;
@@ -157,7 +157,7 @@ final class Sender {
             conn.armRetransmitTimer(now);
         }
         if (sentNewData) {
-            conn.updateProbeTimer(now, true); // RFC 8985 §7.2: (re)start the PTO after new data
+            conn.recovery.updateProbeTimer(now, true); // RFC 8985 §7.2: (re)start the PTO after new data
         }
         // RFC 9293 §3.8.6.1: data waits on a closed (or too small) window and nothing is in flight.
         if ((hasUnsentData() || (finQueued && !finSent())) && sndMax == sndUna && !conn.timers.isArmed(Kind.RETRANSMIT)

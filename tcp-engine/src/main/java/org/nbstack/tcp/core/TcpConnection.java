@@ -40,11 +40,8 @@ public final class TcpConnection {
     final SackScoreboard scoreboard = new SackScoreboard();
     // RFC 8985 RACK-TLP, used when SACK was negotiated (without SACK, NewReno's dup ACKs decide).
     final SentSegmentLog sentLog = new SentSegmentLog();
-    private final RackState rack = new RackState();
-    private final TailLossProbe tlp = new TailLossProbe();
     // RFC 3522 / RFC 4015: a timeout that timestamps show to be spurious is taken back.
-    private final SpuriousRtoDetection eifel = new SpuriousRtoDetection();
-    private final int[] sackOrder = new int[TcpOptions.MAX_SACK_BLOCKS];
+    final SpuriousRtoDetection eifel = new SpuriousRtoDetection();
     final RttEstimator rtt;
 
     private TcpState state;
@@ -58,12 +55,15 @@ public final class TcpConnection {
     boolean tsOn;
     boolean sackOn;
 
+    /** Loss recovery: SACK with RACK-TLP, or NewReno; chosen when the handshake settles SACK. */
+    LossRecovery recovery = new NewRenoRecovery(this);
+
     // Congestion control (RFC 5681, 6582, 6675, 6928).
     private final CongestionControl cc = CongestionAlgorithm.NEWRENO.newController();
     boolean cwndLimited;
     boolean inRecovery;
     private int recoveryPoint;
-    private int recover;
+    int recover;
     private boolean synAcknowledged;
     private int dupAcks;
     private boolean partialAckSeen;
@@ -424,10 +424,10 @@ public final class TcpConnection {
             }
         }
         if (timers.expired(Kind.REORDER, now)) {
-            reorderTimeout(now);
+            recovery.reorderTimeout(now);
         }
         if (timers.expired(Kind.PROBE, now)) {
-            probeTimeout(now); // before the RTO: a PTO capped at the RTO's expiry probes instead (RFC 8985 §7.2)
+            recovery.probeTimeout(now); // before the RTO: a PTO capped at the RTO's expiry probes instead (RFC 8985 §7.2)
         }
         if (timers.expired(Kind.RETRANSMIT, now)) {
             retransmitTimeout(now);
@@ -492,7 +492,7 @@ public final class TcpConnection {
         recover = snd.sndMax; // RFC 6582 §3.2 step 4 after a timeout
         // RFC 6675 §5.1 / RFC 8985 §6.3: SACKed data stays SACKed, as in Linux; reneging (RFC 2018 §8) is caught
         // where an ACK stops at SACKed data (ackAdvanced), which then forgets the SACK information.
-        tlp.reset(); // the probe episode ends with the timeout
+        recovery.retransmitTimedOut(); // the probe episode ends with the timeout
         timers.stop(Kind.REORDER);
         timers.stop(Kind.PROBE);
         snd.rttTiming = false;
@@ -686,6 +686,7 @@ public final class TcpConnection {
             rcv.tsRecentValid = true;
         }
         sackOn = negotiated.sack();
+        recovery = sackOn ? new SackRecovery(this) : new NewRenoRecovery(this);
     }
 
     private int boundedPeerMss(int advertised) {
@@ -872,21 +873,7 @@ public final class TcpConnection {
         snd.zeroWindowProbes.answered(); // the peer is alive, whatever window it offers (Linux: icsk_probes_out = 0)
         int oldWnd = snd.sndWnd;
         int oldUna = snd.sndUna;
-        boolean newlySacked = false;
-        if (sackOn && seg.options.sackBlockCount() > 0) {
-            for (int i = 0; i < seg.options.sackBlockCount(); i++) {
-                newlySacked |= scoreboard.add(seg.options.sackLeft(i), seg.options.sackRight(i), snd.sndUna, snd.sndMax);
-            }
-        }
-        if (sackOn) {
-            boolean echo = tsOn && seg.options.hasTimestamps && seg.options.tsEcr != 0;
-            rack.beginAck(now, echo, seg.options.tsEcr - writer.tsOffset());
-        }
-        // RFC 2883 §4: a first block below the ACK, or inside the second block, reports a duplicate.
-        int blocks = seg.options.sackBlockCount();
-        boolean dsack = sackOn && blocks > 0 && (Seq.le(seg.options.sackRight(0), ack) || (blocks > 1
-                && Seq.ge(seg.options.sackLeft(0), seg.options.sackLeft(1))
-                && Seq.le(seg.options.sackRight(0), seg.options.sackRight(1))));
+        boolean newlySacked = recovery.takeSacks(now, seg);
         snd.updateWindow(seg);
         boolean duplicate = false;
         if (Seq.gt(ack, snd.sndUna)) {
@@ -900,7 +887,7 @@ public final class TcpConnection {
             return false;
         }
         if (sackOn && snd.canSendData()) {
-            rackOnAck(now, seg, snd.sndUna != oldUna, duplicate, newlySacked, dsack);
+            recovery.ackProcessed(now, seg, snd.sndUna != oldUna, duplicate, newlySacked);
         }
         boolean finAcked = snd.finQueued && Seq.gt(snd.sndUna, snd.finSeq);
         switch (state) {
@@ -952,14 +939,7 @@ public final class TcpConnection {
             recover = snd.sndUna - 1;
         }
         snd.sendQueue.removeBefore(snd.streamOffset(Seq.min(ack, snd.dataEndSeq())));
-        scoreboard.ackTo(snd.sndUna);
-        sentLog.ackTo(snd.sndUna, rack);
-        if (!scoreboard.isEmpty() && scoreboard.left(0) == snd.sndUna) {
-            // RFC 2018 §8 reneging (Linux tcp_check_sack_reneging): a receiver holding SACKed data at RCV.NXT
-            // would have acknowledged it, so it discarded it. Forget the SACKs; RACK or the RTO resend it all.
-            scoreboard.clear();
-            sentLog.clearMarks();
-        }
+        recovery.cumulativelyAcked(snd.sndUna);
         lastProgress = now;
         retransmits = 0;
         snd.persistBackoff = 0;
@@ -1020,7 +1000,7 @@ public final class TcpConnection {
             if (Seq.ge(ack, recoveryPoint)) {
                 // Full acknowledgment: leave recovery (RFC 6582 §3.2 step 3, RFC 6675 §5).
                 inRecovery = false;
-                rack.recoveryEnded();
+                recovery.recoveryEnded();
                 dupAcks = 0;
                 int flight = snd.sndMax - snd.sndUna;
                 cc.setCwnd(sackOn ? cc.ssthresh() : Math.min(cc.ssthresh(), Math.max(flight, mss) + mss));
@@ -1050,22 +1030,12 @@ public final class TcpConnection {
             snd.output(now);
             return;
         }
-        if (sackOn) {
-            // RACK decides from the SACKs (RFC 8985 §3.4); DupThresh only for a peer that SACKs nothing.
-            if (dupAcks >= SackScoreboard.DUP_THRESH && scoreboard.isEmpty() && !sentLog.isEmpty()
-                    && snd.sndNxt == snd.sndMax && Seq.ge(snd.sndUna, recover)) {
-                sentLog.markLost(0);
-                enterRecovery(now);
-            }
-            return;
-        }
-        // RFC 6582 §3.2 step 2: no second fast retransmit for losses of the same window.
-        if (dupAcks >= SackScoreboard.DUP_THRESH && snd.sndNxt == snd.sndMax && Seq.gt(snd.sndUna, recover)) {
+        if (recovery.duplicateAckStartsRecovery(dupAcks)) {
             enterRecovery(now);
         }
     }
 
-    private void enterRecovery(long now) {
+    void enterRecovery(long now) {
         int mss = sendMss();
         counters.fastRetransmits++;
         int flight = snd.sndMax - snd.sndUna;
@@ -1076,168 +1046,19 @@ public final class TcpConnection {
         partialAckSeen = false;
         snd.rttTiming = false;
         if (sackOn) {
-            tlp.reset(); // fast recovery takes over from the probe (RFC 8985 §7.4)
-            timers.stop(Kind.PROBE);
             cc.setCwnd(cc.ssthresh());
-            retransmitLost(now); // RFC 6675 §5 (4.3): the first lost segment goes out whatever the pipe
-            armRetransmitTimer(now);
         } else {
-            retransmitFirstUnacked(now);
             cc.setCwnd(cc.ssthresh() + SackScoreboard.DUP_THRESH * mss);
         }
+        recovery.recoveryStarted(now);
         snd.output(now);
-    }
-
-    // ------------------------------------------------------------------------------------------------
-    // RACK-TLP (RFC 8985), with SACK only
-
-    /** Per ACK: what it delivered, what that proves lost, and what it says about an outstanding probe. */
-    private void rackOnAck(long now, TcpSegment seg, boolean unaAdvanced, boolean duplicate, boolean newlySacked,
-            boolean dsack) {
-        int dsackLeft = dsack ? seg.options.sackLeft(0) : 0;
-        int dsackRight = dsack ? seg.options.sackRight(0) : 0;
-        if (dsack) {
-            counters.dsacksReceived++;
-        }
-        // Duplicates of a loss probe, of an RTO's go-back-N or of a spurious RTO's resend are expected, not a
-        // sign of reordering.
-        boolean rtoRecovery = !inRecovery && Seq.lt(snd.sndUna, recover);
-        rack.onAck(snd.sndUna, snd.sndNxt, dsack && !rtoRecovery && !tlp.isProbeDuplicate(dsackLeft, dsackRight)
-                && !eifel.isRetransmissionDuplicate(dsackLeft, dsackRight));
-        if (newlySacked) {
-            // §6.2 step 3 wants deliveries in ascending sequence order; the peer lists the newest block first.
-            int n = seg.options.sackBlockCount();
-            for (int i = 0; i < n; i++) {
-                int j = i;
-                while (j > 0 && Seq.gt(seg.options.sackLeft(sackOrder[j - 1]), seg.options.sackLeft(i))) {
-                    sackOrder[j] = sackOrder[j - 1];
-                    j--;
-                }
-                sackOrder[j] = i;
-            }
-            for (int j = 0; j < n; j++) {
-                int i = sackOrder[j];
-                sentLog.sacked(seg.options.sackLeft(i), seg.options.sackRight(i), scoreboard, rack);
-            }
-        }
-        detectLosses(now);
-        TailLossProbe.Verdict verdict = tlp.onAck(snd.sndUna, unaAdvanced, duplicate, newlySacked, dsackLeft, dsackRight);
-        if (verdict == TailLossProbe.Verdict.LOSS_REPAIRED) {
-            tailLossRepaired(now);
-        }
-        updateProbeTimer(now, unaAdvanced);
-    }
-
-    /** §6.2 step 5 and §6.3: marks what RACK deems lost, arms the reorder timer, enters recovery if need be. */
-    private void detectLosses(long now) {
-        if (sentLog.isEmpty()) {
-            timers.stop(Kind.REORDER);
-            return;
-        }
-        boolean lossRecovery = inRecovery || Seq.lt(snd.sndUna, recover);
-        long reoWnd = rack.reorderingWindow(lossRecovery, sentLog.sackedSegments(), rtt.srtt());
-        int marked = rack.detectLoss(sentLog, now, reoWnd, snd.sndNxt);
-        long wait = rack.reorderTimeout();
-        if (wait > 0) {
-            timers.arm(Kind.REORDER, now + wait);
-        } else {
-            timers.stop(Kind.REORDER);
-        }
-        if (marked > 0) {
-            counters.rackLosses += marked;
-            // RFC 6675 §5 / RFC 8985 §3.4: one congestion response per window of data.
-            if (!inRecovery && snd.sndNxt == snd.sndMax && Seq.ge(snd.sndUna, recover)) {
-                enterRecovery(now);
-            }
-        }
-    }
-
-    /** §6.3: the reorder timer expired; whatever it waited for is lost now unless it was delivered. */
-    private void reorderTimeout(long now) {
-        if (!sackOn || !snd.canSendData()) {
-            return;
-        }
-        detectLosses(now);
-        if (sentLog.lostBytes() > 0) {
-            snd.output(now);
-        }
-    }
-
-    /** Retransmits (part of) the first segment marked lost below SND.NXT; returns the bytes sent. */
-    int retransmitLost(long now) {
-        for (int guard = 0; guard < 1 << 16; guard++) {
-            int k = sentLog.firstLost(snd.sndNxt);
-            if (k < 0) {
-                return 0;
-            }
-            int start = Seq.max(sentLog.start(k), snd.sndUna);
-            int end = sentLog.end(k);
-            int s = scoreboard.nextUnsacked(start, end);
-            int len = Math.min(sendMss(), Math.min(scoreboard.holeEnd(s, end) - s, snd.dataEndSeq() - s));
-            if (Seq.ge(s, end) || len <= 0) {
-                sentLog.clearLost(k); // SACKed after all: nothing to resend
-                continue;
-            }
-            int sent = snd.transmitData(now, s, len, snd.finSent() && s + len == snd.finSeq);
-            counters.retransmittedSegments++;
-            return sent;
-        }
-        return 0;
-    }
-
-    /**
-     * §7.2: (re)arms the probe timer while the conditions hold (SACK, nothing SACKed, no fast or RTO recovery,
-     * no probe outstanding, data in flight), never later than the RTO; otherwise stops it.
-     */
-    void updateProbeTimer(long now, boolean restart) {
-        if (!sackOn || inRecovery || Seq.lt(snd.sndUna, recover) || !scoreboard.isEmpty() || tlp.blocksProbing(snd.sndUna)
-                || sentLog.isEmpty() || !snd.canSendData()) {
-            timers.stop(Kind.PROBE);
-            return;
-        }
-        if (!restart && timers.isArmed(Kind.PROBE)) {
-            return;
-        }
-        long at = now + TailLossProbe.probeTimeout(rtt.srtt(), snd.sndMax - snd.sndUna, sendMss());
-        if (timers.isArmed(Kind.RETRANSMIT) && at > timers.deadline(Kind.RETRANSMIT)) {
-            at = timers.deadline(Kind.RETRANSMIT);
-        }
-        timers.arm(Kind.PROBE, capByUserTimeout(at));
-    }
-
-    /** §7.3: sends one probe, new data if the peer's window takes it, else the last segment again. */
-    private void probeTimeout(long now) {
-        if (!sackOn || !snd.canSendData() || inRecovery || Seq.lt(snd.sndUna, recover) || tlp.blocksProbing(snd.sndUna)
-                || sentLog.isEmpty() || snd.sndNxt != snd.sndMax) {
-            return;
-        }
-        int mss = sendMss();
-        int unsent = snd.dataEndSeq() - snd.sndNxt;
-        int room = snd.usableWindow();
-        if (unsent > 0 && room > 0) {
-            // New data, past the congestion window by at most this one segment.
-            int len = Math.min(mss, Math.min(unsent, room));
-            boolean withFin = snd.finQueued && snd.sndNxt + len == snd.finSeq;
-            int sent = snd.transmitData(now, snd.sndNxt, len, withFin);
-            snd.advanceSndNxt(now, snd.sndNxt + sent + (withFin && sent == len ? 1 : 0));
-            tlp.sent(snd.sndMax, false, snd.sndMax);
-        } else {
-            int last = sentLog.size() - 1;
-            int end = sentLog.end(last);
-            int start = Seq.max(sentLog.start(last), end - mss);
-            snd.transmitData(now, start, end - start, snd.finSent() && end == snd.finSeq);
-            counters.retransmittedSegments++;
-            tlp.sent(snd.sndMax, true, start);
-        }
-        counters.tlpProbes++;
-        armRetransmitTimer(now); // §7.3: the RTO restarts after the probe
     }
 
     /**
      * §7.4: the probe repaired a lost tail segment. Congestion control answers the loss as fast recovery
      * would (halve the window), unless this window already had its response.
      */
-    private void tailLossRepaired(long now) {
+    void tailLossRepaired(long now) {
         counters.tlpRecoveries++;
         if (inRecovery || Seq.lt(snd.sndUna, recover)) {
             return;
@@ -1246,7 +1067,7 @@ public final class TcpConnection {
     }
 
     /** Retransmits one segment starting at SND.UNA (fast retransmit, RFC 5681 §3.2 step 2). */
-    private void retransmitFirstUnacked(long now) {
+    void retransmitFirstUnacked(long now) {
         int end = sackOn ? scoreboard.holeEnd(snd.sndUna, snd.sndMax) : snd.sndMax;
         int len = Math.min(sendMss(), Math.min(end - snd.sndUna, snd.dataEndSeq() - snd.sndUna));
         if (len > 0) {
