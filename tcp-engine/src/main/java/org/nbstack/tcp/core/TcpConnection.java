@@ -14,6 +14,12 @@ import org.nbstack.tcp.wire.TcpSegment;
  * and events handed to {@link ConnectionEvents}. The connection owns no thread and no clock: the owner
  * reads {@link #nextDeadline()} after each call and calls {@link #onTimer(long)} when it has come.
  * Not thread-safe: every call for one connection comes from one thread.
+ *
+ * <p>The connection keeps the factories, the user calls, segment arrival in RFC 9293 §3.10.7's order, ACK
+ * processing, the handshake, the timers' handlers and every state change; the receive side is {@code Receiver},
+ * the send side {@code Sender}, loss recovery a {@code LossRecovery}, the timers {@code ConnectionTimers}. It is
+ * longer than the other classes of the package because the arrival is kept in one reading order and the ACK
+ * processing beside it is the one caller of congestion control.
  */
 public final class TcpConnection {
     /**

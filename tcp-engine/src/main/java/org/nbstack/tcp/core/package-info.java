@@ -15,10 +15,13 @@
  *   <li>{@code Sender}: the send side, SND.* variables and the {@code SendQueue}, the window update rule, the
  *       output loop with Nagle and sender SWS avoidance, the FIN, zero-window probing with the persist timer,
  *       and the segments and ACKs a connection emits.</li>
- *   <li>Loss detection and recovery: {@code SackScoreboard} (RFC 6675), {@code SentSegmentLog}, {@code RackState}
- *       and {@code TailLossProbe} (RACK-TLP, RFC 8985), {@code SpuriousRtoDetection} (Eifel, RFC 3522/4015),
- *       {@code RttEstimator} (RFC 6298); the NewReno and SACK recovery steps are still driven from
- *       {@code TcpConnection}.</li>
+ *   <li>Loss recovery behind {@code LossRecovery}, chosen by the handshake: {@code SackRecovery} (RFC 6675 with
+ *       RACK-TLP, RFC 8985: SACK intake, loss detection, reorder timer, tail loss probe) or {@code NewRenoRecovery}
+ *       (RFC 5681 §3.2, RFC 6582). Their bookkeeping: {@code SackScoreboard}, {@code SentSegmentLog},
+ *       {@code RackState}, {@code TailLossProbe}. {@code SpuriousRtoDetection} (Eifel, RFC 3522/4015) and
+ *       {@code RttEstimator} (RFC 6298) serve the retransmission timer.</li>
+ *   <li>Congestion control (cwnd, ssthresh) behind {@code congestion.CongestionControl}; {@code TcpConnection}
+ *       calls it at each event (ACK, recovery entry, timeout, undo).</li>
  *   <li>{@code ConnectionTimers}: one enum of timer kinds and one array of deadlines; the next deadline and the
  *       netstat view are computed there.</li>
  *   <li>{@link org.nbstack.tcp.core.Negotiation}: what a handshake settles (MSS, window scale, timestamps, SACK),
