@@ -32,14 +32,14 @@ import org.nbstack.spi.Transport;
  */
 final class ChannelConnection implements ClientConnection {
 
-    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    private static final Duration CONNECT_TIMEOUT = DEFAULT_READ_TIMEOUT; // a late SYN-ACK on a starved JVM is not a lost one
     private static final Object END_OF_STREAM = new Object();
 
     private final Channel channel;
     private final BlockingQueue<Object> received;
     private final InputStream in = new ReceivedBytes();
     private final OutputStream out = new ChannelWrites();
-    private volatile long readTimeoutNanos = TimeUnit.SECONDS.toNanos(5);
+    private volatile long readTimeoutNanos = DEFAULT_READ_TIMEOUT.toNanos();
 
     private ChannelConnection(Channel channel, BlockingQueue<Object> received) {
         this.channel = channel;

@@ -38,7 +38,7 @@ final class HalfOpenChannels implements HalfOpenFlood {
         this.outcomes = new AtomicReferenceArray<>(count);
         this.ended = new CountDownLatch(count);
         Bootstrap bootstrap = new Bootstrap().group(group).channelFactory(transport.channelFactory())
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5000);
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) ClientConnection.DEFAULT_READ_TIMEOUT.toMillis());
         this.opener = Thread.ofPlatform().daemon().name("half-open-flood").start(() -> open(bootstrap, server, count, openingTime));
     }
 

@@ -26,7 +26,7 @@ final class SocketConnection implements ClientConnection {
             socket.setReceiveBufferSize(receiveBuffer);
         }
         socket.setTcpNoDelay(true);
-        socket.setSoTimeout(5000);
+        socket.setSoTimeout((int) DEFAULT_READ_TIMEOUT.toMillis());
         socket.connect(server, 5000);
         return new SocketConnection(socket);
     }
