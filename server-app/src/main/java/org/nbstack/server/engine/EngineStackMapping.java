@@ -7,6 +7,7 @@ import org.nbstack.config.IpSettings;
 import org.nbstack.config.KeepAliveSettings;
 import org.nbstack.config.TcpSettings;
 import org.nbstack.tcp.core.TcpConfig;
+import org.nbstack.tcp.core.congestion.CongestionAlgorithm;
 import org.nbstack.tcp.ip.IpConfig;
 import org.nbstack.tcp.stack.StackConfig;
 import org.nbstack.tcp.wire.Ipv4;
@@ -30,7 +31,8 @@ public final class EngineStackMapping {
                 .dataRetries(tcp.dataRetries()).orphanRetries(tcp.orphanRetries()).timeWait(tcp.timeWait())
                 .finWait2Timeout(tcp.finWait2Timeout()).keepAlive(keepAlive.enabled()).keepAliveIdle(keepAlive.idle())
                 .keepAliveInterval(keepAlive.interval()).keepAliveCount(keepAlive.count()).userTimeout(tcp.userTimeout())
-                .maxOutOfOrderBytes(tcp.maxOutOfOrderBytes()).build();
+                .maxOutOfOrderBytes(tcp.maxOutOfOrderBytes())
+                .congestionControl(CongestionAlgorithm.parse(tcp.congestionControl().name())).build();
     }
 
     /**

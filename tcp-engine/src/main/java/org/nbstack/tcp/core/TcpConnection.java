@@ -3,6 +3,7 @@ package org.nbstack.tcp.core;
 import io.netty.buffer.ByteBuf;
 import org.nbstack.tcp.core.congestion.CongestionAlgorithm;
 import org.nbstack.tcp.core.congestion.CongestionControl;
+import org.nbstack.tcp.core.congestion.ProportionalRateReduction;
 import org.nbstack.tcp.wire.TcpFlags;
 import org.nbstack.tcp.wire.TcpOptions;
 import org.nbstack.tcp.wire.TcpSegment;
@@ -101,7 +102,8 @@ public final class TcpConnection {
     private int lastAckSent;
 
     // Congestion control (RFC 5681, 6582, 6675, 6928).
-    private final CongestionControl cc = CongestionAlgorithm.NEWRENO.newController();
+    private CongestionControl cc;
+    private final ProportionalRateReduction prr = new ProportionalRateReduction();
     private boolean cwndLimited;
     private boolean inRecovery;
     private int recoveryPoint;
@@ -140,6 +142,7 @@ public final class TcpConnection {
             SegmentOutput output, ShardResources resources) {
         this.id = id;
         this.config = config;
+        this.cc = config.congestionControl().newController();
         this.iss = iss;
         this.tsOffset = tsOffset;
         this.events = events;
@@ -269,6 +272,15 @@ public final class TcpConnection {
         // Like Linux's TCP_KEEPIDLE, a new idle time restarts a running keepalive timer with it.
         boolean idleChanged = config.keepAliveIdleNanos() != newConfig.keepAliveIdleNanos();
         config = newConfig;
+        if (newConfig.congestionControl() != cc.algorithm()) {
+            // Like Linux's TCP_CONGESTION on a running connection: the new algorithm takes over the window.
+            CongestionControl next = newConfig.congestionControl().newController();
+            next.resume(now, cc.cwnd(), cc.ssthresh());
+            if (state != TcpState.CLOSED) {
+                counters.congestionControlChanged(cc.algorithm(), next.algorithm());
+            }
+            cc = next;
+        }
         if (newConfig.keepAlive() && (state == TcpState.ESTABLISHED || state == TcpState.CLOSE_WAIT
                 || state == TcpState.FIN_WAIT_2)
                 && (!keepAliveWasOn || keepAliveDeadline == NEVER || idleChanged)) {
@@ -308,6 +320,10 @@ public final class TcpConnection {
 
     public int slowStartThreshold() {
         return cc.ssthresh();
+    }
+
+    public CongestionAlgorithm congestionControl() {
+        return cc.algorithm();
     }
 
     public long smoothedRttNanos() {
@@ -1061,6 +1077,7 @@ public final class TcpConnection {
         zeroWindowProbes.answered(); // the peer is alive, whatever window it offers (Linux: icsk_probes_out = 0)
         int oldWnd = sndWnd;
         int oldUna = sndUna;
+        int oldSacked = scoreboard.sackedBytes();
         boolean newlySacked = false;
         if (sackOn && seg.options.sackBlockCount() > 0) {
             for (int i = 0; i < seg.options.sackBlockCount(); i++) {
@@ -1098,6 +1115,12 @@ public final class TcpConnection {
         }
         if (sackOn && canSendData()) {
             rackOnAck(now, seg, sndUna != oldUna, duplicate, newlySacked, dsack);
+        }
+        if (inRecovery && sackOn && cc.proportionalRateReduction()) {
+            // RFC 6937: DeliveredData = change in SND.UNA + change in SACKed bytes; the ACK may send sndcnt more.
+            int delivered = Math.max(0, (sndUna - oldUna) + (scoreboard.sackedBytes() - oldSacked));
+            int pipe = pipe();
+            cc.setCwnd(pipe + prr.onAck(delivered, pipe, sendMss()));
         }
         boolean finAcked = finQueued && Seq.gt(sndUna, finSeq);
         switch (state) {
@@ -1244,7 +1267,9 @@ public final class TcpConnection {
             if (!sackOn) {
                 cc.setCwnd(cc.cwnd() + mss); // RFC 6582 §3.2 step 4: inflate for each further duplicate
             }
-            output(now);
+            if (!sackOn || !cc.proportionalRateReduction()) {
+                output(now); // with PRR the window for this ACK is set after its SACKs are counted
+            }
             return;
         }
         if (sackOn) {
@@ -1275,7 +1300,12 @@ public final class TcpConnection {
         if (sackOn) {
             tlp.reset(); // fast recovery takes over from the probe (RFC 8985 §7.4)
             probeDeadline = NEVER;
-            cc.setCwnd(cc.ssthresh());
+            if (cc.proportionalRateReduction()) {
+                prr.start(cc.ssthresh(), flight); // RFC 6937: RecoverFS, the flight at the start
+                cc.setCwnd(pipe()); // beyond the fast retransmit, each ACK's sndcnt decides
+            } else {
+                cc.setCwnd(cc.ssthresh());
+            }
             retransmitLost(now); // RFC 6675 §5 (4.3): the first lost segment goes out whatever the pipe
             armRetransmitTimer(now);
         } else {
@@ -1755,6 +1785,9 @@ public final class TcpConnection {
         emit(now, seq, flags, options, payload);
         if (sackOn) {
             sentLog.sent(seq, seq + len, now); // RFC 8985 §6.1: each segment's (re)transmission time
+            if (inRecovery) {
+                prr.onSent(len); // RFC 6937 prr_out
+            }
         }
         return len;
     }
@@ -1921,6 +1954,10 @@ public final class TcpConnection {
 
     private void setState(TcpState next) {
         counters.stateChanged(state, next);
+        boolean wasOpen = state != null && state != TcpState.CLOSED;
+        if (wasOpen != (next != TcpState.CLOSED)) {
+            counters.congestionControlChanged(wasOpen ? cc.algorithm() : null, wasOpen ? null : cc.algorithm());
+        }
         state = next;
     }
 
