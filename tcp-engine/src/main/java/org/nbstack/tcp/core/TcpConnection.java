@@ -1302,7 +1302,10 @@ public final class TcpConnection {
             probeDeadline = NEVER;
             if (cc.proportionalRateReduction()) {
                 prr.start(cc.ssthresh(), flight); // RFC 6937: RecoverFS, the flight at the start
-                cc.setCwnd(pipe()); // beyond the fast retransmit, each ACK's sndcnt decides
+                // Segments RACK already marked lost go out up to ssthresh now, as RFC 6675 and Linux (which keeps
+                // cwnd until the next ACK) do; from the next ACK on, PRR's sndcnt decides. Holding them back to
+                // the pipe starved recoveries the reorder timer started (no ACK to clock them): 2 RTOs per run at 2%.
+                cc.setCwnd(Math.max(pipe(), cc.ssthresh()));
             } else {
                 cc.setCwnd(cc.ssthresh());
             }
