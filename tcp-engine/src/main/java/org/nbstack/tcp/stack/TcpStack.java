@@ -16,6 +16,8 @@ import org.nbstack.spi.log.RateLimitedLog;
 import org.nbstack.tcp.core.ConnectionEvents;
 import org.nbstack.tcp.core.ConnectionId;
 import org.nbstack.tcp.core.ConnectionTimer;
+import org.nbstack.tcp.core.Negotiation;
+import org.nbstack.tcp.core.SegmentWriter;
 import org.nbstack.tcp.core.Seq;
 import org.nbstack.tcp.core.ShardResources;
 import org.nbstack.tcp.core.TcpConfig;
@@ -229,7 +231,7 @@ public final class TcpStack {
             return false;
         }
         if (isPlainSyn(seg) && c.acceptsNewIncarnation(seg)) {
-            int isn = c.sndNxt() + 65535 + 2; // beyond anything the old incarnation sent, as Linux does
+            int isn = c.nextIncarnationIsn();
             Opening opening = passiveOpen(now, l, id, seg, isn, timeWait);
             if (opening == Opening.COOKIE_SENT) {
                 seg.release(); // the cookie's ACK may still replace the entry; an old ACK now would make the peer reset
@@ -333,18 +335,14 @@ public final class TcpStack {
         counters.synCookiesSent++;
         l.cookieSent(now);
         TcpConfig tcp = config.tcp();
-        TcpOptions peer = syn.options;
-        int mssIndex = SynCookieCodec.mssIndex(peer.mss > 0 ? peer.mss : 536);
-        boolean timestamps = tcp.timestamps() && peer.hasTimestamps;
-        // Without timestamps there is nowhere to keep window scale and SACK, so they are not offered (as Linux).
-        boolean scale = timestamps && peer.windowScale >= 0;
-        boolean sack = timestamps && tcp.sack() && peer.sackPermitted;
-        int optionBits = SynCookieCodec.optionBits(scale ? peer.windowScale : -1, sack);
+        Negotiation offer = Negotiation.forCookie(tcp, syn.options);
+        int mssIndex = SynCookieCodec.mssIndex(offer.peerMss());
+        int optionBits = SynCookieCodec.optionBits(offer.peerWindowScale(), offer.sack());
         int cookie = secrets.cookies().cookie(id, syn.seq, mssIndex, optionBits, now);
-        int tsVal = ((int) (now / 1_000_000L) + secrets.timestampOffset(id.localAddr(), id.remoteAddr()))
+        int tsVal = SegmentWriter.timestampClock(now, secrets.timestampOffset(id.localAddr(), id.remoteAddr()))
                 & ~SynCookieCodec.TS_OPTION_BITS | optionBits;
-        TcpOptions options = new TcpOptions(tcp.mss(), scale ? tcp.effectiveWindowScale() : -1, sack, timestamps,
-                tsVal, peer.tsVal, new int[0]);
+        TcpOptions options = SegmentWriter.synOptions(tcp.mss(), offer.windowScaling() ? tcp.effectiveWindowScale() : -1,
+                offer.sack(), offer.timestamps(), tsVal, syn.options.tsVal);
         send(new TcpSegment(id.localAddr(), id.remoteAddr(), id.localPort(), id.remotePort(), cookie, syn.seq + 1,
                 TcpFlags.SYN | TcpFlags.ACK, cookieSynAckWindow(), options, null));
     }
@@ -379,14 +377,15 @@ public final class TcpStack {
         }
         replaceTimeWait(now, timeWait);
         counters.synCookiesAccepted++;
-        int peerScale = timestamps ? SynCookieCodec.windowScaleFrom(ack.options.tsEcr) : -1;
-        boolean sack = timestamps && SynCookieCodec.sackFrom(ack.options.tsEcr);
+        Negotiation negotiated = Negotiation.fromCookie(config.tcp(), SynCookieCodec.MSS_TABLE[mssIndex],
+                timestamps ? SynCookieCodec.windowScaleFrom(ack.options.tsEcr) : -1,
+                timestamps && SynCookieCodec.sackFrom(ack.options.tsEcr), ack.options.hasTimestamps);
         StackConnection sc = new StackConnection(this, l);
         addConnection(id, sc);
         counters.passiveOpens++;
         sc.connection = TcpConnection.fromCookie(now, id, config.tcp(), ack.ack - 1,
-                secrets.timestampOffset(id.localAddr(), id.remoteAddr()), ack,
-                SynCookieCodec.MSS_TABLE[mssIndex], peerScale, sack, cookieSynAckWindow(), sc, this::send, resources);
+                secrets.timestampOffset(id.localAddr(), id.remoteAddr()), ack, negotiated, cookieSynAckWindow(), sc,
+                this::send, resources);
         sc.connection.segmentArrived(now, ack);
         reschedule(sc, now);
         return true;
@@ -396,12 +395,7 @@ public final class TcpStack {
     private void replyReset(TcpSegment seg) {
         counters.resetsForUnknownConnections++;
         tcpCounters.resetsSent++;
-        TcpSegment rst = seg.has(TcpFlags.ACK)
-                ? new TcpSegment(seg.dstAddr, seg.srcAddr, seg.dstPort, seg.srcPort, seg.ack, 0, TcpFlags.RST, 0,
-                        TcpOptions.NONE, null)
-                : new TcpSegment(seg.dstAddr, seg.srcAddr, seg.dstPort, seg.srcPort, 0, seg.seq + seg.seqLength(),
-                        TcpFlags.RST | TcpFlags.ACK, 0, TcpOptions.NONE, null);
-        send(rst);
+        send(SegmentWriter.resetFor(seg));
     }
 
     private Listener findListener(int address, int port) {
@@ -673,7 +667,7 @@ public final class TcpStack {
             perSource.computeIfPresent(c.id().remoteAddr(), (a, n) -> n == 1 ? null : n - 1);
         }
         if (!c.isPassiveOpen()) {
-            isnFloors.put(c.id(), c.sndNxt() + 1);
+            isnFloors.put(c.id(), c.reconnectIsnFloor());
         }
     }
 
