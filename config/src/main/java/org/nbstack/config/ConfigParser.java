@@ -86,7 +86,8 @@ final class ConfigParser {
                 new KeepAliveSettings(in.bool(keepalive + ".enabled"), in.duration(keepalive + ".idle", Duration.ofSeconds(1), WEEK),
                         in.duration(keepalive + ".interval", Duration.ofSeconds(1), DAY), in.integer(keepalive + ".count", 1, 127)),
                 in.duration(tcp + ".user-timeout", Duration.ZERO, DAY),
-                (int) in.bytes(tcp + ".max-out-of-order", 0, 1L << 30));
+                (int) in.bytes(tcp + ".max-out-of-order", 0, 1L << 30),
+                in.enumValue(tcp + ".congestion-control", TcpSettings.CongestionControl.class));
         String engine = path(ROOT, "engine");
         long memoryLimit = in.bytes(engine + ".memory-limit", 1, 1L << 40);
         int minReceiveMemory = (int) in.bytes(engine + ".min-receive-memory", 0, 1L << 30);

@@ -169,7 +169,16 @@ class ConfigLoaderTest {
         assertBad("listeners.kernel.bind", "localhost", "it must be host:port with a port 0..65535, e.g. 127.0.0.1:1139");
         assertBad("admin.bind", "127.0.0.1:70000", "it must be host:port");
         assertBad("logging.format", "xml", "it must be one of text, json");
+        assertBad("engine.tcp.congestion-control", "bbr", "it must be one of cubic, newreno");
         assertBad("logging.level", "LOUD", "it must be one of TRACE, DEBUG, INFO, WARN, ERROR, OFF");
+    }
+
+    @Test
+    void congestionControlDefaultsToCubicAndNewRenoCanBeChosen() {
+        assertThat(ConfigLoader.create().load().config().engine().tcp().congestionControl())
+                .isEqualTo(TcpSettings.CongestionControl.CUBIC);
+        assertThat(ConfigLoader.create().override("engine.tcp.congestion-control", "newreno").load().config().engine()
+                .tcp().congestionControl()).isEqualTo(TcpSettings.CongestionControl.NEWRENO);
     }
 
     @Test

@@ -135,22 +135,27 @@ public final class AdminViews {
             m.put("send_q", c.sendQueue());
             m.put("recv_q", c.receiveQueue());
             m.put("timer", c.timer().netstat());
+            m.put("congestion_control", c.congestionControl() == null ? null : c.congestionControl().configName());
+            m.put("cwnd", c.congestionWindow());
             rows.add(m);
         }
         root.put("connections", rows);
         return writeJson(root) + "\n";
     }
 
-    /** Like {@code netstat -ano}: Proto, Recv-Q, Send-Q, Local Address, Foreign Address, State, Timer. */
+    /**
+     * Like {@code netstat -ano}: Proto, Recv-Q, Send-Q, Local Address, Foreign Address, State, Timer; then the
+     * congestion control algorithm and window in bytes, as {@code ss -ti} shows them.
+     */
     public static String netstatText(NetstatView view) {
         if (!view.engineRunning()) {
             return view.message() + "\n";
         }
-        StringBuilder out = new StringBuilder(String.format(Locale.ROOT, "%-5s %6s %6s %-22s %-22s %-12s %s%n",
-                "Proto", "Recv-Q", "Send-Q", "Local Address", "Foreign Address", "State", "Timer"));
+        StringBuilder out = new StringBuilder(String.format(Locale.ROOT, "%-5s %6s %6s %-22s %-22s %-12s %-22s %s%n",
+                "Proto", "Recv-Q", "Send-Q", "Local Address", "Foreign Address", "State", "Timer", "Congestion"));
         for (ConnectionInfo c : view.connections()) {
-            out.append(String.format(Locale.ROOT, "%-5s %6d %6d %-22s %-22s %-12s %s%n", "tcp", c.receiveQueue(), c.sendQueue(),
-                    c.local(), c.remote(), c.state().netstatName(), c.timer().netstat()));
+            out.append(String.format(Locale.ROOT, "%-5s %6d %6d %-22s %-22s %-12s %-22s %s%n", "tcp", c.receiveQueue(),
+                    c.sendQueue(), c.local(), c.remote(), c.state().netstatName(), c.timer().netstat(), c.congestion()));
         }
         return out.toString();
     }

@@ -27,10 +27,11 @@ public final class EngineMetricNames {
     public static final String TAIL_LOSS_RECOVERIES = "tcp_tail_loss_recoveries_total";
     public static final String DSACKS = "tcp_dsacks_total";
     public static final String SPURIOUS_RTOS = "tcp_spurious_rtos_total";
+    public static final String CONGESTION_CONTROL = "tcp_congestion_control";
 
     public static final List<String> ALL = List.of(CONNECTIONS, TIME_WAIT_ENTRIES, TIME_WAIT_LIMIT, TIME_WAIT_OVERFLOWS, SEGMENTS,
             RETRANSMITTED_SEGMENTS, RETRANSMITS, RESETS, LISTEN_OVERFLOWS, CONNECTION_LIMIT_DROPS, TIMEOUTS, DROPS, PROBES, RACK_LOSSES, TAIL_LOSS_RECOVERIES,
-            DSACKS, SPURIOUS_RTOS);
+            DSACKS, SPURIOUS_RTOS, CONGESTION_CONTROL);
 
     /** Every engine metric name starts with this; the dashboard test treats such names as engine metrics. */
     public static final String PREFIX = "tcp_";

@@ -65,7 +65,7 @@ class EngineMetersTest {
     void netstatShowsTheListenerAsNetstatDoes() {
         List<ConnectionInfo> rows = listeningStack().netstat().toCompletableFuture().join();
         String text = AdminViews.netstatText(new NetstatView(true, "test", rows));
-        assertThat(text).containsPattern("^Proto +Recv-Q +Send-Q +Local Address +Foreign Address +State +Timer\n")
-                .containsPattern("tcp +0 +0 10\\.139\\.0\\.1:139 +0\\.0\\.0\\.0:\\* +LISTEN +off \\(0\\.00/0/0\\)");
+        assertThat(text).containsPattern("^Proto +Recv-Q +Send-Q +Local Address +Foreign Address +State +Timer +Congestion\n")
+                .containsPattern("tcp +0 +0 10\\.139\\.0\\.1:139 +0\\.0\\.0\\.0:\\* +LISTEN +off \\(0\\.00/0/0\\) +-\n");
     }
 }

@@ -69,6 +69,7 @@ class EngineTransportIntrospectionTest {
                 assertThat(row.getString("remote")).startsWith("10.139.0.2:");
                 assertThat(row.getString("state")).isEqualTo("ESTABLISHED");
                 assertThat(row.getString("proto")).isEqualTo("tcp");
+                assertThat(row.getString("congestion_control")).isEqualTo("cubic"); // the default
             });
             assertThat(org.nbstack.server.testing.Http.get(base + "/netstat?format=text").body())
                     .startsWith("Proto").containsPattern("10\\.139\\.0\\.1:139 +10\\.139\\.0\\.2:\\d+ +ESTABLISHED");
@@ -78,7 +79,7 @@ class EngineTransportIntrospectionTest {
                     new java.io.PrintStream(out, true), System.err, java.util.Map.of());
             assertThat(status).as(out.toString()).isZero();
             assertThat(out.toString()).containsPattern("10\\.139\\.0\\.1:139 +0\\.0\\.0\\.0:\\* +LISTEN")
-                    .containsPattern("10\\.139\\.0\\.1:139 +10\\.139\\.0\\.2:\\d+ +ESTABLISHED");
+                    .containsPattern("10\\.139\\.0\\.1:139 +10\\.139\\.0\\.2:\\d+ +ESTABLISHED .* cubic cwnd \\d+\n");
             session.close();
         }
     }

@@ -230,6 +230,9 @@ final class Sender {
         emit(now, seq, flags, options, payload);
         if (conn.sackOn) {
             conn.sentLog.sent(seq, seq + len, now); // RFC 8985 §6.1: each segment's (re)transmission time
+            if (conn.inRecovery) {
+                conn.prr.onSent(len); // RFC 6937 prr_out
+            }
         }
         return len;
     }

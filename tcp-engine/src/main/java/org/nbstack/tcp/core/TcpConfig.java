@@ -1,6 +1,8 @@
 package org.nbstack.tcp.core;
 
 import java.time.Duration;
+import java.util.Objects;
+import org.nbstack.tcp.core.congestion.CongestionAlgorithm;
 
 /**
  * Per-connection TCP settings. Defaults mirror Linux unless a seed says otherwise (see DESIGN.md).
@@ -30,7 +32,8 @@ public record TcpConfig(
         long keepAliveIntervalNanos,
         int keepAliveCount,
         long userTimeoutNanos,
-        int maxOutOfOrderBytes) {
+        int maxOutOfOrderBytes,
+        CongestionAlgorithm congestionControl) {
 
     /** Largest window scale shift (RFC 7323 §2.3). */
     public static final int MAX_WINDOW_SCALE = 14;
@@ -56,6 +59,7 @@ public record TcpConfig(
                 keepAliveCount, "idle > 0, interval > 0, count >= 1");
         require(userTimeoutNanos >= 0, "userTimeout", userTimeoutNanos, ">= 0 (0 = off)");
         require(maxOutOfOrderBytes >= 0, "maxOutOfOrderBytes", maxOutOfOrderBytes, ">= 0");
+        Objects.requireNonNull(congestionControl, "tcp.congestionControl; allowed: " + CongestionAlgorithm.allowedNames());
     }
 
     private static void require(boolean ok, String name, long value, String allowed) {
@@ -110,6 +114,7 @@ public record TcpConfig(
         private int keepAliveCount = 9;
         private long userTimeout = 0;
         private int maxOutOfOrderBytes = -1;
+        private CongestionAlgorithm congestionControl = CongestionAlgorithm.CUBIC; // as Linux
 
         private Builder(TcpConfig c) {
             if (c != null) {
@@ -137,6 +142,7 @@ public record TcpConfig(
                 keepAliveCount = c.keepAliveCount;
                 userTimeout = c.userTimeoutNanos;
                 maxOutOfOrderBytes = c.maxOutOfOrderBytes;
+                congestionControl = c.congestionControl;
             }
         }
 
@@ -168,13 +174,14 @@ public record TcpConfig(
         public Builder keepAliveCount(int v) { keepAliveCount = v; return this; }
         public Builder userTimeout(Duration d) { userTimeout = d.toNanos(); return this; }
         public Builder maxOutOfOrderBytes(int v) { maxOutOfOrderBytes = v; return this; }
+        public Builder congestionControl(CongestionAlgorithm v) { congestionControl = v; return this; }
 
         public TcpConfig build() {
             return new TcpConfig(mss, receiveBuffer, sendBuffer, windowScale, timestamps, sack, noDelay,
                     initialCwndSegments, rtoInitial, rtoMin, rtoMax, delayedAck, synRetries, synAckRetries,
                     dataRetries, orphanRetries, timeWait, finWait2Timeout, keepAlive, keepAliveIdle,
                     keepAliveInterval, keepAliveCount, userTimeout,
-                    maxOutOfOrderBytes < 0 ? receiveBuffer : maxOutOfOrderBytes);
+                    maxOutOfOrderBytes < 0 ? receiveBuffer : maxOutOfOrderBytes, congestionControl);
         }
     }
 }

@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import org.nbstack.tcp.core.ConnectionTimers.Kind;
 import org.nbstack.tcp.core.congestion.CongestionAlgorithm;
 import org.nbstack.tcp.core.congestion.CongestionControl;
+import org.nbstack.tcp.core.congestion.ProportionalRateReduction;
 import org.nbstack.tcp.wire.TcpFlags;
 import org.nbstack.tcp.wire.TcpOptions;
 import org.nbstack.tcp.wire.TcpSegment;
@@ -65,7 +66,8 @@ public final class TcpConnection {
     LossRecovery recovery = new NewRenoRecovery(this);
 
     // Congestion control (RFC 5681, 6582, 6675, 6928).
-    private final CongestionControl cc = CongestionAlgorithm.NEWRENO.newController();
+    private CongestionControl cc;
+    final ProportionalRateReduction prr = new ProportionalRateReduction();
     boolean cwndLimited;
     boolean inRecovery;
     private int recoveryPoint;
@@ -86,6 +88,7 @@ public final class TcpConnection {
             SegmentOutput output, ShardResources resources) {
         this.id = id;
         this.config = config;
+        this.cc = config.congestionControl().newController();
         this.iss = iss;
         this.events = events;
         this.writer = new SegmentWriter(id, output, resources.counters(), tsOffset);
@@ -203,6 +206,15 @@ public final class TcpConnection {
         // Like Linux's TCP_KEEPIDLE, a new idle time restarts a running keepalive timer with it.
         boolean idleChanged = config.keepAliveIdleNanos() != newConfig.keepAliveIdleNanos();
         config = newConfig;
+        if (newConfig.congestionControl() != cc.algorithm()) {
+            // Like Linux's TCP_CONGESTION on a running connection: the new algorithm takes over the window.
+            CongestionControl next = newConfig.congestionControl().newController();
+            next.resume(now, cc.cwnd(), cc.ssthresh());
+            if (state != TcpState.CLOSED) {
+                counters.congestionControlChanged(cc.algorithm(), next.algorithm());
+            }
+            cc = next;
+        }
         if (newConfig.keepAlive() && (state == TcpState.ESTABLISHED || state == TcpState.CLOSE_WAIT
                 || state == TcpState.FIN_WAIT_2)
                 && (!keepAliveWasOn || !timers.isArmed(Kind.KEEPALIVE) || idleChanged)) {
@@ -242,6 +254,10 @@ public final class TcpConnection {
 
     public int slowStartThreshold() {
         return cc.ssthresh();
+    }
+
+    public CongestionAlgorithm congestionControl() {
+        return cc.algorithm();
     }
 
     public long smoothedRttNanos() {
@@ -879,6 +895,7 @@ public final class TcpConnection {
         snd.zeroWindowProbes.answered(); // the peer is alive, whatever window it offers (Linux: icsk_probes_out = 0)
         int oldWnd = snd.sndWnd;
         int oldUna = snd.sndUna;
+        int oldSacked = scoreboard.sackedBytes();
         boolean newlySacked = recovery.takeSacks(now, seg);
         snd.updateWindow(seg);
         boolean duplicate = false;
@@ -894,6 +911,12 @@ public final class TcpConnection {
         }
         if (sackOn && snd.canSendData()) {
             recovery.ackProcessed(now, seg, snd.sndUna != oldUna, duplicate, newlySacked);
+        }
+        if (inRecovery && sackOn && cc.proportionalRateReduction()) {
+            // RFC 6937: DeliveredData = change in SND.UNA + change in SACKed bytes; the ACK may send sndcnt more.
+            int delivered = Math.max(0, (snd.sndUna - oldUna) + (scoreboard.sackedBytes() - oldSacked));
+            int pipe = pipe();
+            cc.setCwnd(pipe + prr.onAck(delivered, pipe, sendMss()));
         }
         boolean finAcked = snd.finQueued && Seq.gt(snd.sndUna, snd.finSeq);
         switch (state) {
@@ -1033,7 +1056,9 @@ public final class TcpConnection {
             if (!sackOn) {
                 cc.setCwnd(cc.cwnd() + mss); // RFC 6582 §3.2 step 4: inflate for each further duplicate
             }
-            snd.output(now);
+            if (!sackOn || !cc.proportionalRateReduction()) {
+                snd.output(now); // with PRR the window for this ACK is set after its SACKs are counted
+            }
             return;
         }
         if (recovery.duplicateAckStartsRecovery(dupAcks)) {
@@ -1052,7 +1077,15 @@ public final class TcpConnection {
         partialAckSeen = false;
         snd.rttTiming = false;
         if (sackOn) {
-            cc.setCwnd(cc.ssthresh());
+            if (cc.proportionalRateReduction()) {
+                prr.start(cc.ssthresh(), flight); // RFC 6937: RecoverFS, the flight at the start
+                // Segments RACK already marked lost go out up to ssthresh now, as with RFC 6675 and in Linux (which
+                // keeps cwnd until the next ACK); from the next ACK on, PRR's sndcnt decides. Holding them back to
+                // the pipe cost 2 RTOs per run at 2% loss on the loss-recovery figure's path.
+                cc.setCwnd(Math.max(pipe(), cc.ssthresh()));
+            } else {
+                cc.setCwnd(cc.ssthresh());
+            }
         } else {
             cc.setCwnd(cc.ssthresh() + SackScoreboard.DUP_THRESH * mss);
         }
@@ -1203,6 +1236,10 @@ public final class TcpConnection {
 
     private void setState(TcpState next) {
         counters.stateChanged(state, next);
+        boolean wasOpen = state != null && state != TcpState.CLOSED;
+        if (wasOpen != (next != TcpState.CLOSED)) {
+            counters.congestionControlChanged(wasOpen ? cc.algorithm() : null, wasOpen ? null : cc.algorithm());
+        }
         state = next;
     }
 

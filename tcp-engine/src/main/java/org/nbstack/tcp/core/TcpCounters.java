@@ -1,5 +1,7 @@
 package org.nbstack.tcp.core;
 
+import org.nbstack.tcp.core.congestion.CongestionAlgorithm;
+
 /**
  * Engine-wide TCP event counts (one instance per shard). Written only by the shard's thread; metrics
  * read them from other threads without synchronization, where a slightly stale value is fine.
@@ -69,6 +71,23 @@ public final class TcpCounters {
         if (to != TcpState.CLOSED) {
             inState[to.ordinal()]++;
         }
+    }
+
+    /** Open connections now using each congestion control algorithm, by ordinal. */
+    private final long[] withCongestionControl = new long[CongestionAlgorithm.values().length];
+
+    void congestionControlChanged(CongestionAlgorithm from, CongestionAlgorithm to) {
+        if (from != null) {
+            withCongestionControl[from.ordinal()]--;
+        }
+        if (to != null) {
+            withCongestionControl[to.ordinal()]++;
+        }
+    }
+
+    /** Open (not CLOSED) connections now using {@code algorithm}. */
+    public long connectionsWith(CongestionAlgorithm algorithm) {
+        return withCongestionControl[algorithm.ordinal()];
     }
 
     /** Connections now in {@code state}. */

@@ -16,6 +16,13 @@ public final class EngineChannelOption<T> extends ChannelOption<T> {
     public static final ChannelOption<Integer> TCP_KEEPCNT = valueOf(EngineChannelOption.class, "ENGINE_TCP_KEEPCNT");
     /** Milliseconds sent data may stay unacknowledged before the connection is aborted; 0 is off (RFC 5482, Linux TCP_USER_TIMEOUT). */
     public static final ChannelOption<Integer> TCP_USER_TIMEOUT = valueOf(EngineChannelOption.class, "ENGINE_TCP_USER_TIMEOUT");
+    /**
+     * The congestion control algorithm by name, {@code cubic} or {@code newreno} (Linux TCP_CONGESTION); the stack's
+     * {@code congestion-control} setting is the default. Set on a running connection, the new algorithm takes over
+     * its window.
+     */
+    public static final ChannelOption<String> CONGESTION_CONTROL =
+            valueOf(EngineChannelOption.class, "ENGINE_CONGESTION_CONTROL");
 
     @SuppressWarnings({"deprecation", "unused"})
     private EngineChannelOption() {

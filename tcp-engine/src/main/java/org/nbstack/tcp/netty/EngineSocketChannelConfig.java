@@ -19,6 +19,7 @@ import io.netty.channel.socket.SocketChannelConfig;
 import java.time.Duration;
 import java.util.Map;
 import org.nbstack.tcp.core.TcpConfig;
+import org.nbstack.tcp.core.congestion.CongestionAlgorithm;
 
 /**
  * Options of an engine stream channel. Socket options become the connection's {@link TcpConfig}: set
@@ -38,6 +39,7 @@ public final class EngineSocketChannelConfig extends DefaultChannelConfig implem
     private volatile int keepIntervalSeconds;
     private volatile int keepCount;
     private volatile int userTimeoutMillis;
+    private volatile CongestionAlgorithm congestionControl;
     private volatile int soLinger = -1;
     private volatile boolean reuseAddress;
     private volatile int trafficClass;
@@ -51,6 +53,7 @@ public final class EngineSocketChannelConfig extends DefaultChannelConfig implem
         keepIdleSeconds = (int) Duration.ofNanos(defaults.keepAliveIdleNanos()).toSeconds();
         keepIntervalSeconds = (int) Duration.ofNanos(defaults.keepAliveIntervalNanos()).toSeconds();
         keepCount = defaults.keepAliveCount();
+        congestionControl = defaults.congestionControl();
     }
 
     /** {@code base} with this channel's options applied. */
@@ -64,6 +67,7 @@ public final class EngineSocketChannelConfig extends DefaultChannelConfig implem
                 .keepAliveInterval(Duration.ofSeconds(keepIntervalSeconds))
                 .keepAliveCount(keepCount)
                 .userTimeout(Duration.ofMillis(userTimeoutMillis))
+                .congestionControl(congestionControl)
                 .build();
     }
 
@@ -75,7 +79,8 @@ public final class EngineSocketChannelConfig extends DefaultChannelConfig implem
     public Map<ChannelOption<?>, Object> getOptions() {
         return getOptions(super.getOptions(), SO_RCVBUF, SO_SNDBUF, TCP_NODELAY, SO_KEEPALIVE, SO_REUSEADDR, SO_LINGER,
                 IP_TOS, ALLOW_HALF_CLOSURE, EngineChannelOption.TCP_KEEPIDLE, EngineChannelOption.TCP_KEEPINTVL,
-                EngineChannelOption.TCP_KEEPCNT, EngineChannelOption.TCP_USER_TIMEOUT);
+                EngineChannelOption.TCP_KEEPCNT, EngineChannelOption.TCP_USER_TIMEOUT,
+                EngineChannelOption.CONGESTION_CONTROL);
     }
 
     @SuppressWarnings("unchecked")
@@ -117,6 +122,9 @@ public final class EngineSocketChannelConfig extends DefaultChannelConfig implem
         if (option == EngineChannelOption.TCP_USER_TIMEOUT) {
             return (T) Integer.valueOf(userTimeoutMillis);
         }
+        if (option == EngineChannelOption.CONGESTION_CONTROL) {
+            return (T) congestionControl.configName();
+        }
         return super.getOption(option);
     }
 
@@ -154,6 +162,9 @@ public final class EngineSocketChannelConfig extends DefaultChannelConfig implem
                 throw new IllegalArgumentException(option + " = " + v + "; allowed: >= 0 milliseconds (0 = off)");
             }
             userTimeoutMillis = v;
+            changed();
+        } else if (option == EngineChannelOption.CONGESTION_CONTROL) {
+            congestionControl = CongestionAlgorithm.parse((String) value); // names the allowed values if unknown
             changed();
         } else {
             return super.setOption(option, value);

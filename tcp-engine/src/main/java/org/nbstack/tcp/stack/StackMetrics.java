@@ -9,6 +9,7 @@ import java.util.function.Supplier;
 import java.util.function.ToLongFunction;
 import org.nbstack.tcp.core.TcpCounters;
 import org.nbstack.tcp.core.TcpState;
+import org.nbstack.tcp.core.congestion.CongestionAlgorithm;
 import org.nbstack.tcp.ip.IpMetrics;
 import org.nbstack.tcp.wire.DropReason;
 
@@ -58,6 +59,11 @@ public final class StackMetrics implements MeterBinder {
             Gauge.builder("tcp.connections", this, m -> m.sumTcp(c -> c.connectionsIn(state)))
                     .description("Engine connections now in each TCP state").tag("state", state.netstatName())
                     .register(r);
+        }
+        for (CongestionAlgorithm algorithm : CongestionAlgorithm.values()) {
+            Gauge.builder("tcp.congestion.control", this, m -> m.sumTcp(c -> c.connectionsWith(algorithm)))
+                    .description("Engine connections now using each congestion control algorithm")
+                    .tag("algorithm", algorithm.configName()).register(r);
         }
         Gauge.builder("tcp.memory.used", this, m -> m.sum(s -> s.resources().memory().used()))
                 .description("Bytes held in send and out-of-order queues (all shards)").register(r);

@@ -700,7 +700,8 @@ public final class TcpStack {
             TcpConnection c = sc.connection;
             ConnectionId id = c.id();
             rows.add(new ConnectionInfo(id.localAddr(), id.localPort(), id.remoteAddr(), id.remotePort(), c.state(),
-                    c.sendQueueBytes(), c.receiveQueueBytes(), c.activeTimer(now)));
+                    c.sendQueueBytes(), c.receiveQueueBytes(), c.activeTimer(now), c.congestionControl(),
+                    c.congestionWindow()));
         }
         return rows;
     }

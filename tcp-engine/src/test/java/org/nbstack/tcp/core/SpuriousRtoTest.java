@@ -10,6 +10,9 @@ import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.nbstack.tcp.core.congestion.CongestionAlgorithm;
 import org.nbstack.tcp.wire.TcpSegment;
 
 /**
@@ -92,9 +95,11 @@ class SpuriousRtoTest {
         pair.extraDelay = (s, fromClient) -> !fromClient && pair.now < from + 250 * MS ? from + 300 * MS - pair.now : 0;
     }
 
-    @Test
-    void anAckDelayedBeyondTheRtoIsFoundSpuriousAndTakenBack() throws Exception {
-        TcpConnection client = establishedAndWarm(TcpConfig.DEFAULT);
+    /** The Eifel undo works with every congestion control algorithm. */
+    @ParameterizedTest
+    @EnumSource(CongestionAlgorithm.class)
+    void anAckDelayedBeyondTheRtoIsFoundSpuriousAndTakenBack(CongestionAlgorithm algorithm) throws Exception {
+        TcpConnection client = establishedAndWarm(TcpConfig.builder().congestionControl(algorithm).build());
         TcpCounters c = pair.counters;
         int first = client.sndNxt();
         recordClientData(s -> false); // nothing is lost
@@ -124,9 +129,10 @@ class SpuriousRtoTest {
         assertByteExact();
     }
 
-    @Test
-    void aLossRepairedByTheRtoIsNotSpuriousAndTheWindowStaysReduced() throws Exception {
-        TcpConnection client = establishedAndWarm(TcpConfig.DEFAULT);
+    @ParameterizedTest
+    @EnumSource(CongestionAlgorithm.class)
+    void aLossRepairedByTheRtoIsNotSpuriousAndTheWindowStaysReduced(CongestionAlgorithm algorithm) throws Exception {
+        TcpConnection client = establishedAndWarm(TcpConfig.builder().congestionControl(algorithm).build());
         TcpCounters c = pair.counters;
         int first = client.sndNxt();
         // The path loses segment 6 and everything after it, the probe included, until the timeout.
@@ -137,8 +143,10 @@ class SpuriousRtoTest {
         assertThat(c.retransmitTimeouts - rtosBefore).isEqualTo(1);
         assertThat(c.spuriousRtos).isZero();
         assertThat(resentAfterRto.get(0)).isEqualTo(segmentStart(first, 6));
-        // RFC 5681 equation 4 with five segments in flight at the timeout, and not taken back.
-        assertThat(client.slowStartThreshold()).isEqualTo(5 * seg / 2);
+        // Five segments in flight at the timeout: RFC 5681 equation 4 halves them, RFC 9438 §4.8 keeps 0.7; not taken
+        // back.
+        assertThat(client.slowStartThreshold())
+                .isEqualTo(algorithm == CongestionAlgorithm.NEWRENO ? 5 * seg / 2 : (int) (5 * seg * 0.7));
         assertThat(client.congestionWindow()).isLessThan(10 * seg);
         assertByteExact();
     }

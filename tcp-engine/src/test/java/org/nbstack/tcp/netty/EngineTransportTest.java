@@ -25,6 +25,7 @@ import org.nbstack.spi.Transport;
 import org.nbstack.spi.TransportOptions;
 import org.nbstack.spi.Transports;
 import org.nbstack.tcp.core.TcpConfig;
+import org.nbstack.tcp.core.congestion.CongestionAlgorithm;
 
 /** The {@code engine} transport as ordinary Netty code sees it: found by name, options, errors, timeouts. */
 class EngineTransportTest {
@@ -92,6 +93,19 @@ class EngineTransportTest {
         assertThat(tcp.userTimeoutNanos()).isEqualTo(TimeUnit.MILLISECONDS.toNanos(2500));
         assertThatThrownBy(() -> ch.config().setOption(EngineChannelOption.TCP_KEEPCNT, 0))
                 .hasMessageContaining("allowed: >= 1");
+    }
+
+    @Test
+    void congestionControlIsAChannelOptionByName() {
+        EngineSocketChannel ch = new EngineSocketChannel(Engine.defaultEngine());
+        assertThat(ch.config().getOption(EngineChannelOption.CONGESTION_CONTROL)).isEqualTo("cubic");
+        ch.config().setOption(EngineChannelOption.CONGESTION_CONTROL, "NewReno");
+        assertThat(ch.config().getOption(EngineChannelOption.CONGESTION_CONTROL)).isEqualTo("newreno");
+        assertThat(ch.config().apply(TcpConfig.DEFAULT).congestionControl()).isEqualTo(CongestionAlgorithm.NEWRENO);
+        assertThatThrownBy(() -> ch.config().setOption(EngineChannelOption.CONGESTION_CONTROL, "bbr"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("unknown congestion control 'bbr', allowed: newreno, cubic");
+        assertThat(ch.config().getOption(EngineChannelOption.CONGESTION_CONTROL)).isEqualTo("newreno");
     }
 
     @Test

@@ -7,7 +7,9 @@ import java.util.stream.Collectors;
 /** The congestion control algorithms a stack or a channel can choose, by their configuration names. */
 public enum CongestionAlgorithm {
     /** RFC 5681 / RFC 6582 / RFC 3465: halve on loss, one segment per RTT in congestion avoidance. */
-    NEWRENO("newreno");
+    NEWRENO("newreno"),
+    /** RFC 9438 with HyStart++ (RFC 9406) and Proportional Rate Reduction (RFC 6937): Linux's default. */
+    CUBIC("cubic");
 
     private final String configName;
 
@@ -24,6 +26,7 @@ public enum CongestionAlgorithm {
     public CongestionControl newController() {
         return switch (this) {
             case NEWRENO -> new NewReno();
+            case CUBIC -> new Cubic();
         };
     }
 
@@ -38,7 +41,7 @@ public enum CongestionAlgorithm {
         throw new IllegalArgumentException("unknown congestion control '" + name + "', allowed: " + allowedNames());
     }
 
-    /** The allowed configuration names, for error messages: "newreno". */
+    /** The allowed configuration names, for error messages: "newreno, cubic". */
     public static String allowedNames() {
         return Arrays.stream(values()).map(CongestionAlgorithm::configName).collect(Collectors.joining(", "));
     }

@@ -18,6 +18,12 @@ public interface CongestionControl {
     /** The connection reached ESTABLISHED: the initial window (RFC 6928) in bytes. */
     void start(long now, int initialWindow);
 
+    /**
+     * The algorithm changed on a running connection (as Linux's TCP_CONGESTION): this controller takes over the
+     * window and threshold of the one before.
+     */
+    void resume(long now, int cwnd, int ssthresh);
+
     /** An RTT sample from this ACK, and the smoothed RTT after it (both in nanoseconds). */
     void onRttSample(long now, long sampleNanos, long smoothedNanos);
 

@@ -32,6 +32,12 @@ public final class NewReno implements CongestionControl {
     }
 
     @Override
+    public void resume(long now, int cwnd, int ssthresh) {
+        this.cwnd = cwnd;
+        this.ssthresh = ssthresh;
+    }
+
+    @Override
     public void onRttSample(long now, long sampleNanos, long smoothedNanos) {
         // NewReno does not use delay.
     }
