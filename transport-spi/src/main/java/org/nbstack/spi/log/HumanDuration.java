@@ -1,4 +1,4 @@
-package org.nbstack.server.admin;
+package org.nbstack.spi.log;
 
 import java.time.Duration;
 import java.util.Locale;
