@@ -2,9 +2,7 @@ package org.nbstack.loadtest.simulations;
 
 import static io.gatling.javaapi.core.CoreDsl.details;
 import static io.gatling.javaapi.core.CoreDsl.exec;
-import static io.gatling.javaapi.core.CoreDsl.nothingFor;
 import static io.gatling.javaapi.core.CoreDsl.pace;
-import static io.gatling.javaapi.core.CoreDsl.rampUsers;
 import static io.gatling.javaapi.core.CoreDsl.scenario;
 
 import io.gatling.javaapi.core.ChainBuilder;
@@ -23,13 +21,10 @@ import org.nbstack.loadtest.server.ServerTuning;
 public final class FailingClientsSimulation extends NbssSimulation {
 
     private static final int FAILING_MESSAGE_SIZE = 4096;
-    private static final Duration TEARDOWN_CHECK_BOUND = Duration.ofSeconds(5);
 
     private final int healthySessions = Knobs.integer("sessions", 200, 40);
     private final double failingShare = Knobs.decimal("failingShare", 0.2, 0.2);
-    private final Duration ramp = Knobs.duration("ramp", Duration.ofSeconds(10), Duration.ofSeconds(2));
-    private final Duration settle = Knobs.duration("settle", Duration.ofSeconds(10), Duration.ofSeconds(2));
-    private final Duration hold = Knobs.duration("duration", Duration.ofSeconds(60), Duration.ofSeconds(10));
+    private final FailurePhase phase = new FailurePhase();
     private final Duration interval = Knobs.duration("interval", Duration.ofMillis(100), Duration.ofMillis(100));
     // The short form runs inside bin/test on a shared machine: only a real stall crosses 1 s (the full run keeps 100 ms).
     private final int p99Millis = Knobs.integer("p99Millis", 100, 1000);
@@ -38,35 +33,24 @@ public final class FailingClientsSimulation extends NbssSimulation {
     public FailingClientsSimulation() {
         super(ServerTuning.FAST_STALL_DETECTION);
         int failing = Math.max(2, (int) Math.round(healthySessions * failingShare / (1 - failingShare)));
-        int stopReading = failing / 2;
-        int vanishing = failing - stopReading;
-        // A failed session is found after the write-stall timeout; its user looks again well after that.
-        Duration lookAgainAfter = ServerTuning.FAST_STALL_DETECTION.writeStallTimeout().plusSeconds(4);
-        // A user that stops reading stalls the server's writes only once the buffers between them are full, which took
-        // up to 6 s in some runs; looking again (reading) before the server tore it down would un-stall the session, so
-        // it keeps not reading (and sending) until the server ends it, for up to as long as the whole check may take.
-        Duration stopReadingFor = lookAgainAfter.plus(TEARDOWN_CHECK_BOUND);
 
         ScenarioBuilder healthy = scenario("healthy")
                 .exec(nbss.connect("connect", ServedNames.ECHO)).exitHereIfFailed()
                 .pause(session -> loadStart.remaining())
                 .pause(Duration.ZERO, interval)
-                .during(hold).on(pace(interval).exec(nbss.echo("echo", payloadSize, ECHO_TIMEOUT)))
+                .during(phase.hold).on(pace(interval).exec(nbss.echo("echo", payloadSize, ECHO_TIMEOUT)))
                 .exec(nbss.close("close"));
         ScenarioBuilder stopsReading = scenario("stops reading")
                 .exec(behaveFirst())
-                .exec(nbss.stopReadingAndKeepSending(FAILING_MESSAGE_SIZE, Duration.ofMillis(10), stopReadingFor))
-                .exec(nbss.checkTornDown("failed session torn down", TEARDOWN_CHECK_BOUND));
+                .exec(nbss.stopReadingAndKeepSending(FAILING_MESSAGE_SIZE, Duration.ofMillis(10), FailurePhase.STOP_READING_FOR))
+                .exec(nbss.checkTornDown("failed session torn down", FailurePhase.TEARDOWN_CHECK_BOUND));
         ScenarioBuilder vanishes = scenario("vanishes")
                 .exec(behaveFirst())
                 .exec(nbss.sendBurstThenVanish(FAILING_MESSAGE_SIZE, 200))
-                .pause(lookAgainAfter)
-                .exec(nbss.checkTornDown("failed session torn down", TEARDOWN_CHECK_BOUND));
+                .pause(FailurePhase.LOOK_AGAIN_AFTER)
+                .exec(nbss.checkTornDown("failed session torn down", FailurePhase.TEARDOWN_CHECK_BOUND));
 
-        Duration failuresStart = ramp.plus(settle);
-        setUp(healthy.injectOpen(rampUsers(healthySessions).during(ramp)),
-                stopsReading.injectOpen(nothingFor(failuresStart), rampUsers(stopReading).during(Duration.ofSeconds(1))),
-                vanishes.injectOpen(nothingFor(failuresStart), rampUsers(vanishing).during(Duration.ofSeconds(1))))
+        setUp(phase.populations(healthy, healthySessions, stopsReading, vanishes, failing))
                 .assertions(
                         details("connect").failedRequests().count().is(0L),
                         details("echo").failedRequests().count().is(0L),
@@ -83,6 +67,6 @@ public final class FailingClientsSimulation extends NbssSimulation {
     @Override
     public void before() {
         super.before();
-        loadStart.startAfter(ramp);
+        loadStart.startAfter(phase.ramp);
     }
 }

@@ -2,9 +2,7 @@ package org.nbstack.loadtest.simulations;
 
 import static io.gatling.javaapi.core.CoreDsl.details;
 import static io.gatling.javaapi.core.CoreDsl.exec;
-import static io.gatling.javaapi.core.CoreDsl.nothingFor;
 import static io.gatling.javaapi.core.CoreDsl.pace;
-import static io.gatling.javaapi.core.CoreDsl.rampUsers;
 import static io.gatling.javaapi.core.CoreDsl.scenario;
 
 import io.gatling.javaapi.core.ChainBuilder;
@@ -14,7 +12,6 @@ import java.time.Duration;
 import org.nbstack.loadtest.gatling.Knobs;
 import org.nbstack.loadtest.gatling.Smb;
 import org.nbstack.loadtest.report.LatencyBook;
-import org.nbstack.loadtest.server.ServerTuning;
 import org.nbstack.loadtest.server.SmbFileServer;
 
 /**
@@ -28,13 +25,10 @@ import org.nbstack.loadtest.server.SmbFileServer;
 public final class SmbFilesSimulation extends Simulation {
 
     private static final int IO_SIZE = 65536;
-    private static final Duration TEARDOWN_CHECK_BOUND = Duration.ofSeconds(5);
 
     private final int healthyUsers = Knobs.integer("sessions", 100, 10);
     private final int failingUsers = Knobs.integer("failing", 20, 6);
-    private final Duration ramp = Knobs.duration("ramp", Duration.ofSeconds(10), Duration.ofSeconds(2));
-    private final Duration settle = Knobs.duration("settle", Duration.ofSeconds(10), Duration.ofSeconds(2));
-    private final Duration hold = Knobs.duration("duration", Duration.ofSeconds(60), Duration.ofSeconds(10));
+    private final FailurePhase phase = new FailurePhase();
     private final Duration interval = Knobs.duration("interval", Duration.ofMillis(200), Duration.ofMillis(250));
     // Only a real stall crosses these: a healthy user held up by a failed one would wait for its 2 s write-stall timeout.
     private final int p99Millis = Knobs.integer("p99Millis", 500, 1000);
@@ -42,31 +36,23 @@ public final class SmbFilesSimulation extends Simulation {
     private final Smb smb = new Smb(server::address);
 
     public SmbFilesSimulation() {
-        int stopReading = failingUsers / 2;
-        int vanishing = failingUsers - stopReading;
-        Duration lookAgainAfter = ServerTuning.FAST_STALL_DETECTION.writeStallTimeout().plusSeconds(4);
-        Duration stopReadingFor = lookAgainAfter.plus(TEARDOWN_CHECK_BOUND);
-
         ChainBuilder work = exec(smb.writeAndReadBack("smb write+read", IO_SIZE)).exec(smb.readShared("smb read shared", IO_SIZE));
         ScenarioBuilder healthy = scenario("healthy")
                 .exec(smb.connect("smb connect")).exitHereIfFailed()
                 .pause(Duration.ZERO, interval)
-                .during(ramp.plus(settle).plus(hold)).on(pace(interval).exec(work))
+                .during(phase.ramp.plus(phase.settle).plus(phase.hold)).on(pace(interval).exec(work))
                 .exec(smb.close("smb close"));
         ScenarioBuilder stopsReading = scenario("stops reading mid-READ")
                 .exec(smb.connectNonReading("failing user connect")).exitHereIfFailed()
-                .exec(smb.stopReadingMidRead(Duration.ofMillis(10), stopReadingFor))
-                .exec(smb.checkTornDown("failed connection torn down", TEARDOWN_CHECK_BOUND));
+                .exec(smb.stopReadingMidRead(Duration.ofMillis(10), FailurePhase.STOP_READING_FOR))
+                .exec(smb.checkTornDown("failed connection torn down", FailurePhase.TEARDOWN_CHECK_BOUND));
         ScenarioBuilder vanishes = scenario("vanishes")
                 .exec(smb.connectNonReading("failing user connect")).exitHereIfFailed()
                 .exec(smb.vanishAfterReads(32))
-                .pause(lookAgainAfter)
-                .exec(smb.checkTornDown("failed connection torn down", TEARDOWN_CHECK_BOUND));
+                .pause(FailurePhase.LOOK_AGAIN_AFTER)
+                .exec(smb.checkTornDown("failed connection torn down", FailurePhase.TEARDOWN_CHECK_BOUND));
 
-        Duration failuresStart = ramp.plus(settle);
-        setUp(healthy.injectOpen(rampUsers(healthyUsers).during(ramp)),
-                stopsReading.injectOpen(nothingFor(failuresStart), rampUsers(stopReading).during(Duration.ofSeconds(1))),
-                vanishes.injectOpen(nothingFor(failuresStart), rampUsers(vanishing).during(Duration.ofSeconds(1))))
+        setUp(phase.populations(healthy, healthyUsers, stopsReading, vanishes, failingUsers))
                 .assertions(
                         details("smb connect").failedRequests().count().is(0L),
                         details("smb write+read").failedRequests().count().is(0L),

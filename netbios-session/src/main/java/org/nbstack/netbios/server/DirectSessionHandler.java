@@ -14,6 +14,7 @@ import org.nbstack.netbios.codec.SessionRequest;
 import org.nbstack.netbios.name.NetbiosName;
 import org.nbstack.netbios.session.ChannelSession;
 import org.nbstack.netbios.session.HostPort;
+import org.nbstack.spi.log.HumanDuration;
 import org.nbstack.netbios.session.TcpReset;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,11 +57,12 @@ final class DirectSessionHandler extends ChannelInboundHandlerAdapter {
         }
         holdsPendingPlace = true;
         Duration timeout = server.settings().sessionRequestTimeout();
+        LogContext logContext = LogContext.capture();
         firstMessageTimeout = ctx.executor().schedule(() -> {
             if (!decided) {
                 settle();
-                log.info("{}: direct SMB connection sent no message within {} (session-request-timeout), resetting",
-                        HostPort.of(remote), timeout);
+                logContext.run(() -> log.info("{}: direct SMB connection sent no message within {} (session-request-timeout), resetting",
+                        HostPort.of(remote), HumanDuration.format(timeout)));
                 server.metrics().requestTimedOut();
                 TcpReset.close(ctx.channel());
             }

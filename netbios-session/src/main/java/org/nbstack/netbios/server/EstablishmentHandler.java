@@ -24,6 +24,7 @@ import org.nbstack.netbios.session.HostPort;
 import org.nbstack.netbios.session.SessionCloseReason;
 import org.nbstack.netbios.session.SessionHandler;
 import org.nbstack.netbios.session.TcpReset;
+import org.nbstack.spi.log.HumanDuration;
 import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,10 +64,12 @@ final class EstablishmentHandler extends ChannelInboundHandlerAdapter {
         }
         holdsPendingPlace = true;
         Duration timeout = server.settings().sessionRequestTimeout();
+        LogContext logContext = LogContext.capture();
         requestTimeout = ctx.executor().schedule(() -> {
             if (!answered) {
                 settle();
-                log.debug("{}: no SESSION REQUEST within {}, resetting", HostPort.of(ctx.channel().remoteAddress()), timeout);
+                logContext.run(() -> log.info("{}: no SESSION REQUEST within {} (session-request-timeout), resetting",
+                        HostPort.of(remote), HumanDuration.format(timeout)));
                 server.metrics().requestTimedOut();
                 TcpReset.close(ctx.channel());
             }

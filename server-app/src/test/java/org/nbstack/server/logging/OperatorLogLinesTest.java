@@ -72,13 +72,27 @@ class OperatorLogLinesTest {
 
     @Test
     void aSilentDirectTcpClientIsResetAtTheSessionRequestTimeoutWithAnInfoLineAndACount() throws Exception {
+        String log = silentClientIsResetAndCounted("direct", "listeners.direct.transport=nio", "listeners.direct.bind=127.0.0.1:0",
+                "listeners.direct.protocol=smb-direct", "netbios.session-request-timeout=300ms");
+        assertThat(log).containsPattern("INFO .*\\[direct .*127\\.0\\.0\\.1:\\d+: direct SMB connection sent no message within 300ms "
+                + "\\(session-request-timeout\\), resetting");
+    }
+
+    @Test
+    void aSilentNbssClientIsResetWithTheSameInfoLineNamingPeerListenerAndTimeout() throws Exception {
+        String log = silentClientIsResetAndCounted("kernel", "netbios.session-request-timeout=1s");
+        assertThat(log).containsPattern("INFO .*\\[kernel .*127\\.0\\.0\\.1:\\d+: no SESSION REQUEST within 1s "
+                + "\\(session-request-timeout\\), resetting");
+        assertThat(log).as("durations print as configured, not as ISO-8601").doesNotContain("PT1S");
+    }
+
+    /** Connects to {@code listener} and sends nothing; returns the log once the server has reset and counted it. */
+    private static String silentClientIsResetAndCounted(String listener, String... overrides) throws Exception {
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
         LoggingSetup.apply(new LoggingSettings(LoggingSettings.Format.TEXT, "INFO", Map.of()));
-        var config = TestServers.config("listeners.direct.transport=nio", "listeners.direct.bind=127.0.0.1:0",
-                "listeners.direct.protocol=smb-direct", "netbios.session-request-timeout=300ms");
-        try (var server = TestServers.start(config);
-                Socket silent = new Socket("127.0.0.1", server.server().listenerAddress("direct").orElseThrow().getPort())) {
+        try (var server = TestServers.start(TestServers.config(overrides));
+                Socket silent = new Socket("127.0.0.1", server.server().listenerAddress(listener).orElseThrow().getPort())) {
             silent.setSoTimeout(10_000);
             int read;
             try {
@@ -89,10 +103,9 @@ class OperatorLogLinesTest {
             assertThat(read).as("the server closes the silent connection").isEqualTo(-1);
             await(captured, "resetting");
             assertThat(Http.get("http://" + server.adminAddress() + "/metrics").body())
-                    .containsPattern("netbios_requests_timedout_total\\{[^}]*listener=\"direct\"[^}]*} 1\\.0");
+                    .containsPattern("netbios_requests_timedout_total\\{[^}]*listener=\"" + listener + "\"[^}]*} 1\\.0");
         }
-        assertThat(captured.toString(StandardCharsets.UTF_8)).containsPattern(
-                "INFO .*127\\.0\\.0\\.1:\\d+: direct SMB connection sent no message within PT0\\.3S \\(session-request-timeout\\), resetting");
+        return captured.toString(StandardCharsets.UTF_8);
     }
 
     private static void await(ByteArrayOutputStream captured, String text) throws InterruptedException {

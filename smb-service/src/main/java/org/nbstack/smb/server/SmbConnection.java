@@ -577,19 +577,23 @@ public final class SmbConnection {
         }
         boolean readOnly = tree.share().readOnly();
         int granted = Access.granted(desired, readOnly);
-        boolean changes = disposition != OPEN && disposition != OPEN_IF || (options & DELETE_ON_CLOSE) != 0;
-        if (readOnly && (Access.writes(granted) || changes && disposition != OPEN_IF)) {
-            throw new SmbStatusException(NtStatus.ACCESS_DENIED, "read-only share");
-        }
         Path path = tree.paths().resolve(name);
         boolean exists = Files.exists(path);
+        // MS-FSA 2.1.5.1: a disposition that cannot apply fails before any access check (Samba's order too)
+        if (!exists && (disposition == OPEN || disposition == OVERWRITE)) {
+            throw new SmbStatusException(NtStatus.OBJECT_NAME_NOT_FOUND, name);
+        }
+        if (exists && disposition == CREATE) {
+            throw new SmbStatusException(NtStatus.OBJECT_NAME_COLLISION, name);
+        }
+        boolean changes = !exists || disposition != OPEN && disposition != OPEN_IF || (options & DELETE_ON_CLOSE) != 0;
+        if (readOnly && (Access.writes(granted) || changes)) {
+            throw new SmbStatusException(NtStatus.ACCESS_DENIED, "read-only share");
+        }
         if (exists && !Files.isRegularFile(path) && !Files.isDirectory(path)) {
             // A FIFO, socket or device node: opening a FIFO waits for a writer, holding an I/O slot for good. Windows has
             // no such files; refused as a file this user may not open, and still listed (as Samba lists them).
             throw new SmbStatusException(NtStatus.ACCESS_DENIED, "not a regular file or directory: " + name);
-        }
-        if (readOnly && !exists) {
-            throw new SmbStatusException(NtStatus.ACCESS_DENIED, "read-only share"); // OPEN_IF would create
         }
         boolean directory = exists ? Files.isDirectory(path) : (options & DIRECTORY_FILE) != 0;
         if (exists && directory && (options & NON_DIRECTORY_FILE) != 0) {
@@ -600,17 +604,12 @@ public final class SmbConnection {
         }
         int action;
         if (!exists) {
-            if (disposition == OPEN || disposition == OVERWRITE) {
-                throw new SmbStatusException(NtStatus.OBJECT_NAME_NOT_FOUND, name);
-            }
             if (directory) {
                 Files.createDirectory(path);
             } else {
                 Files.createFile(path);
             }
             action = 2; // FILE_CREATED
-        } else if (disposition == CREATE) {
-            throw new SmbStatusException(NtStatus.OBJECT_NAME_COLLISION, name);
         } else if (disposition == SUPERSEDE || disposition == OVERWRITE || disposition == OVERWRITE_IF) {
             if (directory) {
                 throw new SmbStatusException(NtStatus.INVALID_PARAMETER, "cannot overwrite a directory");

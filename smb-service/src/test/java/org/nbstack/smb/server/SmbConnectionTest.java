@@ -41,7 +41,10 @@ class SmbConnectionTest {
     @BeforeEach
     void start() throws Exception {
         Path root = Files.createDirectories(tmp.resolve("share"));
-        service = new SmbService(SmbSettings.defaults("TEST", List.of(new Share("share", root, false, true))), new SimpleMeterRegistry());
+        Path readOnlyRoot = Files.createDirectories(tmp.resolve("ro"));
+        Files.writeString(readOnlyRoot.resolve("there.txt"), "kept");
+        service = new SmbService(SmbSettings.defaults("TEST",
+                List.of(new Share("share", root, false, true), new Share("ro", readOnlyRoot, true, true))), new SimpleMeterRegistry());
         connection = new SmbConnection(service, "test");
     }
 
@@ -138,6 +141,35 @@ class SmbConnectionTest {
     }
 
     @Test
+    void aReadOnlyShareAnswersEachDispositionAsSambaDoes() throws Exception {
+        logon();
+        ByteBuf tc = treeConnect("\\\\TEST\\ro");
+        assertThat(status(tc)).isEqualTo(NtStatus.SUCCESS);
+        treeId = tc.getIntLE(36);
+        tc.release();
+        int read = 0x80000000; // GENERIC_READ
+        int readWrite = read | 0x40000000;
+        assertThat(statusOf(create("missing.txt", 1, read))).as("FILE_OPEN of a missing file").isEqualTo(NtStatus.OBJECT_NAME_NOT_FOUND);
+        assertThat(statusOf(create("missing.txt", 1, readWrite))).as("FILE_OPEN for writing of a missing file")
+                .isEqualTo(NtStatus.OBJECT_NAME_NOT_FOUND);
+        assertThat(statusOf(create("missing.txt", 4, read))).as("FILE_OVERWRITE of a missing file").isEqualTo(NtStatus.OBJECT_NAME_NOT_FOUND);
+        assertThat(statusOf(create("there.txt", 2, read))).as("FILE_CREATE of an existing file").isEqualTo(NtStatus.OBJECT_NAME_COLLISION);
+        for (int wouldCreate : new int[] {0, 2, 3, 5}) { // SUPERSEDE, CREATE, OPEN_IF, OVERWRITE_IF
+            assertThat(statusOf(create("missing.txt", wouldCreate, read))).as("disposition %d of a missing file", wouldCreate)
+                    .isEqualTo(NtStatus.ACCESS_DENIED);
+        }
+        for (int wouldOverwrite : new int[] {0, 4, 5}) { // SUPERSEDE, OVERWRITE, OVERWRITE_IF
+            assertThat(statusOf(create("there.txt", wouldOverwrite, read))).as("disposition %d of an existing file", wouldOverwrite)
+                    .isEqualTo(NtStatus.ACCESS_DENIED);
+        }
+        assertThat(statusOf(create("there.txt", 1, readWrite))).as("FILE_OPEN for writing").isEqualTo(NtStatus.ACCESS_DENIED);
+        assertThat(statusOf(create("there.txt", 1, read))).isEqualTo(NtStatus.SUCCESS);
+        assertThat(statusOf(create("there.txt", 3, read))).as("FILE_OPEN_IF of an existing file").isEqualTo(NtStatus.SUCCESS);
+        assertThat(Files.readString(tmp.resolve("ro/there.txt"))).isEqualTo("kept");
+        assertThat(tmp.resolve("ro/missing.txt")).doesNotExist();
+    }
+
+    @Test
     void everyResponseGrantsACreditAndTheTotalIsBounded() {
         ByteBuf r = negotiate(0x0210);
         r.release();
@@ -157,10 +189,14 @@ class SmbConnectionTest {
     // ---------------------------------------------------------------- request builders
 
     private ByteBuf create(String name, int disposition) {
+        return create(name, disposition, 0x80000000 | 0x40000000 | 0x10000); // GENERIC_READ | GENERIC_WRITE | DELETE
+    }
+
+    private ByteBuf create(String name, int disposition, int desiredAccess) {
         byte[] n = name.getBytes(StandardCharsets.UTF_16LE);
         ByteBuf b = body(57);
         b.writerIndex(24);
-        b.writeIntLE(0x80000000 | 0x40000000 | 0x10000); // GENERIC_READ | GENERIC_WRITE | DELETE
+        b.writeIntLE(desiredAccess);
         b.writeIntLE(0);
         b.writeIntLE(7);
         b.writeIntLE(disposition);
