@@ -6,7 +6,6 @@ import org.nbstack.tcp.core.congestion.CongestionAlgorithm;
 import org.nbstack.tcp.core.congestion.CongestionControl;
 import org.nbstack.tcp.core.congestion.ProportionalRateReduction;
 import org.nbstack.tcp.wire.TcpFlags;
-import org.nbstack.tcp.wire.TcpOptions;
 import org.nbstack.tcp.wire.TcpSegment;
 
 /**
@@ -23,11 +22,6 @@ import org.nbstack.tcp.wire.TcpSegment;
  * processing beside it is the one caller of congestion control.
  */
 public final class TcpConnection {
-    /**
-     * The smallest peer MSS we honour, as Linux's tcp_min_snd_mss (CVE-2019-11479): room for the full 40 bytes
-     * of options and 8 bytes of data. A smaller MSS option would make us send tiny segments at great cost.
-     */
-    static final int MIN_PEER_MSS = 48;
     /** RFC 4821 §7.7, Linux tcp_mtu_probing = 1: timeouts in a row (tcp_retries1) that suggest an ICMP black hole. */
     private static final int BLACK_HOLE_TIMEOUTS = 3;
     /** The segment size then fallen back to (Linux tcp_base_mss). */
@@ -50,6 +44,8 @@ public final class TcpConnection {
     // RFC 3522 / RFC 4015: a timeout that timestamps show to be spurious is taken back.
     final SpuriousRtoDetection eifel = new SpuriousRtoDetection();
     final RttEstimator rtt;
+    /** The handshake: our SYN or SYN-ACK, the peer's SYN, what they negotiated. */
+    private final Handshake handshake;
 
     private TcpState state;
     private CloseReason closeReason;
@@ -101,6 +97,7 @@ public final class TcpConnection {
         this.invalidAcks = new InvalidAckLimiter(resources);
         this.rtt = new RttEstimator(config);
         this.recover = iss;
+        this.handshake = new Handshake(this);
     }
 
     /** RFC 2018 §8: a receiver may discard out-of-order data; its SACK blocks are no longer reported. */
@@ -114,7 +111,7 @@ public final class TcpConnection {
         TcpConnection c = new TcpConnection(id, config, iss, tsOffset, events, output, resources);
         c.setState(TcpState.SYN_SENT);
         c.lastProgress = now;
-        c.sendSyn(now, false);
+        c.handshake.sendSyn(now, false);
         return c;
     }
 
@@ -128,9 +125,9 @@ public final class TcpConnection {
         c.setState(TcpState.SYN_RECEIVED);
         c.passiveOpen = true;
         c.lastProgress = now;
-        c.takePeerSyn(now, syn);
+        c.handshake.takePeerSyn(now, syn);
         syn.release();
-        c.sendSyn(now, true);
+        c.handshake.sendSyn(now, true);
         return c;
     }
 
@@ -150,13 +147,7 @@ public final class TcpConnection {
         c.setState(TcpState.SYN_RECEIVED);
         c.passiveOpen = true;
         c.lastProgress = now;
-        c.rcv.irs = ack.seq - 1;
-        c.rcv.rcvNxt = ack.seq;
-        c.rcv.rcvAdvRight = ack.seq + synAckWindow;
-        c.rcv.lastAckSent = ack.seq;
-        c.adopt(now, negotiated, ack.options.tsVal);
-        c.snd.sndNxt = iss + 1;
-        c.snd.sndMax = iss + 1;
+        c.handshake.restoreFromCookie(now, ack, negotiated, synAckWindow);
         return c;
     }
 
@@ -498,7 +489,7 @@ public final class TcpConnection {
         rtt.backOff(); // RFC 6298 §5.5
         if (synState) {
             counters.synRetransmits++;
-            sendSyn(now, state == TcpState.SYN_RECEIVED);
+            handshake.sendSyn(now, state == TcpState.SYN_RECEIVED);
             return;
         }
         // RFC 3522 / RFC 4015: only the first timeout out of calm (no fast recovery, no earlier
@@ -666,12 +657,9 @@ public final class TcpConnection {
         if (!seg.has(TcpFlags.SYN)) {
             return;
         }
-        takePeerSyn(now, seg);
+        handshake.takePeerSyn(now, seg);
         if (ackFlag) {
-            snd.sndWnd = seg.window; // RFC 7323 §2.2: the window in a SYN-ACK is not scaled
-            snd.sndWl1 = seg.seq;
-            snd.sndWl2 = seg.ack;
-            snd.maxSndWnd = snd.sndWnd;
+            handshake.takeSynAckWindow(seg);
             ackAdvanced(now, seg, seg.ack);
             establish(now);
             rcv.ackNow = true;
@@ -679,44 +667,8 @@ public final class TcpConnection {
         } else {
             // Simultaneous open (RFC 9293 §3.5, figure 8).
             setState(TcpState.SYN_RECEIVED);
-            sendSyn(now, true);
+            handshake.sendSyn(now, true);
         }
-    }
-
-    /** Records what the peer's SYN tells: its ISN, MSS, window scale, timestamps and SACK permission. */
-    private void takePeerSyn(long now, TcpSegment syn) {
-        rcv.irs = syn.seq;
-        rcv.rcvNxt = syn.seq + 1;
-        rcv.rcvAdvRight = rcv.rcvNxt;
-        rcv.lastAckSent = rcv.rcvNxt;
-        adopt(now, Negotiation.fromSyn(config, syn.options), syn.options.tsVal);
-        snd.sndWnd = syn.window; // RFC 7323 §2.2: the window in a SYN is not scaled
-        snd.sndWl1 = syn.seq;
-        snd.maxSndWnd = snd.sndWnd;
-    }
-
-    /** Takes what the handshake settled; the peer's {@code tsVal} starts TS.Recent when timestamps are on. */
-    private void adopt(long now, Negotiation negotiated, int tsVal) {
-        snd.peerMss = boundedPeerMss(negotiated.peerMss());
-        snd.peerOfferedWindowScale = negotiated.windowScaling();
-        snd.sndWscale = negotiated.sendWindowScale();
-        rcv.rcvWscale = negotiated.receiveWindowScale(config);
-        tsOn = negotiated.timestamps();
-        if (tsOn) {
-            rcv.tsRecent = tsVal;
-            rcv.tsRecentAge = now;
-            rcv.tsRecentValid = true;
-        }
-        sackOn = negotiated.sack();
-        recovery = sackOn ? new SackRecovery(this) : new NewRenoRecovery(this);
-    }
-
-    private int boundedPeerMss(int advertised) {
-        if (advertised < MIN_PEER_MSS) {
-            counters.peerMssClamped++;
-            return MIN_PEER_MSS;
-        }
-        return advertised;
     }
 
     private void establish(long now) {
@@ -779,7 +731,7 @@ public final class TcpConnection {
         boolean rst = seg.has(TcpFlags.RST);
         if (state == TcpState.SYN_RECEIVED && seg.has(TcpFlags.SYN) && !seg.has(TcpFlags.ACK) && seg.seq == rcv.irs) {
             // The peer did not get our SYN-ACK and repeated its SYN.
-            sendSyn(now, true);
+            handshake.sendSyn(now, true);
             return;
         }
 
@@ -832,10 +784,7 @@ public final class TcpConnection {
                 if (!events.admitEstablished(this)) {
                     return; // accept queue full: stay in SYN_RECEIVED, the peer's next ACK retries
                 }
-                snd.sndWnd = seg.window << snd.sndWscale;
-                snd.sndWl1 = seg.seq;
-                snd.sndWl2 = seg.ack;
-                snd.maxSndWnd = Math.max(snd.maxSndWnd, snd.sndWnd);
+                handshake.takeFinalAckWindow(seg);
                 ackAdvanced(now, seg, seg.ack);
                 establish(now);
             } else {
@@ -1205,26 +1154,6 @@ public final class TcpConnection {
      */
     int pipe() {
         return Math.max(0, scoreboard.unsackedBetween(snd.sndUna, snd.sndMax) - sentLog.lostBytes());
-    }
-
-    private void sendSyn(long now, boolean withAck) {
-        int scale = config.effectiveWindowScale();
-        // A SYN offers everything configured; a SYN-ACK only what the peer's SYN offered (RFC 7323 §1.3, RFC 2018 §2).
-        TcpOptions options = SegmentWriter.synOptions(config.mss(), !withAck || snd.peerOfferedWindowScale ? scale : -1,
-                config.sack() && (!withAck || sackOn), config.timestamps() && (!withAck || tsOn), tsClock(now),
-                withAck ? rcv.tsRecent : 0);
-        int window = Math.min(rcv.freeReceiveSpace(), 0xffff); // RFC 7323 §2.2: unscaled in a SYN
-        if (withAck) {
-            rcv.rcvAdvRight = rcv.rcvNxt + window;
-            rcv.lastAckSent = rcv.rcvNxt;
-            rcv.ackNow = false;
-        }
-        writer.send(iss, withAck ? rcv.rcvNxt : 0, TcpFlags.SYN | (withAck ? TcpFlags.ACK : 0), window, options, null);
-        snd.sndNxt = iss + 1;
-        if (Seq.gt(snd.sndNxt, snd.sndMax)) {
-            snd.sndMax = snd.sndNxt;
-        }
-        armRetransmitTimer(now);
     }
 
     int tsClock(long now) {
