@@ -22,11 +22,6 @@ import org.nbstack.tcp.wire.TcpSegment;
  * processing beside it is the one caller of congestion control.
  */
 public final class TcpConnection {
-    /** RFC 4821 §7.7, Linux tcp_mtu_probing = 1: timeouts in a row (tcp_retries1) that suggest an ICMP black hole. */
-    private static final int BLACK_HOLE_TIMEOUTS = 3;
-    /** The segment size then fallen back to (Linux tcp_base_mss). */
-    private static final int BLACK_HOLE_MSS = 1024;
-
     private final ConnectionId id;
     private TcpConfig config;
     final ConnectionEvents events;
@@ -45,7 +40,7 @@ public final class TcpConnection {
     final SpuriousRtoDetection eifel = new SpuriousRtoDetection();
     final RttEstimator rtt;
     /** The handshake: our SYN or SYN-ACK, the peer's SYN, what they negotiated. */
-    private final Handshake handshake;
+    final Handshake handshake;
 
     private TcpState state;
     private CloseReason closeReason;
@@ -62,21 +57,23 @@ public final class TcpConnection {
     LossRecovery recovery = new NewRenoRecovery(this);
 
     // Congestion control (RFC 5681, 6582, 6675, 6928).
-    private CongestionControl cc;
+    CongestionControl cc;
     final ProportionalRateReduction prr = new ProportionalRateReduction();
     boolean cwndLimited;
     boolean inRecovery;
     private int recoveryPoint;
     int recover;
     private boolean synAcknowledged;
-    private int dupAcks;
+    int dupAcks;
     private boolean partialAckSeen;
 
     // Timers: absolute deadlines, one per kind.
     final ConnectionTimers timers = new ConnectionTimers();
     private final TimeWaitResetWindow reconnectReset = new TimeWaitResetWindow();
-    private int retransmits;
-    private int keepAliveProbes;
+    /** The retransmission timer's handler: go back N, back off, give up (RFC 6298 §5, RFC 9293 §3.8.3). */
+    final RetransmissionTimeout retransmissionTimeout;
+    /** Keep-alive probing (RFC 1122 4.2.3.6). */
+    private final KeepAlive keepAlive;
     long lastProgress;
     final InvalidAckLimiter invalidAcks;
 
@@ -98,6 +95,8 @@ public final class TcpConnection {
         this.rtt = new RttEstimator(config);
         this.recover = iss;
         this.handshake = new Handshake(this);
+        this.retransmissionTimeout = new RetransmissionTimeout(this);
+        this.keepAlive = new KeepAlive(this);
     }
 
     /** RFC 2018 §8: a receiver may discard out-of-order data; its SACK blocks are no longer reported. */
@@ -209,7 +208,7 @@ public final class TcpConnection {
         if (newConfig.keepAlive() && (state == TcpState.ESTABLISHED || state == TcpState.CLOSE_WAIT
                 || state == TcpState.FIN_WAIT_2)
                 && (!keepAliveWasOn || !timers.isArmed(Kind.KEEPALIVE) || idleChanged)) {
-            armKeepAlive(now);
+            keepAlive.arm(now);
         } else if (!newConfig.keepAlive()) {
             timers.stop(Kind.KEEPALIVE);
         }
@@ -333,7 +332,8 @@ public final class TcpConnection {
 
     /** The timer netstat shows: "on" (retransmission), "probe" (persist), "keepalive", "timewait", or "off". */
     public ConnectionTimer activeTimer(long now) {
-        return timers.netstatView(now, retransmits, snd.persistBackoff, keepAliveProbes);
+        return timers.netstatView(now, retransmissionTimeout.retransmits(), snd.persistBackoff,
+                keepAlive.probes());
     }
 
     // ------------------------------------------------------------------------------------------------
@@ -443,7 +443,7 @@ public final class TcpConnection {
             recovery.probeTimeout(now); // before the RTO: a PTO capped at the RTO's expiry probes instead (RFC 8985 §7.2)
         }
         if (timers.expired(Kind.RETRANSMIT, now)) {
-            retransmitTimeout(now);
+            retransmissionTimeout.expired(now);
             if (state == TcpState.CLOSED) {
                 return;
             }
@@ -455,7 +455,7 @@ public final class TcpConnection {
             }
         }
         if (timers.expired(Kind.KEEPALIVE, now)) {
-            keepAliveTimeout(now);
+            keepAlive.expired(now);
             if (state == TcpState.CLOSED) {
                 return;
             }
@@ -465,84 +465,8 @@ public final class TcpConnection {
         }
     }
 
-    private void retransmitTimeout(long now) {
-        boolean synState = state == TcpState.SYN_SENT || state == TcpState.SYN_RECEIVED;
-        if (!synState && snd.sndMax == snd.sndUna) {
-            return; // nothing outstanding
-        }
-        // RFC 1122 4.2.2.17 (Linux tcp_retransmit_timer): the peer shrank its window to zero under data in
-        // flight, so nothing may be resent; the timeout probes the window instead, bounded like the persist timer.
-        boolean windowClosed = !synState && snd.sndWnd == 0 && Seq.lt(snd.sndUna, snd.dataEndSeq());
-        if (windowClosed) {
-            if (probingGaveUp(now, rtt.rto())) {
-                return;
-            }
-        } else if (++retransmits > retryLimit()) {
-            giveUp(now, synState ? CloseReason.CONNECT_TIMEOUT : CloseReason.RETRANSMIT_TIMEOUT);
-            return;
-        }
-        if (!synState && userTimedOut(now)) {
-            giveUp(now, CloseReason.USER_TIMEOUT);
-            return;
-        }
-        counters.retransmitTimeouts++;
-        rtt.backOff(); // RFC 6298 §5.5
-        if (synState) {
-            counters.synRetransmits++;
-            handshake.sendSyn(now, state == TcpState.SYN_RECEIVED);
-            return;
-        }
-        // RFC 3522 / RFC 4015: only the first timeout out of calm (no fast recovery, no earlier
-        // timeout still being repaired) can be taken back, and only with timestamps to tell the ACKs apart.
-        boolean undoable = tsOn && !inRecovery && Seq.ge(snd.sndUna, recover);
-        int priorCwnd = cc.cwnd();
-        int priorSsthresh = cc.ssthresh();
-        int priorRecover = recover;
-        int flight = snd.sndMax - snd.sndUna;
-        cc.onRetransmitTimeout(now, flight, sendMss());
-        inRecovery = false;
-        dupAcks = 0;
-        recover = snd.sndMax; // RFC 6582 §3.2 step 4 after a timeout
-        // RFC 6675 §5.1 / RFC 8985 §6.3: SACKed data stays SACKed, as in Linux; reneging (RFC 2018 §8) is caught
-        // where an ACK stops at SACKed data (ackAdvanced), which then forgets the SACK information.
-        recovery.retransmitTimedOut(); // the probe episode ends with the timeout
-        timers.stop(Kind.REORDER);
-        timers.stop(Kind.PROBE);
-        snd.rttTiming = false;
-        if (retransmits == BLACK_HOLE_TIMEOUTS && snd.segmentSizeLimit() > BLACK_HOLE_MSS && flight >= sendMss()) {
-            snd.pathMss = BLACK_HOLE_MSS; // full-sized segments keep timing out and no ICMP came: try smaller ones
-            counters.blackHoleMssReductions++;
-        }
-        snd.sndNxt = snd.sndUna; // go back N: resend from the first unacknowledged byte, skipping what the peer holds
-        if (snd.finQueued && Seq.ge(snd.sndUna, snd.finSeq)) {
-            counters.finRetransmits++;
-        }
-        snd.output(now);
-        if (windowClosed) {
-            snd.sendWindowProbe(now);
-        }
-        if (undoable && Seq.gt(snd.sndNxt, snd.sndUna)) {
-            // RFC 3522 RetransmitTS: the TSval every segment sent now carries.
-            eifel.arm(tsClock(now), snd.sndUna, snd.sndNxt, priorCwnd, priorSsthresh, priorRecover);
-        }
-        armRetransmitTimer(now);
-    }
-
-    private int retryLimit() {
-        return switch (state) {
-            case SYN_SENT -> config.synRetries();
-            case SYN_RECEIVED -> config.synAckRetries();
-            // Seed 003 (Q254930): a closing connection must not wait for an absent peer forever.
-            case FIN_WAIT_1, CLOSING, LAST_ACK -> Math.min(config.orphanRetries(), config.dataRetries());
-            default -> orphaned ? Math.min(config.orphanRetries(), config.dataRetries()) : config.dataRetries();
-        };
-    }
-
-    private boolean userTimedOut(long now) {
-        return config.userTimeoutNanos() > 0 && now - lastProgress >= config.userTimeoutNanos();
-    }
-
-    private void giveUp(long now, CloseReason reason) {
+    /** The peer is unreachable or gone: a RST where it may hold state, then CLOSED with {@code reason}. */
+    void giveUp(long now, CloseReason reason) {
         if (reason == CloseReason.CONNECT_TIMEOUT || reason == CloseReason.RETRANSMIT_TIMEOUT) {
             counters.connectionTimeouts++;
         }
@@ -555,50 +479,6 @@ public final class TcpConnection {
         close(reason, now);
     }
 
-    /**
-     * Seed 003 (Q254930) for a closed window: probing ends, with a RST, once the user timeout passed (RFC 5482),
-     * the probes went unanswered up to the retry limit, or an orphan used up its retries (Linux tcp_probe_timer).
-     * An orphan also gives up once its probe interval has backed off to the RTO maximum (Linux: not "alive").
-     * Returns whether the connection gave up.
-     *
-     * @param nextInterval the wait before the probe that would be sent next
-     */
-    boolean probingGaveUp(long now, long nextInterval) {
-        if (userTimedOut(now)) {
-            giveUp(now, CloseReason.USER_TIMEOUT);
-            return true;
-        }
-        boolean orphanBackedOff = orphaned && snd.zeroWindowProbes.sent() > 0 && nextInterval >= config.rtoMaxNanos();
-        if (snd.zeroWindowProbes.exhausted(retryLimit(), orphaned) || orphanBackedOff) {
-            counters.persistTimeouts++;
-            giveUp(now, CloseReason.PERSIST_TIMEOUT);
-            return true;
-        }
-        return false;
-    }
-
-    private void keepAliveTimeout(long now) {
-        // Like Linux, a half-closed FIN_WAIT_2 keeps probing too: its peer may have vanished.
-        if (!config.keepAlive() || !(state == TcpState.ESTABLISHED || state == TcpState.CLOSE_WAIT
-                || state == TcpState.FIN_WAIT_2)) {
-            return;
-        }
-        if (snd.sndMax != snd.sndUna) {
-            // Data outstanding: the retransmission timer watches the peer.
-            timers.arm(Kind.KEEPALIVE, now + config.keepAliveIdleNanos());
-            return;
-        }
-        if (keepAliveProbes >= config.keepAliveCount()) {
-            giveUp(now, CloseReason.KEEPALIVE_TIMEOUT);
-            return;
-        }
-        // RFC 1122 4.2.3.6: a probe with SEG.SEQ = SND.NXT - 1 and no data.
-        counters.keepaliveProbes++;
-        keepAliveProbes++;
-        snd.transmitControl(now, snd.sndUna - 1, TcpFlags.ACK);
-        timers.arm(Kind.KEEPALIVE, now + config.keepAliveIntervalNanos());
-    }
-
     void armRetransmitTimer(long now) {
         timers.arm(Kind.RETRANSMIT, capByUserTimeout(now + rtt.rto()));
     }
@@ -607,12 +487,6 @@ public final class TcpConnection {
     long capByUserTimeout(long deadline) {
         long limit = config.userTimeoutNanos();
         return limit > 0 ? Math.min(deadline, lastProgress + limit) : deadline;
-    }
-
-    private void armKeepAlive(long now) {
-        if (config.keepAlive()) {
-            timers.arm(Kind.KEEPALIVE, now + config.keepAliveIdleNanos());
-        }
     }
 
     // ------------------------------------------------------------------------------------------------
@@ -674,10 +548,10 @@ public final class TcpConnection {
     private void establish(long now) {
         setState(TcpState.ESTABLISHED);
         cc.start(now, config.initialCwndSegments() * sendMss()); // RFC 6928, counted in segments as Linux does
-        retransmits = 0;
+        retransmissionTimeout.progressed();
         timers.stop(Kind.RETRANSMIT);
         lastProgress = now;
-        armKeepAlive(now);
+        keepAlive.arm(now);
         events.onEstablished(this);
     }
 
@@ -775,10 +649,7 @@ public final class TcpConnection {
         if (!seg.has(TcpFlags.ACK)) {
             return;
         }
-        keepAliveProbes = 0;
-        if (timers.isArmed(Kind.KEEPALIVE)) {
-            armKeepAlive(now);
-        }
+        keepAlive.ackArrived(now);
         if (state == TcpState.SYN_RECEIVED) {
             if (Seq.lt(snd.sndUna, seg.ack) && Seq.le(seg.ack, snd.sndMax)) {
                 if (!events.admitEstablished(this)) {
@@ -919,7 +790,7 @@ public final class TcpConnection {
         snd.sendQueue.removeBefore(snd.streamOffset(Seq.min(ack, snd.dataEndSeq())));
         recovery.cumulativelyAcked(snd.sndUna);
         lastProgress = now;
-        retransmits = 0;
+        retransmissionTimeout.progressed();
         snd.persistBackoff = 0;
         snd.zeroWindowProbes.progressed();
         boolean echo = tsOn && seg.options.hasTimestamps && seg.options.tsEcr != 0;
@@ -1172,7 +1043,7 @@ public final class TcpConnection {
         state = next;
     }
 
-    private void close(CloseReason reason, long now) {
+    void close(CloseReason reason, long now) {
         if (state == TcpState.CLOSED) {
             return;
         }
