@@ -18,10 +18,11 @@ import org.nbstack.tcp.wire.TcpSegment;
  * <p>The connection keeps the factories, the user calls, segment arrival in RFC 9293 §3.10.7's order, ACK
  * processing, the timers' dispatch and every state change; the receive side is {@code Receiver}, the send side
  * {@code Sender}, loss recovery a {@code LossRecovery}, the handshake {@code Handshake}, the retransmission
- * timeout {@code RetransmissionTimeout}, keep-alives {@code KeepAlive}, the timers {@code ConnectionTimers}. At
- * about 1,050 lines it is longer than the 600 the other classes of the package keep to, for three reasons: the
- * arrival is kept in one reading order, the ACK processing beside it is where congestion control is called on
- * each ACK, and its public accessors are the whole view the stack and the channel have of a connection.
+ * timeout {@code RetransmissionTimeout}, keep-alives {@code KeepAlive}, TIME_WAIT's arrivals {@code TimeWait}, the
+ * timers {@code ConnectionTimers}. At about 1,000 lines it is longer than the 600 the other classes of the package
+ * keep to, for three reasons: the arrival is kept in one reading order, the ACK processing beside it is where
+ * congestion control is called on each ACK, and its public accessors are the whole view the stack and the channel
+ * have of a connection.
  */
 public final class TcpConnection {
     private final ConnectionId id;
@@ -71,11 +72,12 @@ public final class TcpConnection {
 
     // Timers: absolute deadlines, one per kind.
     final ConnectionTimers timers = new ConnectionTimers();
-    private final TimeWaitResetWindow reconnectReset = new TimeWaitResetWindow();
     /** The retransmission timer's handler: go back N, back off, give up (RFC 6298 §5, RFC 9293 §3.8.3). */
     final RetransmissionTimeout retransmissionTimeout;
     /** Keep-alive probing (RFC 1122 4.2.3.6). */
     private final KeepAlive keepAlive;
+    /** TIME_WAIT's segment processing and the new-incarnation test (RFC 9293 §3.10.7.4, RFC 6191). */
+    private final TimeWait timeWait;
     long lastProgress;
     final InvalidAckLimiter invalidAcks;
 
@@ -99,6 +101,7 @@ public final class TcpConnection {
         this.handshake = new Handshake(this);
         this.retransmissionTimeout = new RetransmissionTimeout(this);
         this.keepAlive = new KeepAlive(this);
+        this.timeWait = new TimeWait(this);
     }
 
     /** RFC 2018 §8: a receiver may discard out-of-order data; its SACK blocks are no longer reported. */
@@ -503,7 +506,7 @@ public final class TcpConnection {
                     // The owner routes segments for closed connections elsewhere.
                 }
                 case SYN_SENT -> synSentArrival(now, seg);
-                case TIME_WAIT -> timeWaitArrival(now, seg);
+                case TIME_WAIT -> timeWait.segmentArrived(now, seg);
                 default -> synchronizedArrival(now, seg);
             }
         } finally {
@@ -555,51 +558,6 @@ public final class TcpConnection {
         lastProgress = now;
         keepAlive.arm(now);
         events.onEstablished(this);
-    }
-
-    /**
-     * TIME_WAIT (RFC 9293 §3.10.7.4): only a retransmitted FIN matters; RST is ignored (RFC 1337) except the
-     * peer's answer to our ACK of its reconnect SYN (decision 0007).
-     */
-    private void timeWaitArrival(long now, TcpSegment seg) {
-        if (seg.has(TcpFlags.RST)) {
-            if (reconnectReset.admits(now, seg.seq, rcv.rcvNxt)) {
-                counters.timeWaitResetReleases++;
-                close(CloseReason.REPLACED, now); // the 4-tuple is free for the client's next SYN
-            } else {
-                counters.timeWaitResetsIgnored++; // RFC 1337 TIME-WAIT assassination fix
-            }
-            return;
-        }
-        if (seg.has(TcpFlags.SYN)) {
-            // The owner admits provably new SYNs (RFC 6191) before this point; any other gets the old ACK.
-            rcv.ackNow = invalidAcks.allowChallengeAck(now);
-            if (rcv.ackNow && !seg.has(TcpFlags.ACK) && seg.seq != rcv.irs) { // not a duplicate of this connection's SYN
-                reconnectReset.open(now, rtt.rto());
-            }
-            return;
-        }
-        if (seg.has(TcpFlags.FIN)) {
-            if (isPeerFinAgain(seg)) {
-                // The peer lost our ACK of its FIN: ACK again and restart the 2*MSL timer (RFC 9293 §3.10.7.4).
-                timers.arm(Kind.TIME_WAIT, now + config.timeWaitNanos());
-                rcv.ackNow = true;
-            } else {
-                // Not the peer's FIN (RFC 9293 §3.10.7.4 acceptability): an ACK at most, and TIME_WAIT is not
-                // extended, so forged or stray FINs cannot keep the entry alive.
-                rcv.ackNow = invalidAcks.allowInvalidAnswer(now);
-            }
-            return;
-        }
-        if (seg.payloadLength() > 0) {
-            rcv.ackNow = true;
-        }
-    }
-
-    /** A retransmission of the FIN that brought us here: its FIN has the sequence number just below RCV.NXT. */
-    private boolean isPeerFinAgain(TcpSegment seg) {
-        boolean pawsOk = !tsOn || !seg.options.hasTimestamps || Seq.ge(seg.options.tsVal, rcv.tsRecent); // RFC 7323 §5.3
-        return pawsOk && seg.seq + seg.payloadLength() == rcv.rcvNxt - 1;
     }
 
     /** RFC 9293 §3.10.7.4 for SYN_RECEIVED and the synchronized states, in the RFC's order. */
@@ -988,13 +946,7 @@ public final class TcpConnection {
      * number beyond the old RCV.NXT (RFC 1122 4.2.2.13).
      */
     public boolean acceptsNewIncarnation(TcpSegment syn) {
-        if (state != TcpState.TIME_WAIT) {
-            return false;
-        }
-        if (tsOn && syn.options.hasTimestamps && syn.options.tsVal != rcv.tsRecent) {
-            return Seq.gt(syn.options.tsVal, rcv.tsRecent);
-        }
-        return Seq.gt(syn.seq, rcv.rcvNxt);
+        return state == TcpState.TIME_WAIT && timeWait.acceptsNewIncarnation(syn);
     }
 
     /**

@@ -14,7 +14,8 @@
  *   <li>{@code RetransmissionTimeout}: the retransmission timer's handler (RFC 6298 §5: SYN retransmission, go-back-N,
  *       back-off, Eifel's undo armed, black-hole MSS fallback), the retry limits and the user timeout (RFC 9293
  *       §3.8.3, RFC 5482), and the persist timer's give-up, which shares them. {@code KeepAlive}: keep-alive
- *       probing (RFC 1122 4.2.3.6).</li>
+ *       probing (RFC 1122 4.2.3.6). {@code TimeWait}: what an arriving segment does in TIME_WAIT and whether a
+ *       SYN is a new incarnation (RFC 6191).</li>
  *   <li>{@code Receiver}: the receive side, RCV.* variables, the acceptability test, PAWS and TS.Recent
  *       (RFC 7323), in-order delivery and the {@code ReassemblyQueue}, delayed ACK, D-SACK reporting (RFC 2883)
  *       and the window we advertise.</li>
