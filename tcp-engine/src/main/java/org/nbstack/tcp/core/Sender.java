@@ -282,7 +282,7 @@ final class Sender {
             output(now, true);
             return;
         }
-        if (conn.probingGaveUp(now, persistInterval())) {
+        if (conn.retransmissionTimeout.probingGaveUp(now, persistInterval())) {
             return;
         }
         sendWindowProbe(now);

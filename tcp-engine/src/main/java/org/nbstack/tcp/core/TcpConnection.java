@@ -6,7 +6,6 @@ import org.nbstack.tcp.core.congestion.CongestionAlgorithm;
 import org.nbstack.tcp.core.congestion.CongestionControl;
 import org.nbstack.tcp.core.congestion.ProportionalRateReduction;
 import org.nbstack.tcp.wire.TcpFlags;
-import org.nbstack.tcp.wire.TcpOptions;
 import org.nbstack.tcp.wire.TcpSegment;
 
 /**
@@ -17,22 +16,15 @@ import org.nbstack.tcp.wire.TcpSegment;
  * Not thread-safe: every call for one connection comes from one thread.
  *
  * <p>The connection keeps the factories, the user calls, segment arrival in RFC 9293 §3.10.7's order, ACK
- * processing, the handshake, the timers' handlers and every state change; the receive side is {@code Receiver},
- * the send side {@code Sender}, loss recovery a {@code LossRecovery}, the timers {@code ConnectionTimers}. It is
- * longer than the other classes of the package because the arrival is kept in one reading order and the ACK
- * processing beside it is the one caller of congestion control.
+ * processing, the timers' dispatch and every state change; the receive side is {@code Receiver}, the send side
+ * {@code Sender}, loss recovery a {@code LossRecovery}, the handshake {@code Handshake}, the retransmission
+ * timeout {@code RetransmissionTimeout}, keep-alives {@code KeepAlive}, TIME_WAIT's arrivals {@code TimeWait}, the
+ * timers {@code ConnectionTimers}. At about 1,000 lines it is longer than the 600 the other classes of the package
+ * keep to, for three reasons: the arrival is kept in one reading order, the ACK processing beside it is where
+ * congestion control is called on each ACK, and its public accessors are the whole view the stack and the channel
+ * have of a connection.
  */
 public final class TcpConnection {
-    /**
-     * The smallest peer MSS we honour, as Linux's tcp_min_snd_mss (CVE-2019-11479): room for the full 40 bytes
-     * of options and 8 bytes of data. A smaller MSS option would make us send tiny segments at great cost.
-     */
-    static final int MIN_PEER_MSS = 48;
-    /** RFC 4821 §7.7, Linux tcp_mtu_probing = 1: timeouts in a row (tcp_retries1) that suggest an ICMP black hole. */
-    private static final int BLACK_HOLE_TIMEOUTS = 3;
-    /** The segment size then fallen back to (Linux tcp_base_mss). */
-    private static final int BLACK_HOLE_MSS = 1024;
-
     private final ConnectionId id;
     private TcpConfig config;
     final ConnectionEvents events;
@@ -50,6 +42,8 @@ public final class TcpConnection {
     // RFC 3522 / RFC 4015: a timeout that timestamps show to be spurious is taken back.
     final SpuriousRtoDetection eifel = new SpuriousRtoDetection();
     final RttEstimator rtt;
+    /** The handshake: our SYN or SYN-ACK, the peer's SYN, what they negotiated. */
+    final Handshake handshake;
 
     private TcpState state;
     private CloseReason closeReason;
@@ -66,21 +60,24 @@ public final class TcpConnection {
     LossRecovery recovery = new NewRenoRecovery(this);
 
     // Congestion control (RFC 5681, 6582, 6675, 6928).
-    private CongestionControl cc;
+    CongestionControl cc;
     final ProportionalRateReduction prr = new ProportionalRateReduction();
     boolean cwndLimited;
     boolean inRecovery;
     private int recoveryPoint;
     int recover;
     private boolean synAcknowledged;
-    private int dupAcks;
+    int dupAcks;
     private boolean partialAckSeen;
 
     // Timers: absolute deadlines, one per kind.
     final ConnectionTimers timers = new ConnectionTimers();
-    private final TimeWaitResetWindow reconnectReset = new TimeWaitResetWindow();
-    private int retransmits;
-    private int keepAliveProbes;
+    /** The retransmission timer's handler: go back N, back off, give up (RFC 6298 §5, RFC 9293 §3.8.3). */
+    final RetransmissionTimeout retransmissionTimeout;
+    /** Keep-alive probing (RFC 1122 4.2.3.6). */
+    private final KeepAlive keepAlive;
+    /** TIME_WAIT's segment processing and the new-incarnation test (RFC 9293 §3.10.7.4, RFC 6191). */
+    private final TimeWait timeWait;
     long lastProgress;
     final InvalidAckLimiter invalidAcks;
 
@@ -101,6 +98,10 @@ public final class TcpConnection {
         this.invalidAcks = new InvalidAckLimiter(resources);
         this.rtt = new RttEstimator(config);
         this.recover = iss;
+        this.handshake = new Handshake(this);
+        this.retransmissionTimeout = new RetransmissionTimeout(this);
+        this.keepAlive = new KeepAlive(this);
+        this.timeWait = new TimeWait(this);
     }
 
     /** RFC 2018 §8: a receiver may discard out-of-order data; its SACK blocks are no longer reported. */
@@ -114,7 +115,7 @@ public final class TcpConnection {
         TcpConnection c = new TcpConnection(id, config, iss, tsOffset, events, output, resources);
         c.setState(TcpState.SYN_SENT);
         c.lastProgress = now;
-        c.sendSyn(now, false);
+        c.handshake.sendSyn(now, false);
         return c;
     }
 
@@ -128,9 +129,9 @@ public final class TcpConnection {
         c.setState(TcpState.SYN_RECEIVED);
         c.passiveOpen = true;
         c.lastProgress = now;
-        c.takePeerSyn(now, syn);
+        c.handshake.takePeerSyn(now, syn);
         syn.release();
-        c.sendSyn(now, true);
+        c.handshake.sendSyn(now, true);
         return c;
     }
 
@@ -150,13 +151,7 @@ public final class TcpConnection {
         c.setState(TcpState.SYN_RECEIVED);
         c.passiveOpen = true;
         c.lastProgress = now;
-        c.rcv.irs = ack.seq - 1;
-        c.rcv.rcvNxt = ack.seq;
-        c.rcv.rcvAdvRight = ack.seq + synAckWindow;
-        c.rcv.lastAckSent = ack.seq;
-        c.adopt(now, negotiated, ack.options.tsVal);
-        c.snd.sndNxt = iss + 1;
-        c.snd.sndMax = iss + 1;
+        c.handshake.restoreFromCookie(now, ack, negotiated, synAckWindow);
         return c;
     }
 
@@ -218,7 +213,7 @@ public final class TcpConnection {
         if (newConfig.keepAlive() && (state == TcpState.ESTABLISHED || state == TcpState.CLOSE_WAIT
                 || state == TcpState.FIN_WAIT_2)
                 && (!keepAliveWasOn || !timers.isArmed(Kind.KEEPALIVE) || idleChanged)) {
-            armKeepAlive(now);
+            keepAlive.arm(now);
         } else if (!newConfig.keepAlive()) {
             timers.stop(Kind.KEEPALIVE);
         }
@@ -342,7 +337,8 @@ public final class TcpConnection {
 
     /** The timer netstat shows: "on" (retransmission), "probe" (persist), "keepalive", "timewait", or "off". */
     public ConnectionTimer activeTimer(long now) {
-        return timers.netstatView(now, retransmits, snd.persistBackoff, keepAliveProbes);
+        return timers.netstatView(now, retransmissionTimeout.retransmits(), snd.persistBackoff,
+                keepAlive.probes());
     }
 
     // ------------------------------------------------------------------------------------------------
@@ -452,7 +448,7 @@ public final class TcpConnection {
             recovery.probeTimeout(now); // before the RTO: a PTO capped at the RTO's expiry probes instead (RFC 8985 §7.2)
         }
         if (timers.expired(Kind.RETRANSMIT, now)) {
-            retransmitTimeout(now);
+            retransmissionTimeout.expired(now);
             if (state == TcpState.CLOSED) {
                 return;
             }
@@ -464,7 +460,7 @@ public final class TcpConnection {
             }
         }
         if (timers.expired(Kind.KEEPALIVE, now)) {
-            keepAliveTimeout(now);
+            keepAlive.expired(now);
             if (state == TcpState.CLOSED) {
                 return;
             }
@@ -474,84 +470,8 @@ public final class TcpConnection {
         }
     }
 
-    private void retransmitTimeout(long now) {
-        boolean synState = state == TcpState.SYN_SENT || state == TcpState.SYN_RECEIVED;
-        if (!synState && snd.sndMax == snd.sndUna) {
-            return; // nothing outstanding
-        }
-        // RFC 1122 4.2.2.17 (Linux tcp_retransmit_timer): the peer shrank its window to zero under data in
-        // flight, so nothing may be resent; the timeout probes the window instead, bounded like the persist timer.
-        boolean windowClosed = !synState && snd.sndWnd == 0 && Seq.lt(snd.sndUna, snd.dataEndSeq());
-        if (windowClosed) {
-            if (probingGaveUp(now, rtt.rto())) {
-                return;
-            }
-        } else if (++retransmits > retryLimit()) {
-            giveUp(now, synState ? CloseReason.CONNECT_TIMEOUT : CloseReason.RETRANSMIT_TIMEOUT);
-            return;
-        }
-        if (!synState && userTimedOut(now)) {
-            giveUp(now, CloseReason.USER_TIMEOUT);
-            return;
-        }
-        counters.retransmitTimeouts++;
-        rtt.backOff(); // RFC 6298 §5.5
-        if (synState) {
-            counters.synRetransmits++;
-            sendSyn(now, state == TcpState.SYN_RECEIVED);
-            return;
-        }
-        // RFC 3522 / RFC 4015: only the first timeout out of calm (no fast recovery, no earlier
-        // timeout still being repaired) can be taken back, and only with timestamps to tell the ACKs apart.
-        boolean undoable = tsOn && !inRecovery && Seq.ge(snd.sndUna, recover);
-        int priorCwnd = cc.cwnd();
-        int priorSsthresh = cc.ssthresh();
-        int priorRecover = recover;
-        int flight = snd.sndMax - snd.sndUna;
-        cc.onRetransmitTimeout(now, flight, sendMss());
-        inRecovery = false;
-        dupAcks = 0;
-        recover = snd.sndMax; // RFC 6582 §3.2 step 4 after a timeout
-        // RFC 6675 §5.1 / RFC 8985 §6.3: SACKed data stays SACKed, as in Linux; reneging (RFC 2018 §8) is caught
-        // where an ACK stops at SACKed data (ackAdvanced), which then forgets the SACK information.
-        recovery.retransmitTimedOut(); // the probe episode ends with the timeout
-        timers.stop(Kind.REORDER);
-        timers.stop(Kind.PROBE);
-        snd.rttTiming = false;
-        if (retransmits == BLACK_HOLE_TIMEOUTS && snd.segmentSizeLimit() > BLACK_HOLE_MSS && flight >= sendMss()) {
-            snd.pathMss = BLACK_HOLE_MSS; // full-sized segments keep timing out and no ICMP came: try smaller ones
-            counters.blackHoleMssReductions++;
-        }
-        snd.sndNxt = snd.sndUna; // go back N: resend from the first unacknowledged byte, skipping what the peer holds
-        if (snd.finQueued && Seq.ge(snd.sndUna, snd.finSeq)) {
-            counters.finRetransmits++;
-        }
-        snd.output(now);
-        if (windowClosed) {
-            snd.sendWindowProbe(now);
-        }
-        if (undoable && Seq.gt(snd.sndNxt, snd.sndUna)) {
-            // RFC 3522 RetransmitTS: the TSval every segment sent now carries.
-            eifel.arm(tsClock(now), snd.sndUna, snd.sndNxt, priorCwnd, priorSsthresh, priorRecover);
-        }
-        armRetransmitTimer(now);
-    }
-
-    private int retryLimit() {
-        return switch (state) {
-            case SYN_SENT -> config.synRetries();
-            case SYN_RECEIVED -> config.synAckRetries();
-            // Seed 003 (Q254930): a closing connection must not wait for an absent peer forever.
-            case FIN_WAIT_1, CLOSING, LAST_ACK -> Math.min(config.orphanRetries(), config.dataRetries());
-            default -> orphaned ? Math.min(config.orphanRetries(), config.dataRetries()) : config.dataRetries();
-        };
-    }
-
-    private boolean userTimedOut(long now) {
-        return config.userTimeoutNanos() > 0 && now - lastProgress >= config.userTimeoutNanos();
-    }
-
-    private void giveUp(long now, CloseReason reason) {
+    /** The peer is unreachable or gone: a RST where it may hold state, then CLOSED with {@code reason}. */
+    void giveUp(long now, CloseReason reason) {
         if (reason == CloseReason.CONNECT_TIMEOUT || reason == CloseReason.RETRANSMIT_TIMEOUT) {
             counters.connectionTimeouts++;
         }
@@ -564,50 +484,6 @@ public final class TcpConnection {
         close(reason, now);
     }
 
-    /**
-     * Seed 003 (Q254930) for a closed window: probing ends, with a RST, once the user timeout passed (RFC 5482),
-     * the probes went unanswered up to the retry limit, or an orphan used up its retries (Linux tcp_probe_timer).
-     * An orphan also gives up once its probe interval has backed off to the RTO maximum (Linux: not "alive").
-     * Returns whether the connection gave up.
-     *
-     * @param nextInterval the wait before the probe that would be sent next
-     */
-    boolean probingGaveUp(long now, long nextInterval) {
-        if (userTimedOut(now)) {
-            giveUp(now, CloseReason.USER_TIMEOUT);
-            return true;
-        }
-        boolean orphanBackedOff = orphaned && snd.zeroWindowProbes.sent() > 0 && nextInterval >= config.rtoMaxNanos();
-        if (snd.zeroWindowProbes.exhausted(retryLimit(), orphaned) || orphanBackedOff) {
-            counters.persistTimeouts++;
-            giveUp(now, CloseReason.PERSIST_TIMEOUT);
-            return true;
-        }
-        return false;
-    }
-
-    private void keepAliveTimeout(long now) {
-        // Like Linux, a half-closed FIN_WAIT_2 keeps probing too: its peer may have vanished.
-        if (!config.keepAlive() || !(state == TcpState.ESTABLISHED || state == TcpState.CLOSE_WAIT
-                || state == TcpState.FIN_WAIT_2)) {
-            return;
-        }
-        if (snd.sndMax != snd.sndUna) {
-            // Data outstanding: the retransmission timer watches the peer.
-            timers.arm(Kind.KEEPALIVE, now + config.keepAliveIdleNanos());
-            return;
-        }
-        if (keepAliveProbes >= config.keepAliveCount()) {
-            giveUp(now, CloseReason.KEEPALIVE_TIMEOUT);
-            return;
-        }
-        // RFC 1122 4.2.3.6: a probe with SEG.SEQ = SND.NXT - 1 and no data.
-        counters.keepaliveProbes++;
-        keepAliveProbes++;
-        snd.transmitControl(now, snd.sndUna - 1, TcpFlags.ACK);
-        timers.arm(Kind.KEEPALIVE, now + config.keepAliveIntervalNanos());
-    }
-
     void armRetransmitTimer(long now) {
         timers.arm(Kind.RETRANSMIT, capByUserTimeout(now + rtt.rto()));
     }
@@ -616,12 +492,6 @@ public final class TcpConnection {
     long capByUserTimeout(long deadline) {
         long limit = config.userTimeoutNanos();
         return limit > 0 ? Math.min(deadline, lastProgress + limit) : deadline;
-    }
-
-    private void armKeepAlive(long now) {
-        if (config.keepAlive()) {
-            timers.arm(Kind.KEEPALIVE, now + config.keepAliveIdleNanos());
-        }
     }
 
     // ------------------------------------------------------------------------------------------------
@@ -636,7 +506,7 @@ public final class TcpConnection {
                     // The owner routes segments for closed connections elsewhere.
                 }
                 case SYN_SENT -> synSentArrival(now, seg);
-                case TIME_WAIT -> timeWaitArrival(now, seg);
+                case TIME_WAIT -> timeWait.segmentArrived(now, seg);
                 default -> synchronizedArrival(now, seg);
             }
         } finally {
@@ -666,12 +536,9 @@ public final class TcpConnection {
         if (!seg.has(TcpFlags.SYN)) {
             return;
         }
-        takePeerSyn(now, seg);
+        handshake.takePeerSyn(now, seg);
         if (ackFlag) {
-            snd.sndWnd = seg.window; // RFC 7323 §2.2: the window in a SYN-ACK is not scaled
-            snd.sndWl1 = seg.seq;
-            snd.sndWl2 = seg.ack;
-            snd.maxSndWnd = snd.sndWnd;
+            handshake.takeSynAckWindow(seg);
             ackAdvanced(now, seg, seg.ack);
             establish(now);
             rcv.ackNow = true;
@@ -679,99 +546,18 @@ public final class TcpConnection {
         } else {
             // Simultaneous open (RFC 9293 §3.5, figure 8).
             setState(TcpState.SYN_RECEIVED);
-            sendSyn(now, true);
+            handshake.sendSyn(now, true);
         }
-    }
-
-    /** Records what the peer's SYN tells: its ISN, MSS, window scale, timestamps and SACK permission. */
-    private void takePeerSyn(long now, TcpSegment syn) {
-        rcv.irs = syn.seq;
-        rcv.rcvNxt = syn.seq + 1;
-        rcv.rcvAdvRight = rcv.rcvNxt;
-        rcv.lastAckSent = rcv.rcvNxt;
-        adopt(now, Negotiation.fromSyn(config, syn.options), syn.options.tsVal);
-        snd.sndWnd = syn.window; // RFC 7323 §2.2: the window in a SYN is not scaled
-        snd.sndWl1 = syn.seq;
-        snd.maxSndWnd = snd.sndWnd;
-    }
-
-    /** Takes what the handshake settled; the peer's {@code tsVal} starts TS.Recent when timestamps are on. */
-    private void adopt(long now, Negotiation negotiated, int tsVal) {
-        snd.peerMss = boundedPeerMss(negotiated.peerMss());
-        snd.peerOfferedWindowScale = negotiated.windowScaling();
-        snd.sndWscale = negotiated.sendWindowScale();
-        rcv.rcvWscale = negotiated.receiveWindowScale(config);
-        tsOn = negotiated.timestamps();
-        if (tsOn) {
-            rcv.tsRecent = tsVal;
-            rcv.tsRecentAge = now;
-            rcv.tsRecentValid = true;
-        }
-        sackOn = negotiated.sack();
-        recovery = sackOn ? new SackRecovery(this) : new NewRenoRecovery(this);
-    }
-
-    private int boundedPeerMss(int advertised) {
-        if (advertised < MIN_PEER_MSS) {
-            counters.peerMssClamped++;
-            return MIN_PEER_MSS;
-        }
-        return advertised;
     }
 
     private void establish(long now) {
         setState(TcpState.ESTABLISHED);
         cc.start(now, config.initialCwndSegments() * sendMss()); // RFC 6928, counted in segments as Linux does
-        retransmits = 0;
+        retransmissionTimeout.progressed();
         timers.stop(Kind.RETRANSMIT);
         lastProgress = now;
-        armKeepAlive(now);
+        keepAlive.arm(now);
         events.onEstablished(this);
-    }
-
-    /**
-     * TIME_WAIT (RFC 9293 §3.10.7.4): only a retransmitted FIN matters; RST is ignored (RFC 1337) except the
-     * peer's answer to our ACK of its reconnect SYN (decision 0007).
-     */
-    private void timeWaitArrival(long now, TcpSegment seg) {
-        if (seg.has(TcpFlags.RST)) {
-            if (reconnectReset.admits(now, seg.seq, rcv.rcvNxt)) {
-                counters.timeWaitResetReleases++;
-                close(CloseReason.REPLACED, now); // the 4-tuple is free for the client's next SYN
-            } else {
-                counters.timeWaitResetsIgnored++; // RFC 1337 TIME-WAIT assassination fix
-            }
-            return;
-        }
-        if (seg.has(TcpFlags.SYN)) {
-            // The owner admits provably new SYNs (RFC 6191) before this point; any other gets the old ACK.
-            rcv.ackNow = invalidAcks.allowChallengeAck(now);
-            if (rcv.ackNow && !seg.has(TcpFlags.ACK) && seg.seq != rcv.irs) { // not a duplicate of this connection's SYN
-                reconnectReset.open(now, rtt.rto());
-            }
-            return;
-        }
-        if (seg.has(TcpFlags.FIN)) {
-            if (isPeerFinAgain(seg)) {
-                // The peer lost our ACK of its FIN: ACK again and restart the 2*MSL timer (RFC 9293 §3.10.7.4).
-                timers.arm(Kind.TIME_WAIT, now + config.timeWaitNanos());
-                rcv.ackNow = true;
-            } else {
-                // Not the peer's FIN (RFC 9293 §3.10.7.4 acceptability): an ACK at most, and TIME_WAIT is not
-                // extended, so forged or stray FINs cannot keep the entry alive.
-                rcv.ackNow = invalidAcks.allowInvalidAnswer(now);
-            }
-            return;
-        }
-        if (seg.payloadLength() > 0) {
-            rcv.ackNow = true;
-        }
-    }
-
-    /** A retransmission of the FIN that brought us here: its FIN has the sequence number just below RCV.NXT. */
-    private boolean isPeerFinAgain(TcpSegment seg) {
-        boolean pawsOk = !tsOn || !seg.options.hasTimestamps || Seq.ge(seg.options.tsVal, rcv.tsRecent); // RFC 7323 §5.3
-        return pawsOk && seg.seq + seg.payloadLength() == rcv.rcvNxt - 1;
     }
 
     /** RFC 9293 §3.10.7.4 for SYN_RECEIVED and the synchronized states, in the RFC's order. */
@@ -779,7 +565,7 @@ public final class TcpConnection {
         boolean rst = seg.has(TcpFlags.RST);
         if (state == TcpState.SYN_RECEIVED && seg.has(TcpFlags.SYN) && !seg.has(TcpFlags.ACK) && seg.seq == rcv.irs) {
             // The peer did not get our SYN-ACK and repeated its SYN.
-            sendSyn(now, true);
+            handshake.sendSyn(now, true);
             return;
         }
 
@@ -823,19 +609,13 @@ public final class TcpConnection {
         if (!seg.has(TcpFlags.ACK)) {
             return;
         }
-        keepAliveProbes = 0;
-        if (timers.isArmed(Kind.KEEPALIVE)) {
-            armKeepAlive(now);
-        }
+        keepAlive.ackArrived(now);
         if (state == TcpState.SYN_RECEIVED) {
             if (Seq.lt(snd.sndUna, seg.ack) && Seq.le(seg.ack, snd.sndMax)) {
                 if (!events.admitEstablished(this)) {
                     return; // accept queue full: stay in SYN_RECEIVED, the peer's next ACK retries
                 }
-                snd.sndWnd = seg.window << snd.sndWscale;
-                snd.sndWl1 = seg.seq;
-                snd.sndWl2 = seg.ack;
-                snd.maxSndWnd = Math.max(snd.maxSndWnd, snd.sndWnd);
+                handshake.takeFinalAckWindow(seg);
                 ackAdvanced(now, seg, seg.ack);
                 establish(now);
             } else {
@@ -970,7 +750,7 @@ public final class TcpConnection {
         snd.sendQueue.removeBefore(snd.streamOffset(Seq.min(ack, snd.dataEndSeq())));
         recovery.cumulativelyAcked(snd.sndUna);
         lastProgress = now;
-        retransmits = 0;
+        retransmissionTimeout.progressed();
         snd.persistBackoff = 0;
         snd.zeroWindowProbes.progressed();
         boolean echo = tsOn && seg.options.hasTimestamps && seg.options.tsEcr != 0;
@@ -1166,13 +946,7 @@ public final class TcpConnection {
      * number beyond the old RCV.NXT (RFC 1122 4.2.2.13).
      */
     public boolean acceptsNewIncarnation(TcpSegment syn) {
-        if (state != TcpState.TIME_WAIT) {
-            return false;
-        }
-        if (tsOn && syn.options.hasTimestamps && syn.options.tsVal != rcv.tsRecent) {
-            return Seq.gt(syn.options.tsVal, rcv.tsRecent);
-        }
-        return Seq.gt(syn.seq, rcv.rcvNxt);
+        return state == TcpState.TIME_WAIT && timeWait.acceptsNewIncarnation(syn);
     }
 
     /**
@@ -1207,26 +981,6 @@ public final class TcpConnection {
         return Math.max(0, scoreboard.unsackedBetween(snd.sndUna, snd.sndMax) - sentLog.lostBytes());
     }
 
-    private void sendSyn(long now, boolean withAck) {
-        int scale = config.effectiveWindowScale();
-        // A SYN offers everything configured; a SYN-ACK only what the peer's SYN offered (RFC 7323 §1.3, RFC 2018 §2).
-        TcpOptions options = SegmentWriter.synOptions(config.mss(), !withAck || snd.peerOfferedWindowScale ? scale : -1,
-                config.sack() && (!withAck || sackOn), config.timestamps() && (!withAck || tsOn), tsClock(now),
-                withAck ? rcv.tsRecent : 0);
-        int window = Math.min(rcv.freeReceiveSpace(), 0xffff); // RFC 7323 §2.2: unscaled in a SYN
-        if (withAck) {
-            rcv.rcvAdvRight = rcv.rcvNxt + window;
-            rcv.lastAckSent = rcv.rcvNxt;
-            rcv.ackNow = false;
-        }
-        writer.send(iss, withAck ? rcv.rcvNxt : 0, TcpFlags.SYN | (withAck ? TcpFlags.ACK : 0), window, options, null);
-        snd.sndNxt = iss + 1;
-        if (Seq.gt(snd.sndNxt, snd.sndMax)) {
-            snd.sndMax = snd.sndNxt;
-        }
-        armRetransmitTimer(now);
-    }
-
     int tsClock(long now) {
         return writer.tsClock(now);
     }
@@ -1243,7 +997,7 @@ public final class TcpConnection {
         state = next;
     }
 
-    private void close(CloseReason reason, long now) {
+    void close(CloseReason reason, long now) {
         if (state == TcpState.CLOSED) {
             return;
         }

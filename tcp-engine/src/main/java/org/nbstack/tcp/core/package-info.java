@@ -7,8 +7,15 @@
  * <p>Where each concern lives, in the RFCs' decomposition:
  * <ul>
  *   <li>{@link org.nbstack.tcp.core.TcpConnection}: the factories (active open, passive open, SYN cookie), the user
- *       calls, segment arrival in the order of RFC 9293 §3.10.7, ACK processing, the state changes, the handshake
- *       and the timers' handlers; it drives the pieces below.</li>
+ *       calls, segment arrival in the order of RFC 9293 §3.10.7, ACK processing, the state changes and the timers'
+ *       dispatch (FIN_WAIT_2 and TIME_WAIT expiry among them); it drives the pieces below.</li>
+ *   <li>{@code Handshake}: sending our SYN or SYN-ACK, taking the peer's SYN, adopting what was negotiated (also
+ *       from a SYN cookie), the send window the SYN-ACK or the handshake's last ACK sets.</li>
+ *   <li>{@code RetransmissionTimeout}: the retransmission timer's handler (RFC 6298 §5: SYN retransmission, go-back-N,
+ *       back-off, Eifel's undo armed, black-hole MSS fallback), the retry limits and the user timeout (RFC 9293
+ *       §3.8.3, RFC 5482), and the persist timer's give-up, which shares them. {@code KeepAlive}: keep-alive
+ *       probing (RFC 1122 4.2.3.6). {@code TimeWait}: what an arriving segment does in TIME_WAIT and whether a
+ *       SYN is a new incarnation (RFC 6191).</li>
  *   <li>{@code Receiver}: the receive side, RCV.* variables, the acceptability test, PAWS and TS.Recent
  *       (RFC 7323), in-order delivery and the {@code ReassemblyQueue}, delayed ACK, D-SACK reporting (RFC 2883)
  *       and the window we advertise.</li>

@@ -51,7 +51,7 @@ class PeerMssFloorTest {
         pair.server.write(new byte[36 * 100]);
         assertThat(pair.runUntil(() -> pair.client.received == 36 * 100, 60 * SEC)).isTrue();
         // 48 bytes less the 12 of the timestamps option: 36 bytes of data per segment, never fewer.
-        assertThat(pair.server.conn.sendMss()).isEqualTo(TcpConnection.MIN_PEER_MSS - 12);
+        assertThat(pair.server.conn.sendMss()).isEqualTo(Handshake.MIN_PEER_MSS - 12);
         assertThat(serverPayloads).hasSize(100).allMatch(n -> n == 36);
     }
 }
