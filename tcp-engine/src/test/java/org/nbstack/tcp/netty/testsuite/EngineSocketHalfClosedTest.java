@@ -37,7 +37,14 @@ public class EngineSocketHalfClosedTest extends SocketHalfClosedTest {
     public void testAutoCloseFalseDoesShutdownOutput(TestInfo testInfo) throws Throwable {
         assumeTrue(EngineSocketTestPermutation.forLink(link).acrossLink(), "blocks one end's event loop in"
                 + " channelActive until the other end has closed, and both ends of an engine loopback connection run on"
-                + " the same shard loop, so the close never comes; the mem and sim variants run it across a link");
+                + " the same shard loop, so the close never comes; the mem variant runs it across a link");
+        // The blocked loop also runs that end's TCP timers and the sim link's delayed deliveries: a segment the lossy
+        // link drops or delays (1% each) is never resent or delivered while the handler waits, so the test hung
+        // whenever the leader's data hit one (a thread dump showed the leader parked in channelActive for minutes).
+        // A handler that blocks its loop stalls that loop's connections on the engine; the kernel's TCP runs apart.
+        assumeTrue(!link.equals("sim"), "blocks one end's event loop, which also runs its TCP retransmission timer and"
+                + " the sim link's delayed deliveries: a segment the lossy link drops or delays is never resent while"
+                + " the handler waits; the mem variant runs it across a loss-free link");
         super.testAutoCloseFalseDoesShutdownOutput(testInfo);
     }
 
