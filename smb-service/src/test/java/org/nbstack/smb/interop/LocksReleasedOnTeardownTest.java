@@ -3,6 +3,7 @@ package org.nbstack.smb.interop;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.SocketException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -69,8 +70,13 @@ class LocksReleasedOnTeardownTest {
                     case DISCONNECT -> holder.close();
                     case STALL -> {
                         // Far more replies than the server's queue and both socket buffers hold; none is ever read.
-                        for (int i = 0; i < 400; i++) {
-                            holder.sendWithoutReading(Smb2Command.READ, Smb2Requests.read(heldFile, (i * 65536L) % FILE_SIZE, 65536));
+                        try {
+                            for (int i = 0; i < 400; i++) {
+                                holder.sendWithoutReading(Smb2Command.READ, Smb2Requests.read(heldFile, (i * 65536L) % FILE_SIZE, 65536));
+                            }
+                        } catch (SocketException resetByTheTeardown) {
+                            // On a busy machine the 2 s bound can expire while requests are still going out; the server's
+                            // reset then ends the sending, which is the teardown under test, not a failure of it.
                         }
                         await("the stalled session is torn down", () -> server.sessions().size() == 1);
                     }
