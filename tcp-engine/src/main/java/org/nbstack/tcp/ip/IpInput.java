@@ -27,6 +27,7 @@ public final class IpInput {
     private final IcmpHandler icmp;
     private final FragmentReassembler reassembler;
     private Consumer<ByteBuf> reassembledRoute;
+    private boolean verifyTcpChecksums = true;
 
     /**
      * @param ownAddress whether an address is one of the stack's
@@ -52,6 +53,14 @@ public final class IpInput {
      */
     public void routeReassembled(Consumer<ByteBuf> route) {
         this.reassembledRoute = route;
+    }
+
+    /**
+     * Whether TCP checksums are verified (the default); false for a link that guarantees the integrity of what it
+     * delivers, fragments included, so a datagram reassembled from them is intact too.
+     */
+    public void verifyTcpChecksums(boolean verify) {
+        this.verifyTcpChecksums = verify;
     }
 
     /**
@@ -102,7 +111,7 @@ public final class IpInput {
             icmp.receive(now, packet, headerLength);
             return null;
         }
-        TcpSegment seg = PacketCodec.decode(packet, drops);
+        TcpSegment seg = PacketCodec.decode(packet, drops, verifyTcpChecksums);
         if (seg != null && (seg.srcPort == 0 || seg.dstPort == 0)) {
             seg.release(); // RFC 9293 §3.1: port 0 names no endpoint
             return drop(DropReason.BAD_PORT);
