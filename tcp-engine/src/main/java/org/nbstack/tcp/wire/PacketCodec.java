@@ -183,10 +183,18 @@ public final class PacketCodec {
         out.writeInt((tcpHeaderLength / 4) << 28 | segment.flags << 16 | segment.window);
         out.writeInt(0); // checksum, filled in below; urgent pointer 0
         OptionsCodec.write(segment.options, out);
-        out.writeBytes(payload, payload.readerIndex(), payloadLength);
         long pseudoHeaderSum = Checksum.pseudoHeader(segment.srcAddr, segment.dstAddr, tcpLength);
-        out.setShort(tcpStart + 16, computeChecksum ? Checksum.finish(Checksum.add(pseudoHeaderSum, out, tcpStart,
-                tcpLength)) : Checksum.fold(pseudoHeaderSum));
+        if (computeChecksum) {
+            // The payload is summed while it is copied, in one pass; it starts at an even offset (RFC 1071 §2(B)).
+            long headerSum = Checksum.add(pseudoHeaderSum, out, tcpStart, tcpHeaderLength);
+            int payloadStart = out.writerIndex();
+            long tcpSum = Checksum.copyAndAdd(headerSum, payload, payload.readerIndex(), out, payloadStart, payloadLength);
+            out.writerIndex(payloadStart + payloadLength);
+            out.setShort(tcpStart + 16, Checksum.finish(tcpSum));
+        } else {
+            out.writeBytes(payload, payload.readerIndex(), payloadLength);
+            out.setShort(tcpStart + 16, Checksum.fold(pseudoHeaderSum));
+        }
     }
 
     private static void checkField(String name, int value, int max) {
