@@ -100,6 +100,13 @@ public final class IpInput {
             if (whole == null) {
                 return null;
             }
+            // A link vouches for each packet, not for a datagram rebuilt from several: check its TCP checksum here,
+            // since the shard it is routed to takes it as one more packet from the trusted link.
+            if (!verifyTcpChecksums && whole.getUnsignedByte(whole.readerIndex() + 9) == PacketCodec.IP_PROTOCOL_TCP
+                    && PacketCodec.checkIpv4Header(whole, drops) > 0 && !PacketCodec.tcpChecksumVerifies(whole)) {
+                whole.release();
+                return drop(DropReason.BAD_TCP_CHECKSUM);
+            }
             if (reassembledRoute != null) {
                 reassembledRoute.accept(whole);
                 return null;

@@ -120,6 +120,19 @@ public final class PacketCodec {
         return ipHeaderLength;
     }
 
+    /**
+     * Whether the TCP checksum of {@code packet} (its readable bytes: an IPv4 header that {@link #checkIpv4Header}
+     * accepted, carrying TCP, not a fragment) verifies. For the few places that must check a segment whose link
+     * vouches for most others: a datagram reassembled from fragments, a TUN packet the kernel did not vouch for.
+     */
+    public static boolean tcpChecksumVerifies(ByteBuf packet) {
+        int base = packet.readerIndex();
+        int ipHeaderLength = (packet.getUnsignedByte(base) & 0xf) * 4;
+        int tcpLength = packet.getUnsignedShort(base + 2) - ipHeaderLength;
+        return Checksum.verifies(Checksum.add(Checksum.pseudoHeader(packet.getInt(base + 12), packet.getInt(base + 16),
+                tcpLength), packet, base + ipHeaderLength, tcpLength));
+    }
+
     private static int dropHeader(DropCounters drops, DropReason reason) {
         drops.increment(reason);
         return -1;
