@@ -101,7 +101,8 @@ final class ConfigParser {
                 in.integer(engine + ".max-connections", 1, 16_777_216), in.integer(engine + ".max-connections-per-source", 0, 16_777_216),
                 memoryLimit, minReceiveMemory, minSendMemory, in.integer(engine + ".challenge-acks-per-second", 0, 1_000_000),
                 in.enumValue(engine + ".syn-cookies", EngineSettings.SynCookies.class), portRange(engine + ".ephemeral-ports"),
-                in.integer(engine + ".syn-backlog", 1, 1_048_576), ipSettings(engine + ".ip"));
+                in.integer(engine + ".syn-backlog", 1, 1_048_576), ipSettings(engine + ".ip"),
+                in.enumValue(engine + ".checksum", EngineSettings.Checksum.class));
     }
 
     private IpSettings ipSettings(String ip) {

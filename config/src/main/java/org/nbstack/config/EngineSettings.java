@@ -14,10 +14,11 @@ package org.nbstack.config;
  * @param ephemeralPorts          ports the engine picks for its own connections
  * @param synBacklog              half-open connections per listener
  * @param ip                      the IPv4 layer: ICMP and reassembly
+ * @param checksum                where the TCP checksum is computed and verified
  */
 public record EngineSettings(TcpSettings tcp, int timeWaitLimit, int maxConnections, int maxConnectionsPerSource, long memoryLimit,
         int minReceiveMemory, int minSendMemory, int challengeAcksPerSecond, SynCookies synCookies, PortRange ephemeralPorts,
-        int synBacklog, IpSettings ip) {
+        int synBacklog, IpSettings ip, Checksum checksum) {
 
     /** When SYN cookies replace SYN_RECEIVED state. */
     public enum SynCookies {
@@ -27,5 +28,13 @@ public record EngineSettings(TcpSettings tcp, int timeWaitLimit, int maxConnecti
         AUTO,
         /** Always. */
         ON
+    }
+
+    /** Where the TCP checksum is computed on send and verified on receive. */
+    public enum Checksum {
+        /** Only on links that do not guarantee the integrity of what they deliver (sim, TUN without offload). */
+        AUTO,
+        /** On every link, its own guarantee distrusted; the engines at both ends of a link must agree. */
+        ALWAYS
     }
 }

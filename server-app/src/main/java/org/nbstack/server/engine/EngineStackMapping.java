@@ -41,7 +41,8 @@ public final class EngineStackMapping {
                 .challengeAcksPerSecond(engine.challengeAcksPerSecond())
                 .synCookies(StackConfig.SynCookies.valueOf(engine.synCookies().name()))
                 .ephemeralRange(engine.ephemeralPorts().low(), engine.ephemeralPorts().high())
-                .defaultSynBacklog(engine.synBacklog()).ip(ipConfig(engine.ip())).build();
+                .defaultSynBacklog(engine.synBacklog()).ip(ipConfig(engine.ip()))
+                .checksums(StackConfig.Checksums.valueOf(engine.checksum().name())).build();
     }
 
     public static IpConfig ipConfig(IpSettings ip) {

@@ -47,6 +47,12 @@ class EngineStackMappingTest {
     }
 
     @Test
+    void checksumAlwaysReachesTheEngine() {
+        NbstackConfig config = ConfigLoader.create().overrides(java.util.Map.of("engine.checksum", "always")).load().config();
+        assertThat(EngineStackMapping.stackConfig(config.engine(), "").checksums()).isEqualTo(StackConfig.Checksums.ALWAYS);
+    }
+
+    @Test
     void everyIpSettingReachesTheEngine() {
         NbstackConfig config = ConfigLoader.create().overrides(java.util.Map.of("engine.ip.echo-replies", "false",
                 "engine.ip.icmp-replies-per-second", "10", "engine.ip.reassembly-timeout", "5s",

@@ -27,6 +27,7 @@ public final class IpInput {
     private final IcmpHandler icmp;
     private final FragmentReassembler reassembler;
     private Consumer<ByteBuf> reassembledRoute;
+    private boolean verifyTcpChecksums = true;
 
     /**
      * @param ownAddress whether an address is one of the stack's
@@ -52,6 +53,14 @@ public final class IpInput {
      */
     public void routeReassembled(Consumer<ByteBuf> route) {
         this.reassembledRoute = route;
+    }
+
+    /**
+     * Whether TCP checksums are verified (the default); false for a link that guarantees the integrity of what it
+     * delivers, fragments included, so a datagram reassembled from them is intact too.
+     */
+    public void verifyTcpChecksums(boolean verify) {
+        this.verifyTcpChecksums = verify;
     }
 
     /**
@@ -91,6 +100,13 @@ public final class IpInput {
             if (whole == null) {
                 return null;
             }
+            // A link vouches for each packet, not for a datagram rebuilt from several: check its TCP checksum here,
+            // since the shard it is routed to takes it as one more packet from the trusted link.
+            if (!verifyTcpChecksums && whole.getUnsignedByte(whole.readerIndex() + 9) == PacketCodec.IP_PROTOCOL_TCP
+                    && PacketCodec.checkIpv4Header(whole, drops) > 0 && !PacketCodec.tcpChecksumVerifies(whole)) {
+                whole.release();
+                return drop(DropReason.BAD_TCP_CHECKSUM);
+            }
             if (reassembledRoute != null) {
                 reassembledRoute.accept(whole);
                 return null;
@@ -102,7 +118,7 @@ public final class IpInput {
             icmp.receive(now, packet, headerLength);
             return null;
         }
-        TcpSegment seg = PacketCodec.decode(packet, drops);
+        TcpSegment seg = PacketCodec.decode(packet, drops, verifyTcpChecksums);
         if (seg != null && (seg.srcPort == 0 || seg.dstPort == 0)) {
             seg.release(); // RFC 9293 §3.1: port 0 names no endpoint
             return drop(DropReason.BAD_PORT);

@@ -83,6 +83,12 @@ final class FaultyMemLink extends MemLink {
         return simCounters;
     }
 
+    /** It corrupts packets when asked to ({@code corrupt=}), so the engine must checksum them as on a real wire. */
+    @Override
+    public boolean guaranteesIntegrity() {
+        return false;
+    }
+
     @Override
     public int mtu() {
         return Math.min(super.mtu(), faults.mtu());

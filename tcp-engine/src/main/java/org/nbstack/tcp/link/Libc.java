@@ -55,6 +55,11 @@ final class Libc {
             CAPTURE_ERRNO, Linker.Option.critical(true));
     private static final MethodHandle IOCTL = bind("ioctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS),
             CAPTURE_ERRNO, Linker.Option.firstVariadicArg(2));
+    /** ioctl with an integer argument passed by value (TUNSETOFFLOAD). */
+    private static final MethodHandle IOCTL_VALUE = bind("ioctl",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG), CAPTURE_ERRNO, Linker.Option.firstVariadicArg(2));
+    private static final MethodHandle WRITEV = bind("writev", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT),
+            CAPTURE_ERRNO);
     private static final MethodHandle SOCKET = bind("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT),
             CAPTURE_ERRNO);
     private static final MethodHandle POLL = bind("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT),
@@ -116,6 +121,23 @@ final class Libc {
     static int ioctl(int fd, long request, MemorySegment arg) {
         try {
             return (int) IOCTL.invokeExact(callState(), fd, request, arg);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static int ioctl(int fd, long request, long value) {
+        try {
+            return (int) IOCTL_VALUE.invokeExact(callState(), fd, request, value);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** writev(2): {@code iov} holds {@code count} struct iovec (base address, length: 16 octets each on 64-bit). */
+    static long writev(int fd, MemorySegment iov, int count) {
+        try {
+            return (long) WRITEV.invokeExact(callState(), fd, iov, count);
         } catch (Throwable t) {
             throw rethrow(t);
         }

@@ -3,6 +3,8 @@ package org.nbstack.tcp.link;
 import io.netty.buffer.ByteBuf;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import io.netty.buffer.Unpooled;
 import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -13,8 +15,11 @@ import org.slf4j.LoggerFactory;
  * to the device, each write hands one IPv4 packet to the kernel as if it had arrived on it. The
  * descriptor is non-blocking; {@link #fd()} is for an event loop (poll/epoll) to wait on.
  *
- * <p>Opened with IFF_TUN | IFF_NO_PI: plain IP packets with no 4-byte packet-information prefix and no
- * virtio-net header, so the kernel computes and checks full checksums itself. Needs CAP_NET_ADMIN.
+ * <p>Opened with IFF_TUN | IFF_NO_PI: plain IP packets with no 4-byte packet-information prefix. Without checksum
+ * offload there is no virtio-net header either, and the kernel computes and checks full checksums itself. With it
+ * ({@link #open(String, boolean)}), IFF_VNET_HDR and TUNSETOFFLOAD(TUN_F_CSUM): every packet read or written is
+ * preceded by a {@value #VNET_HEADER_LENGTH}-octet struct virtio_net_hdr, through which the kernel says which
+ * packets it vouches for and finishes the TCP checksums of the packets written. Needs CAP_NET_ADMIN.
  * Not thread-safe for concurrent reads or concurrent writes; one reader and one writer thread are fine.
  */
 public final class TunDevice implements AutoCloseable {
@@ -25,6 +30,16 @@ public final class TunDevice implements AutoCloseable {
     static final long TUNSETIFF = 0x400454caL;
     static final short IFF_TUN = 0x0001;
     static final short IFF_NO_PI = 0x1000;
+    static final short IFF_VNET_HDR = 0x4000;
+    /** TUNSETOFFLOAD = _IOW('T', 208, unsigned int). */
+    static final long TUNSETOFFLOAD = 0x400454d0L;
+    static final long TUN_F_CSUM = 0x01;
+    /** struct virtio_net_hdr (linux/virtio_net.h): flags, gso_type, hdr_len, gso_size, csum_start, csum_offset. */
+    public static final int VNET_HEADER_LENGTH = 10;
+    /** The packet's checksum is partial: the sum from csum_start is still to be added and stored at csum_offset. */
+    static final int VIRTIO_NET_HDR_F_NEEDS_CSUM = 1;
+    /** The kernel (or the device before it) has verified the packet's checksums. */
+    static final int VIRTIO_NET_HDR_F_DATA_VALID = 2;
     // linux/sockios.h
     static final long SIOCGIFMTU = 0x8921L;
     static final long SIOCSIFMTU = 0x8922L;
@@ -37,13 +52,17 @@ public final class TunDevice implements AutoCloseable {
 
     private final int fd;
     private final String name;
+    private final boolean checksumOffload;
+    /** Per writing thread: two struct iovec (header, packet) and the header they point to. */
+    private final ThreadLocal<MemorySegment> vnetScratch = ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(48, 8));
     private final AtomicBoolean closed = new AtomicBoolean();
     /** For packets that are neither direct nor backed by one array. */
     private final ByteBuffer writeScratch = ByteBuffer.allocateDirect(MAX_MTU);
 
-    private TunDevice(int fd, String name) {
+    private TunDevice(int fd, String name, boolean checksumOffload) {
         this.fd = fd;
         this.name = name;
+        this.checksumOffload = checksumOffload;
     }
 
     /**
@@ -54,6 +73,14 @@ public final class TunDevice implements AutoCloseable {
      *                      a name that is busy or taken by another kind of device, an unsupported platform
      */
     public static TunDevice open(String requestedName) throws TunException {
+        return open(requestedName, false);
+    }
+
+    /**
+     * As {@link #open(String)}; with {@code checksumOffload}, the device carries a virtio-net header per packet and
+     * the kernel leaves TCP checksums to it (TUN_F_CSUM): see {@link #read} and {@link #write}.
+     */
+    public static TunDevice open(String requestedName, boolean checksumOffload) throws TunException {
         NativePlatform.requireSupported();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment ifr = Ifreq.allocate(arena, requestedName);
@@ -61,15 +88,21 @@ public final class TunDevice implements AutoCloseable {
             if (fd < 0) {
                 throw openFailure(Libc.errno());
             }
-            Ifreq.setFlags(ifr, (short) (IFF_TUN | IFF_NO_PI));
+            Ifreq.setFlags(ifr, (short) (IFF_TUN | IFF_NO_PI | (checksumOffload ? IFF_VNET_HDR : 0)));
             if (Libc.ioctl(fd, TUNSETIFF, ifr) < 0) {
                 int errno = Libc.errno();
                 Libc.close(fd);
                 throw setIffFailure(requestedName, errno);
             }
             String name = Ifreq.name(ifr);
-            log.debug("opened TUN device {} (fd {})", name, fd);
-            return new TunDevice(fd, name);
+            if (checksumOffload && Libc.ioctl(fd, TUNSETOFFLOAD, TUN_F_CSUM) < 0) {
+                int errno = Libc.errno();
+                Libc.close(fd);
+                throw new TunException("TUNSETOFFLOAD(TUN_F_CSUM) on " + name + " failed; open the link without"
+                        + " offload=true (" + Errno.describe(errno) + ")", errno);
+            }
+            log.debug("opened TUN device {} (fd {}{})", name, fd, checksumOffload ? ", checksum offload" : "");
+            return new TunDevice(fd, name, checksumOffload);
         }
     }
 
@@ -100,6 +133,11 @@ public final class TunDevice implements AutoCloseable {
 
     public String name() {
         return name;
+    }
+
+    /** Whether packets carry a virtio-net header and TCP checksums are left to the kernel ({@link #open(String, boolean)}). */
+    public boolean checksumOffload() {
+        return checksumOffload;
     }
 
     /** The non-blocking descriptor, readable when a packet is waiting: for poll(2)/epoll registration. */
@@ -146,8 +184,9 @@ public final class TunDevice implements AutoCloseable {
     }
 
     /**
-     * Reads one packet into {@code dst}'s writable bytes (which should hold the MTU) and advances its
-     * writer index. Returns the packet length, or -1 when no packet is waiting.
+     * Reads one packet into {@code dst}'s writable bytes (which should hold the MTU, plus the virtio-net header with
+     * checksum offload, which then comes first) and advances its writer index. Returns the length read, header
+     * included, or -1 when no packet is waiting.
      */
     public int read(ByteBuf dst) throws TunException {
         ensureOpen();
@@ -180,7 +219,9 @@ public final class TunDevice implements AutoCloseable {
         ensureOpen();
         int len = packet.readableBytes();
         long n;
-        if (packet.hasMemoryAddress()) {
+        if (checksumOffload) {
+            n = writeWithVnetHeader(packet, len);
+        } else if (packet.hasMemoryAddress()) {
             n = Libc.write(fd, MemorySegment.ofAddress(packet.memoryAddress() + packet.readerIndex()).reinterpret(len), len);
         } else if (packet.hasArray()) {
             n = Libc.write(fd, MemorySegment.ofArray(packet.array()).asSlice(packet.arrayOffset() + packet.readerIndex(),
@@ -202,6 +243,37 @@ public final class TunDevice implements AutoCloseable {
                     + Errno.describe(errno) + ")", errno);
         }
         return true;
+    }
+
+    /**
+     * One writev(2) of the virtio-net header and the packet. A TCP segment (not a fragment) goes with NEEDS_CSUM: its
+     * checksum field holds the pseudo-header sum (as the engine writes it on a link that guarantees integrity), and
+     * the kernel adds the sum from the TCP header on, as for any CHECKSUM_PARTIAL packet. Anything else is complete.
+     */
+    private long writeWithVnetHeader(ByteBuf packet, int len) {
+        ByteBuf direct = packet.hasMemoryAddress() ? packet : Unpooled.directBuffer(len).writeBytes(packet, packet.readerIndex(), len);
+        try {
+            MemorySegment scratch = vnetScratch.get();
+            MemorySegment header = scratch.asSlice(32, 16);
+            header.fill((byte) 0);
+            int at = direct.readerIndex();
+            if (len >= 40 && direct.getUnsignedByte(at) >>> 4 == 4 && direct.getUnsignedByte(at + 9) == 6
+                    && (direct.getUnsignedShort(at + 6) & 0x3fff) == 0) {
+                int ihl = (direct.getUnsignedByte(at) & 0xf) * 4;
+                header.set(ValueLayout.JAVA_BYTE, 0, (byte) VIRTIO_NET_HDR_F_NEEDS_CSUM);
+                header.set(ValueLayout.JAVA_SHORT_UNALIGNED, 6, (short) ihl); // csum_start, native order (legacy virtio)
+                header.set(ValueLayout.JAVA_SHORT_UNALIGNED, 8, (short) 16); // csum_offset: the TCP checksum field
+            }
+            scratch.set(ValueLayout.JAVA_LONG, 0, header.address());
+            scratch.set(ValueLayout.JAVA_LONG, 8, VNET_HEADER_LENGTH);
+            scratch.set(ValueLayout.JAVA_LONG, 16, direct.memoryAddress() + at);
+            scratch.set(ValueLayout.JAVA_LONG, 24, len);
+            return Libc.writev(fd, scratch, 2);
+        } finally {
+            if (direct != packet) {
+                direct.release();
+            }
+        }
     }
 
     private void ensureOpen() throws TunException {

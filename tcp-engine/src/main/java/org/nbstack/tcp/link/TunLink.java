@@ -7,6 +7,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoEventLoop;
 import java.net.URI;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
 import org.nbstack.spi.link.LinkCounters;
 import org.nbstack.spi.link.PacketLink;
 import org.nbstack.spi.link.PacketReceiver;
@@ -28,6 +29,7 @@ public final class TunLink implements PacketLink {
     private final TunDevice tun;
     private final int mtu;
     private final LinkCounters counters = new LinkCounters();
+    private final LongAdder checksumDrops = new LongAdder();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final TunReader reader;
 
@@ -37,7 +39,7 @@ public final class TunLink implements PacketLink {
         this.uri = uri;
         this.tun = tun;
         this.mtu = mtu;
-        TunBatchReader batches = new TunBatchReader(tun, mtu, allocator, receiver, counters);
+        TunBatchReader batches = new TunBatchReader(tun, mtu, allocator, receiver, counters, checksumDrops);
         EventLoop loop = loops.next();
         this.reader = EpollTunReader.fits(loop) ? EpollTunReader.start(tun, (IoEventLoop) loop, batches)
                 : new ThreadTunReader(tun, batches);
@@ -58,6 +60,26 @@ public final class TunLink implements PacketLink {
     /** The thread that reads the device: an engine loop's once registered, or the link's reader thread. */
     public Thread readerThread() {
         return reader.thread();
+    }
+
+    /**
+     * With checksum offload ({@code offload=true}) the kernel vouches for the packets it made or verified, and the
+     * link verifies the TCP checksum of any other segment itself, so what it delivers is intact; on send the kernel
+     * finishes the checksum the engine left partial. Without offload the engine checks as on any wire.
+     */
+    @Override
+    public boolean guaranteesIntegrity() {
+        return tun.checksumOffload();
+    }
+
+    /** Whether the device carries virtio-net headers with TCP checksums left to the kernel ({@code offload=true}). */
+    public boolean checksumOffload() {
+        return tun.checksumOffload();
+    }
+
+    /** TCP segments the kernel did not vouch for whose checksum was wrong, dropped by the link (offload only). */
+    public long checksumDrops() {
+        return checksumDrops.sum();
     }
 
     @Override

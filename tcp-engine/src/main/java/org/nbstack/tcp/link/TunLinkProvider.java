@@ -8,11 +8,12 @@ import org.nbstack.spi.link.PacketLink;
 import org.nbstack.spi.link.PacketLinkProvider;
 
 /**
- * Opens {@code tun://<ifname>[?mtu=N]} links: creates (or attaches to) the TUN device and sets its MTU
+ * Opens {@code tun://<ifname>[?mtu=N][&offload=true]} links: creates (or attaches to) the TUN device (with
+ * {@code offload=true}: virtio-net headers and TCP checksum offload, see {@link TunDevice}) and sets its MTU
  * (default 1500) in the JVM's network namespace; addresses and routes are the administrator's business.
  */
 public final class TunLinkProvider implements PacketLinkProvider {
-    static final Set<String> KEYS = Set.of("mtu");
+    static final Set<String> KEYS = Set.of("mtu", "offload");
     static final int DEFAULT_MTU = 1500;
 
     @Override
@@ -26,7 +27,11 @@ public final class TunLinkProvider implements PacketLinkProvider {
         int mtu = parsed.intParam("mtu", DEFAULT_MTU, TunDevice.MIN_MTU, TunDevice.MAX_MTU);
         TunDevice tun = null;
         try {
-            tun = TunDevice.open(parsed.name);
+            String offload = parsed.params.getOrDefault("offload", "false");
+            if (!offload.equals("true") && !offload.equals("false")) {
+                throw new IllegalArgumentException("link URI '" + uri + "': offload=" + offload + " is not true or false");
+            }
+            tun = TunDevice.open(parsed.name, Boolean.parseBoolean(offload));
             tun.setMtu(mtu);
             return new TunLink(uri, tun, mtu, context.receiver(), context.allocator(), context.eventLoops());
         } catch (TunException e) {

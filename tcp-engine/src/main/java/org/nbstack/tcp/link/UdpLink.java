@@ -33,6 +33,17 @@ public final class UdpLink implements PacketLink {
         return link.config().mtu();
     }
 
+    /**
+     * UDP's checksum covers the whole datagram and the kernel verifies it before delivery (RFC 768, RFC 1122
+     * 4.1.3.4): the link's sockets never set SO_NO_CHECK, so the engine on the other end sends every datagram
+     * checksummed (with GSO the kernel or NIC computes it per segment). Only a foreign sender that turns UDP
+     * checksums off (a zero field, which IPv4 receivers must accept unchecked) is not covered.
+     */
+    @Override
+    public boolean guaranteesIntegrity() {
+        return true;
+    }
+
     @Override
     public void send(ByteBuf packet) {
         link.send(packet);

@@ -15,6 +15,7 @@ import org.nbstack.spi.link.LinkContext;
 import org.nbstack.spi.link.PacketLink;
 import org.nbstack.spi.link.PacketLinks;
 import org.nbstack.spi.link.PacketReceiver;
+import org.nbstack.tcp.link.TunLink;
 import org.nbstack.tcp.core.TcpConfig;
 import org.nbstack.tcp.stack.ConnectionInfo;
 import org.nbstack.tcp.stack.StackConfig;
@@ -236,6 +237,13 @@ public final class Engine implements AutoCloseable {
                 new LinkContext(config.addresses(), inbound, allocator, loop.parent()));
         int mss = Math.max(88, Math.min(65495, opened.mtu() - IPV4_HEADER_BYTES - PacketCodec.TCP_HEADER_LENGTH));
         stackConfig = stackConfigFor(mss);
+        if (stackConfig.checksums() == StackConfig.Checksums.ALWAYS && opened instanceof TunLink tun && tun.checksumOffload()) {
+            opened.close();
+            // The kernel finishes what the engine leaves partial; a full checksum in the field would be summed again.
+            throw new IllegalArgumentException("engine " + config.addresses() + ": checksums = always (computed by the"
+                    + " engine) cannot go with link " + config.link() + ", whose offload=true leaves them to the kernel;"
+                    + " drop one of the two");
+        }
         link = opened;
         log.debug("engine {} opened link {} (MTU {}, MSS {})", config.addresses(), opened.uri(), opened.mtu(), mss);
     }

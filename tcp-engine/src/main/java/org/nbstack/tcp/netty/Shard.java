@@ -69,6 +69,7 @@ final class Shard {
         this.loop = loop;
         // The loop's clock: the system's, or a simulation's virtual one (tcp.sim.SimEventLoops).
         this.stack = new TcpStack(config, engine::sendToLink, engine.allocator(), loop.ticker()::nanoTime);
+        this.stack.linkGuaranteesIntegrity(engine.link().guaranteesIntegrity());
         // Fragments all reach the first shard; the datagram they make may belong to another one.
         this.stack.ipInput().routeReassembled(engine::receiveFromLink);
     }

@@ -29,11 +29,13 @@ import org.nbstack.tcp.ip.IpConfig;
  * @param defaultSynBacklog      SYN_RECEIVED connections allowed per listener unless the listener says otherwise
  * @param secretSeed             seed for the ISN/port/cookie secrets; null draws them from a SecureRandom
  * @param ip                     the IPv4 layer: ICMP, reassembly bounds, path MTU floor
+ * @param checksums              whether the TCP checksum is skipped on a link that guarantees integrity
  */
 public record StackConfig(List<Integer> addresses, TcpConfig tcp, int timeWaitLimit, int maxConnections,
         int maxConnectionsPerSource, long memoryLimit, int minReceiveMemory, int minSendMemory,
         int challengeAcksPerSecond, SynCookies synCookies,
-        int ephemeralLow, int ephemeralHigh, int defaultSynBacklog, Long secretSeed, IpConfig ip) {
+        int ephemeralLow, int ephemeralHigh, int defaultSynBacklog, Long secretSeed, IpConfig ip,
+        Checksums checksums) {
 
     /**
      * Default reserve per connection and direction: about five full segments (MSS 1460) of data, twice Linux's
@@ -49,6 +51,14 @@ public record StackConfig(List<Integer> addresses, TcpConfig tcp, int timeWaitLi
         AUTO,
         /** Always. */
         ON
+    }
+
+    /** Where the TCP checksum (RFC 9293 §3.1) is computed on send and verified on receive. */
+    public enum Checksums {
+        /** Only on links that do not guarantee the integrity of what they deliver (sim, TUN without offload). */
+        AUTO,
+        /** On every link, for an operator who distrusts a link's own guarantee; both ends must then say so. */
+        ALWAYS
     }
 
     public StackConfig {
@@ -75,6 +85,9 @@ public record StackConfig(List<Integer> addresses, TcpConfig tcp, int timeWaitLi
         require(defaultSynBacklog >= 1, "defaultSynBacklog", defaultSynBacklog, ">= 1");
         if (ip == null) {
             throw new IllegalArgumentException("ip settings must be given (IpConfig.DEFAULT for Linux's)");
+        }
+        if (checksums == null) {
+            throw new IllegalArgumentException("checksums must be one of " + List.of(Checksums.values()));
         }
         if (synCookies == null) {
             throw new IllegalArgumentException("synCookies must be one of " + List.of(SynCookies.values()));
@@ -111,6 +124,7 @@ public record StackConfig(List<Integer> addresses, TcpConfig tcp, int timeWaitLi
         b.defaultSynBacklog = defaultSynBacklog;
         b.secretSeed = secretSeed;
         b.ip = ip;
+        b.checksums = checksums;
         return b;
     }
 
@@ -151,6 +165,7 @@ public record StackConfig(List<Integer> addresses, TcpConfig tcp, int timeWaitLi
         private int defaultSynBacklog = 4096;
         private Long secretSeed;
         private IpConfig ip = IpConfig.DEFAULT;
+        private Checksums checksums = Checksums.AUTO;
 
         private Builder(List<Integer> addresses) {
             this.addresses = addresses;
@@ -169,10 +184,12 @@ public record StackConfig(List<Integer> addresses, TcpConfig tcp, int timeWaitLi
         public Builder defaultSynBacklog(int v) { defaultSynBacklog = v; return this; }
         public Builder secretSeed(Long v) { secretSeed = v; return this; }
         public Builder ip(IpConfig v) { ip = v; return this; }
+        public Builder checksums(Checksums v) { checksums = v; return this; }
 
         public StackConfig build() {
             return new StackConfig(addresses, tcp, timeWaitLimit, maxConnections, maxConnectionsPerSource, memoryLimit,
-                    minReceiveMemory, minSendMemory, challengeAcksPerSecond, synCookies, ephemeralLow, ephemeralHigh, defaultSynBacklog, secretSeed, ip);
+                    minReceiveMemory, minSendMemory, challengeAcksPerSecond, synCookies, ephemeralLow, ephemeralHigh, defaultSynBacklog, secretSeed, ip,
+                    checksums);
         }
     }
 }

@@ -17,4 +17,8 @@ public final class StackCounters {
     public long resetsForUnknownConnections;
     public long packetsReceived;
     public long packetsSent;
+    /** TCP segments accepted without verifying their checksum: the link guarantees integrity. */
+    public long checksumsNotVerified;
+    /** TCP segments sent without computing their checksum: the link guarantees integrity. */
+    public long checksumsNotComputed;
 }

@@ -101,6 +101,10 @@ public final class StackMetrics implements MeterBinder {
                 s -> s.counters().resetsForUnknownConnections);
         counter(r, "tcp.packets", "IPv4 packets through the engine", s -> s.counters().packetsReceived, "direction", "in");
         counter(r, "tcp.packets", "IPv4 packets through the engine", s -> s.counters().packetsSent, "direction", "out");
+        counter(r, "tcp.checksums.skipped", "TCP segments whose checksum was not verified (in) or not computed (out): the link guarantees integrity",
+                s -> s.counters().checksumsNotVerified, "direction", "in");
+        counter(r, "tcp.checksums.skipped", "TCP segments whose checksum was not verified (in) or not computed (out): the link guarantees integrity",
+                s -> s.counters().checksumsNotComputed, "direction", "out");
         for (DropReason reason : DropReason.values()) {
             counter(r, "tcp.drops", "Incoming packets dropped before reaching a connection",
                     s -> s.drops().get(reason), "reason", reason.tag());

@@ -63,6 +63,7 @@ public final class TcpStack {
     private final ShardResources resources;
     private final StackCounters counters = new StackCounters();
     private final DropCounters drops = new DropCounters();
+    private boolean skipChecksums;
     private final Map<ConnectionId, StackConnection> connections = new HashMap<>();
     private final Map<Long, Listener> listeners = new HashMap<>();
     private final PriorityQueue<TimerEntry> timers = new PriorityQueue<>();
@@ -124,6 +125,21 @@ public final class TcpStack {
         return config;
     }
 
+    /**
+     * Tells the stack whether its link guarantees the integrity of what it delivers ({@code PacketLink#guaranteesIntegrity});
+     * if so, and the configuration does not ask for checksums {@link StackConfig.Checksums#ALWAYS always}, TCP
+     * checksums are neither computed nor verified from now on, and each such segment is counted. Call before traffic.
+     */
+    public void linkGuaranteesIntegrity(boolean guaranteed) {
+        skipChecksums = guaranteed && config.checksums() == StackConfig.Checksums.AUTO;
+        ipInput.verifyTcpChecksums(!skipChecksums);
+    }
+
+    /** Whether TCP checksums are skipped, see {@link #linkGuaranteesIntegrity}. */
+    public boolean skipsChecksums() {
+        return skipChecksums;
+    }
+
     public TcpCounters tcpCounters() {
         return tcpCounters;
     }
@@ -166,6 +182,9 @@ public final class TcpStack {
         TcpSegment seg = ipInput.receive(now(), packet);
         if (seg == null) {
             return;
+        }
+        if (skipChecksums) {
+            counters.checksumsNotVerified++;
         }
         dispatch(seg);
         drainLoopback();
@@ -419,9 +438,12 @@ public final class TcpStack {
         counters.packetsSent++;
         ByteBuf packet;
         try {
-            packet = PacketCodec.encode(seg, alloc);
+            packet = PacketCodec.encode(seg, alloc, !skipChecksums);
         } finally {
             seg.release();
+        }
+        if (skipChecksums) {
+            counters.checksumsNotComputed++;
         }
         output.send(packet);
     }

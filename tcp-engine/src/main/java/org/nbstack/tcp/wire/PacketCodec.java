@@ -35,6 +35,16 @@ public final class PacketCodec {
      * (link-layer padding) are ignored; IPv4 options are skipped.
      */
     public static TcpSegment decode(ByteBuf packet, DropCounters drops) {
+        return decode(packet, drops, true);
+    }
+
+    /**
+     * As {@link #decode(ByteBuf, DropCounters)}; with {@code verifyChecksum} false the TCP checksum is not
+     * looked at, for packets from a link that guarantees their integrity (whose sender did not compute it).
+     * The IPv4 header checksum is always verified: it is 20 octets, and it guards the addresses the
+     * pseudo-header would have.
+     */
+    public static TcpSegment decode(ByteBuf packet, DropCounters drops, boolean verifyChecksum) {
         int base = packet.readerIndex();
         int ipHeaderLength = checkIpv4Header(packet, drops);
         if (ipHeaderLength < 0) {
@@ -63,8 +73,8 @@ public final class PacketCodec {
             return drop(drops, DropReason.BAD_DATA_OFFSET);
         }
         // RFC 9293 §3.1: the checksum covers the pseudo-header, the TCP header and the data.
-        long tcpSum = Checksum.add(Checksum.pseudoHeader(srcAddr, dstAddr, tcpLength), packet, tcpStart, tcpLength);
-        if (!Checksum.verifies(tcpSum)) {
+        if (verifyChecksum && !Checksum.verifies(
+                Checksum.add(Checksum.pseudoHeader(srcAddr, dstAddr, tcpLength), packet, tcpStart, tcpLength))) {
             return drop(drops, DropReason.BAD_TCP_CHECKSUM);
         }
         TcpOptions options = OptionsCodec.read(packet, tcpStart + TCP_HEADER_LENGTH, tcpStart + tcpHeaderLength,
@@ -110,6 +120,19 @@ public final class PacketCodec {
         return ipHeaderLength;
     }
 
+    /**
+     * Whether the TCP checksum of {@code packet} (its readable bytes: an IPv4 header that {@link #checkIpv4Header}
+     * accepted, carrying TCP, not a fragment) verifies. For the few places that must check a segment whose link
+     * vouches for most others: a datagram reassembled from fragments, a TUN packet the kernel did not vouch for.
+     */
+    public static boolean tcpChecksumVerifies(ByteBuf packet) {
+        int base = packet.readerIndex();
+        int ipHeaderLength = (packet.getUnsignedByte(base) & 0xf) * 4;
+        int tcpLength = packet.getUnsignedShort(base + 2) - ipHeaderLength;
+        return Checksum.verifies(Checksum.add(Checksum.pseudoHeader(packet.getInt(base + 12), packet.getInt(base + 16),
+                tcpLength), packet, base + ipHeaderLength, tcpLength));
+    }
+
     private static int dropHeader(DropCounters drops, DropReason reason) {
         drops.increment(reason);
         return -1;
@@ -129,6 +152,16 @@ public final class PacketCodec {
      *     flags beyond 8 bits, window scale above 14, options over 40 bytes, packet over 65535 bytes)
      */
     public static void encode(TcpSegment segment, ByteBuf out) {
+        encode(segment, out, true);
+    }
+
+    /**
+     * As {@link #encode(TcpSegment, ByteBuf)}; with {@code computeChecksum} false, for a link that guarantees
+     * integrity, the TCP checksum field holds only the folded pseudo-header sum, not complemented: what Linux
+     * keeps there for a checksum left to the device (CHECKSUM_PARTIAL, virtio's NEEDS_CSUM), so whoever needs
+     * the full checksum finishes it by summing from the TCP header on. The IPv4 header checksum is always set.
+     */
+    public static void encode(TcpSegment segment, ByteBuf out, boolean computeChecksum) {
         int optionsLength = OptionsCodec.validate(segment.options);
         checkField("source port", segment.srcPort, 0xffff);
         checkField("destination port", segment.dstPort, 0xffff);
@@ -163,10 +196,18 @@ public final class PacketCodec {
         out.writeInt((tcpHeaderLength / 4) << 28 | segment.flags << 16 | segment.window);
         out.writeInt(0); // checksum, filled in below; urgent pointer 0
         OptionsCodec.write(segment.options, out);
-        out.writeBytes(payload, payload.readerIndex(), payloadLength);
-        long tcpSum = Checksum.add(Checksum.pseudoHeader(segment.srcAddr, segment.dstAddr, tcpLength), out, tcpStart,
-                tcpLength);
-        out.setShort(tcpStart + 16, Checksum.finish(tcpSum));
+        long pseudoHeaderSum = Checksum.pseudoHeader(segment.srcAddr, segment.dstAddr, tcpLength);
+        if (computeChecksum) {
+            // The payload is summed while it is copied, in one pass; it starts at an even offset (RFC 1071 §2(B)).
+            long headerSum = Checksum.add(pseudoHeaderSum, out, tcpStart, tcpHeaderLength);
+            int payloadStart = out.writerIndex();
+            long tcpSum = Checksum.copyAndAdd(headerSum, payload, payload.readerIndex(), out, payloadStart, payloadLength);
+            out.writerIndex(payloadStart + payloadLength);
+            out.setShort(tcpStart + 16, Checksum.finish(tcpSum));
+        } else {
+            out.writeBytes(payload, payload.readerIndex(), payloadLength);
+            out.setShort(tcpStart + 16, Checksum.fold(pseudoHeaderSum));
+        }
     }
 
     private static void checkField(String name, int value, int max) {
@@ -177,9 +218,14 @@ public final class PacketCodec {
 
     /** Encodes into a new buffer from {@code alloc}. Does not release the payload. */
     public static ByteBuf encode(TcpSegment segment, ByteBufAllocator alloc) {
+        return encode(segment, alloc, true);
+    }
+
+    /** As {@link #encode(TcpSegment, ByteBufAllocator)}; {@code computeChecksum} as in {@link #encode(TcpSegment, ByteBuf, boolean)}. */
+    public static ByteBuf encode(TcpSegment segment, ByteBufAllocator alloc, boolean computeChecksum) {
         ByteBuf out = alloc.buffer(encodedLength(segment));
         try {
-            encode(segment, out);
+            encode(segment, out, computeChecksum);
         } catch (RuntimeException e) {
             out.release();
             throw e;

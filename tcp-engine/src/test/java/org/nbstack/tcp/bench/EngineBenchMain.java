@@ -45,6 +45,7 @@ public final class EngineBenchMain {
             }
         }
         report.add("kernel.loopback.bulk", kernelGbps, "Gbit/s", null);
+        ChecksumThroughput.addTo(report);
         Path written = report.write("engine.json");
         System.out.println(report);
         System.out.println("written to " + written.toAbsolutePath());

@@ -10,6 +10,11 @@ record KernelCounters(long retransSegs, long synRetrans) {
                 field(ns.exec("cat", "/proc/net/netstat"), "TcpExt:", "TCPSynRetrans"));
     }
 
+    /** Tcp InCsumErrors: segments the kernel's TCP dropped for a bad checksum. */
+    static long tcpChecksumErrors(Netns ns) {
+        return field(ns.exec("cat", "/proc/net/snmp"), "Tcp:", "InCsumErrors");
+    }
+
     /** /proc/net/snmp and netstat pair a header line of names with a line of values. */
     private static long field(String text, String prefix, String name) {
         List<String> lines = text.lines().filter(l -> l.startsWith(prefix)).toList();

@@ -63,6 +63,24 @@ class FragmentReassemblyTest {
         return segs;
     }
 
+    /** A link vouches for each packet, not for the datagram rebuilt from them: its TCP checksum is still checked. */
+    @Test
+    void onALinkThatGuaranteesIntegrityAReassembledDatagramsChecksumIsStillVerified() {
+        stack(IpConfig.DEFAULT);
+        stack.linkGuaranteesIntegrity(true);
+        ByteBuf corrupted = IpPackets.syn(CLIENT, 40001, SERVER, PORT, 5000);
+        corrupted.setShort(34, corrupted.getUnsignedShort(34) ^ 0x0100); // a window bit, flipped after the checksum
+        synFragmentsOf(corrupted, 78).forEach(stack::receive);
+        assertThat(stack.drops().get(org.nbstack.tcp.wire.DropReason.BAD_TCP_CHECKSUM)).isEqualTo(1);
+        assertThat(sent).as("no SYN-ACK for the corrupted SYN").isEmpty();
+        synFragmentsOf(IpPackets.syn(CLIENT, 40002, SERVER, PORT, 5000), 79).forEach(stack::receive);
+        assertThat(sent).as("the intact one is answered").hasSize(1);
+    }
+
+    private static List<ByteBuf> synFragmentsOf(ByteBuf syn, int id) {
+        return IpPackets.fragments(syn, 8, id); // releases syn
+    }
+
     @Test
     void aFragmentedSynIsReassembledAndAnsweredInAnyOrder() {
         stack(IpConfig.DEFAULT);

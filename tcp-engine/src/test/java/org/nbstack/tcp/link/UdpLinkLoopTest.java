@@ -146,6 +146,7 @@ class UdpLinkLoopTest {
             }))) {
                 holder[0] = link;
                 assertThat(link.isNative()).isEqualTo(expectNative);
+                assertThat(link.guaranteesIntegrity()).as("UDP's checksum, verified by the kernel, covers the datagram").isTrue();
                 assertThat(link.eventLoop().parent()).isSameAs(loops);
                 boolean gso = expectNative && EpollDatagramChannel.isSegmentedDatagramPacketSupported();
                 assertThat(link.offloads()).isEqualTo(gso);

@@ -48,7 +48,7 @@ class FragmentRoutingEngineTest {
         try (EnginePair pair = new EnginePair(link, 2);
                 PacketLink attacker = PacketLinks.open(URI.create(link), new LinkContext(
                         List.of((Inet4Address) InetAddress.getByName("10.0.0.66")), p -> {
-                            TcpSegment s = PacketCodec.decode(p, new DropCounters());
+                            TcpSegment s = PacketCodec.decode(p, new DropCounters(), false); // the mem link carries no TCP checksum
                             if (s != null && s.flags == (TcpFlags.SYN | TcpFlags.ACK)) {
                                 answered.add(s.dstPort);
                             }

@@ -41,6 +41,41 @@ class ChecksumPropertiesTest {
         }
     }
 
+    @Property(tries = 500)
+    void equalsTheReferenceSumFromAnyStartAddress(@ForAll @Size(max = 3000) byte[] data,
+            @ForAll @IntRange(max = 15) int junkBefore, @ForAll BufferKind kind) {
+        byte[] withJunk = new byte[junkBefore + data.length];
+        java.util.Arrays.fill(withJunk, 0, junkBefore, (byte) 0xa5);
+        System.arraycopy(data, 0, withJunk, junkBefore, data.length);
+        ByteBuf buf = kind.wrap(withJunk);
+        try {
+            long accumulator = Checksum.add(0, buf, buf.readerIndex() + junkBefore, data.length);
+            assertThat(Checksum.fold(accumulator)).isEqualTo(onesComplementSum(data));
+        } finally {
+            buf.release();
+        }
+    }
+
+    @Property(tries = 500)
+    void copyAndAddCopiesTheBytesAndSumsThem(@ForAll @Size(max = 3000) byte[] data,
+            @ForAll @IntRange(max = 15) int srcJunk, @ForAll @IntRange(max = 15) int dstJunk,
+            @ForAll BufferKind from, @ForAll BufferKind to, @ForAll @IntRange(max = 0xffff) int startSum) {
+        byte[] source = new byte[srcJunk + data.length];
+        System.arraycopy(data, 0, source, srcJunk, data.length);
+        ByteBuf src = from.wrap(source);
+        ByteBuf dst = to.wrap(new byte[dstJunk + data.length + 9]);
+        try {
+            int at = dst.readerIndex() + dstJunk;
+            long sum = Checksum.copyAndAdd(startSum, src, src.readerIndex() + srcJunk, dst, at, data.length);
+            assertThat(WireTestSupport.bytes(dst.slice(at, data.length))).isEqualTo(data);
+            assertThat(Checksum.fold(sum)).isEqualTo(Checksum.fold(startSum + onesComplementSum(data)));
+            assertThat(dst.getByte(at + data.length)).as("nothing written past the range").isZero();
+        } finally {
+            src.release();
+            dst.release();
+        }
+    }
+
     @Property(tries = 300)
     void dataWithItsChecksumAppendedVerifies(@ForAll @Size(max = 1500) byte[] data) {
         byte[] even = java.util.Arrays.copyOf(data, data.length + (data.length & 1) + 2);

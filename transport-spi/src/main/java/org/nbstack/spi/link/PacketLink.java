@@ -23,6 +23,17 @@ public interface PacketLink extends AutoCloseable {
     /** Sends one IPv4 packet (its readable bytes); ownership of {@code packet} passes to the link. */
     void send(ByteBuf packet);
 
+    /**
+     * Whether every packet this link delivers is bit for bit what its sender handed to the medium, so that the TCP
+     * checksum would catch nothing: a medium that cannot corrupt (in-JVM hand-over by reference), or one whose own
+     * check the kernel makes before delivery (UDP's checksum). Where it is true the engine neither computes nor
+     * verifies the TCP checksum (unless configured to), and counts each segment it trusts so. A link that can
+     * corrupt, or injects corruption on purpose, says false: the default.
+     */
+    default boolean guaranteesIntegrity() {
+        return false;
+    }
+
     /** Packets and bytes in and out, and drops; read racily by metrics. */
     LinkCounters counters();
 
