@@ -4,6 +4,7 @@ import io.netty.channel.Channel;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -61,9 +62,10 @@ public final class ConnectionBenchmark {
                 engineRounds.add(measure(engine, sizes));
             }
         }
-        Map<String, Object> details = Map.of("connections_per_round",
-                sizes.sequential + " one at a time, " + sizes.parallel + " with " + OUTSTANDING + " outstanding, "
-                        + sizes.churn + " churned", "kernel", "epoll on 127.0.0.1");
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("connections_per_round", sizes.sequential + " one at a time, " + sizes.parallel + " with "
+                + OUTSTANDING + " outstanding, " + sizes.churn + " churned");
+        details.put("kernel", "epoll on 127.0.0.1");
         String p = "engine mem link ";
         new FigureFile()
                 .add(p + "connect p50", spread(engineRounds, Round::connectP50Micros), "us",

@@ -29,6 +29,7 @@ import java.util.function.ToDoubleFunction;
 public final class MemoryBenchmark {
     private static final int OUTSTANDING = 64;
     private static final int WRITE_BYTES = 64;
+    private static final double MIB = 1024.0 * 1024;
     /** Descriptors kept free for the JVM's own files and the event loops. */
     private static final int SPARE_DESCRIPTORS = 1000;
     /** Connections per destination address the kernel's ephemeral range can take, less a margin. */
@@ -42,7 +43,7 @@ public final class MemoryBenchmark {
 
     /** One round on one target with {@code connections} connections. */
     record Round(int connections, double heapPerEnd, double kernelSlabPerEnd, double poolPerIdleEnd,
-            double poolGrowthMiB) {
+            double poolGrowthAtReceiptMiB, double poolGrowthMiB) {
     }
 
     private MemoryBenchmark() {
@@ -96,8 +97,11 @@ public final class MemoryBenchmark {
             figures.add("epoll heap per idle connection end, " + k + " connections", epollHeap, "B", null,
                     Map.of("connections", epollCount));
             if (slabRead) {
+                Map<String, Object> caches = new LinkedHashMap<>();
+                caches.put("connections", epollCount);
+                caches.put("caches", String.join(", ", SOCKET_CACHES));
                 figures.add("epoll kernel socket slab per idle connection end, " + k + " connections", slab, "B", null,
-                        Map.of("connections", epollCount, "caches", String.join(", ", SOCKET_CACHES)));
+                        caches);
             }
             // the kernel's growth, scaled to the engine's count when it measured fewer connections
             double scale = (double) count / epollCount;
@@ -106,6 +110,8 @@ public final class MemoryBenchmark {
             growth.put("kernel_connections", epollCount);
             growth.put("kernel_scaled", scale == 1 ? "no" : String.format(Locale.ROOT,
                     "x %.2f (measured on %d connections)", scale, epollCount));
+            growth.put("at_receipt_MiB", spread(engine, Round::poolGrowthAtReceiptMiB).median());
+            growth.put("kernel_at_receipt_MiB", spread(epoll, r -> r.poolGrowthAtReceiptMiB() * scale).median());
             growth.put("allocator", ByteBufAllocator.DEFAULT.getClass().getSimpleName());
             figures.add("engine mem link pool growth, " + k + " connections each writing " + WRITE_BYTES + " B",
                     spread(engine, Round::poolGrowthMiB), "MiB", spread(epoll, r -> r.poolGrowthMiB() * scale),
@@ -134,23 +140,33 @@ public final class MemoryBenchmark {
                 ch.writeAndFlush(ch.alloc().directBuffer(WRITE_BYTES).writeZero(WRITE_BYTES), ch.voidPromise());
             }
             target.awaitServerReceived((long) count * WRITE_BYTES);
+            long poolReceived = poolUsed();
             Thread.sleep(500); // the acknowledgements (delayed up to 200 ms) release what the senders still held
             long poolWritten = poolUsed();
             target.closeAll(open);
             double ends = 2.0 * count;
             return new Round(count, (heapIdle - heapBefore) / ends,
                     slabBefore < 0 || slabIdle < 0 ? Double.NaN : (slabIdle - slabBefore) / ends,
-                    (poolIdle - poolBefore) / ends, (poolWritten - poolIdle) / (1024.0 * 1024));
+                    (poolIdle - poolBefore) / ends, (poolReceived - poolIdle) / MIB, (poolWritten - poolIdle) / MIB);
         }
     }
 
-    /** Heap in use after a full collection. */
+    /**
+     * Heap in use after full collections, once two in a row agree within 1 MiB: what the previous round's closed
+     * target held is released only when its event-loop threads have ended, a moment after their shutdown returns.
+     */
     static long liveHeap() throws InterruptedException {
-        for (int i = 0; i < 3; i++) {
+        long previous = -1;
+        for (int i = 0; i < 30; i++) {
             System.gc();
-            Thread.sleep(50);
+            Thread.sleep(100);
+            long used = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+            if (i >= 2 && Math.abs(used - previous) < 1 << 20) {
+                return used;
+            }
+            previous = used;
         }
-        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+        return previous;
     }
 
     /** Memory the default allocator holds (direct and heap); 0 when it does not publish metrics. */
