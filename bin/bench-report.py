@@ -3,9 +3,11 @@
 <!-- bench-figures:begin --> and <!-- bench-figures:end -->; everything outside them is left as written.
 
 A figure file holds one figure object or a list of them: {"name", "value", "unit", "baseline", "ratio", ...}.
-Fields beyond these five are shown as details, except the run's date, commit and load average, which come from
-the entries themselves ("date", "commit", "load_average"), else from the <file>.run.json that bin/bench writes
-beside the figures, else the file's modification time ("commit and load not recorded").
+A file whose figures were measured over rounds gives "min" and "max" (and "median"; else "value" is the median):
+they are shown as columns min, median and max in place of value. Other fields are shown as details, except the
+run's date, commit and load average, which come from the entries themselves ("date", "commit", "load_average"),
+else from the <file>.run.json that bin/bench writes beside the figures, else the file's modification time
+("commit and load not recorded").
 
 Usage: bin/bench report [--root DIR] [--doc FILE] [--stdout]
 Exit status 2 with one line naming the file and what is wrong when a figure file is malformed.
@@ -21,6 +23,7 @@ import sys
 BEGIN = "<!-- bench-figures:begin -->"
 END = "<!-- bench-figures:end -->"
 CORE = ("name", "value", "unit", "baseline", "ratio")
+SPREAD = ("min", "median", "max")
 RUN_FIELDS = ("date", "commit", "load_average")
 
 
@@ -51,7 +54,7 @@ def load_figures(path, shown_path):
                 raise BenchFileError(f"{shown_path}: figure {i} has no \"{key}\" (fields: {', '.join(entry) or 'none'})")
         if not isinstance(entry["name"], str) or not entry["name"]:
             raise BenchFileError(f"{shown_path}: figure {i} has a \"name\" that is not a non-empty string: {entry['name']!r}")
-        for key in ("value", "baseline", "ratio"):
+        for key in ("value", "baseline", "ratio") + SPREAD:
             v = entry.get(key)
             if v is not None and (isinstance(v, bool) or not isinstance(v, (int, float))):
                 raise BenchFileError(f"{shown_path}: figure {i} ({entry['name']}) has a non-numeric \"{key}\": {v!r}")
@@ -102,13 +105,22 @@ def cell(text):
 def render_file(shown_path, entries, run):
     date, commit, load = run
     lines = [f"### `{shown_path}`", "", f"Run {date}, commit {commit}, load average {load}.", ""]
-    extra = [k for e in entries for k in e if k not in CORE and k not in RUN_FIELDS]
+    # Figures measured over rounds carry min and max (and median, else the value is the median): shown as columns.
+    spread = any(e.get("min") is not None or e.get("max") is not None for e in entries)
+    shown = CORE + SPREAD if spread else CORE
+    extra = [k for e in entries for k in e if k not in shown and k not in RUN_FIELDS]
     extra = list(dict.fromkeys(extra))
-    header = ["figure", "value", "unit", "baseline", "ratio"] + (["details"] if extra else [])
+    values = ["min", "median", "max"] if spread else ["value"]
+    header = ["figure"] + values + ["unit", "baseline", "ratio"] + (["details"] if extra else [])
     lines.append("| " + " | ".join(header) + " |")
     lines.append("|" + "---|" * len(header))
     for e in entries:
-        row = [cell(e["name"]), number(e["value"]), cell(e.get("unit") or ""), number(e.get("baseline")), number(e.get("ratio"))]
+        if spread:
+            median = e["median"] if e.get("median") is not None else e["value"]
+            cells = [number(e.get("min")), number(median), number(e.get("max"))]
+        else:
+            cells = [number(e["value"])]
+        row = [cell(e["name"])] + cells + [cell(e.get("unit") or ""), number(e.get("baseline")), number(e.get("ratio"))]
         if extra:
             details = [f"{k}={detail(e[k])}" for k in extra if k in e and e[k] is not None]
             row.append(cell(", ".join(details)))

@@ -120,6 +120,28 @@ class BenchReportScriptTest {
     }
 
     @Test
+    void figuresMeasuredOverRoundsShowTheirMinMedianAndMaxAsColumns(@TempDir Path root) throws Exception {
+        Path doc = doc(root);
+        figures(root, "tcp-engine", "connections.json", """
+                [
+                  {"name": "connect p50", "value": 63.5, "unit": "us", "baseline": 131.2, "ratio": 0.484, "min": 42.8,
+                   "median": 63.5, "max": 84.2, "rounds": 5, "baseline_min": 95.7, "baseline_max": 166.7},
+                  {"name": "churn", "value": 909.9, "unit": "conn/s", "baseline": null, "ratio": null, "min": 507.7,
+                   "max": 1312.1}
+                ]
+                """);
+
+        assertThat(run(root).exit()).isZero();
+
+        assertThat(Files.readString(doc)).contains("""
+                | figure | min | median | max | unit | baseline | ratio | details |
+                |---|---|---|---|---|---|---|---|
+                | connect p50 | 42.8 | 63.5 | 84.2 | us | 131.2 | 0.484 | rounds=5, baseline_min=95.7, baseline_max=166.7 |
+                | churn | 507.7 | 909.9 | 1312.1 | conn/s |  |  |  |
+                """);
+    }
+
+    @Test
     void aMalformedFileStopsTheReportWithOneLineNamingItAndLeavesTheDocumentAlone(@TempDir Path root) throws Exception {
         Path doc = doc(root);
         figures(root, "tcp-engine", "engine.json", "[{\"name\": \"ok\", \"value\": 1, \"unit\": \"s\"}]");
