@@ -71,14 +71,16 @@ final class ByteRangeLocks {
         }
     }
 
-    /** Whether another owner's lock forbids {@code owner} this access (MS-SMB2 3.3.5.12/13: READ/WRITE on locked ranges). */
+    /** Whether a lock forbids {@code owner} this access (MS-SMB2 3.3.5.12/13: READ/WRITE on locked ranges). */
     synchronized boolean conflicts(Path file, Object owner, long offset, long length, boolean write) {
         List<Range> ranges = byFile.get(file);
         if (ranges == null) {
             return false;
         }
         for (Range r : ranges) {
-            if (r.owner != owner && r.overlaps(offset, length) && (write || r.exclusive)) {
+            // MS-FSA 2.1.4.10: an exclusive lock leaves its own open alone; a shared one stops every open's writes, its own too
+            boolean mine = r.owner == owner;
+            if (r.overlaps(offset, length) && (write ? !(mine && r.exclusive) : (!mine && r.exclusive))) {
                 return true;
             }
         }
