@@ -40,7 +40,9 @@ final class ByteRangeLocks {
             if (r.owner == owner) {
                 mine++;
             }
-            if (r.overlaps(offset, length) && (exclusive || r.exclusive) && !(r.owner == owner && !exclusive && !r.exclusive)) {
+            // MS-FSA 2.1.5.7: an open may stack a shared lock on its own exclusive one; anything else exclusive conflicts
+            boolean conflicting = r.exclusive ? (r.owner != owner || exclusive) : exclusive;
+            if (r.overlaps(offset, length) && conflicting) {
                 throw new SmbStatusException(NtStatus.LOCK_NOT_GRANTED, "range locked");
             }
         }

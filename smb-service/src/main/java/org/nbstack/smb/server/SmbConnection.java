@@ -857,7 +857,7 @@ public final class SmbConnection {
             long length = r.u64(at + 8);
             int flags = r.u32(at + 16);
             try {
-                LockElements.check(offset, length, flags, unlocking);
+                LockElements.check(offset, length, flags, unlocking, count);
                 if (unlocking) {
                     service.locks().unlock(open.path, open, offset, length);
                 } else {
