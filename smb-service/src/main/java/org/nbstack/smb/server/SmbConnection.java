@@ -51,6 +51,7 @@ public final class SmbConnection {
     private static final int FSCTL_DFS_GET_REFERRALS = 0x00060194;
     private static final int FSCTL_DFS_GET_REFERRALS_EX = 0x000601B0;
     private static final int FSCTL_VALIDATE_NEGOTIATE_INFO = 0x00140204;
+    private static final int FSCTL_QUERY_NETWORK_INTERFACE_INFO = 0x001401FC; // MS-SMB2 2.2.31: asks for no open
     private static final int CAP_DFS = 0x1;
 
     private final SmbService service;
@@ -200,6 +201,11 @@ public final class SmbConnection {
             service.metrics().request(h.command(), NtStatus.SUCCESS, System.nanoTime() - started);
             return null; // MS-SMB2 3.3.5.16: no response; every request here completes synchronously, so nothing is pending
         }
+        if (h.related() && first) {
+            // MS-SMB2 3.3.5.2.7.2: the first request has nothing to relate to; the related ones after it fail the same way
+            state.status = NtStatus.INVALID_PARAMETER;
+            return respond(h, h.sessionId(), h.treeId(), new Reply(state.status, null), started);
+        }
         if (h.related() && !first) {
             // MS-SMB2 3.3.5.2.7.2: related requests use the previous one's session, tree and file
             if (state.status != NtStatus.SUCCESS) {
@@ -225,7 +231,11 @@ public final class SmbConnection {
             LOG.warn("SMB {} from {}: {} answered INTERNAL_ERROR", Smb2Command.name(h.command()), peer, e.toString());
             reply = new Reply(NtStatus.INTERNAL_ERROR, null);
         }
-        state.status = reply.status() == NtStatus.MORE_PROCESSING_REQUIRED ? NtStatus.SUCCESS : reply.status();
+        if (h.command() == Smb2Command.CREATE || !h.related()) {
+            // As Windows and Samba do (MS-SMB2 3.3.5.2.7.2 <footnote>): only a failed CREATE fails the related requests
+            // after it; after another failure they go on with the file the chain opened (read, write denied, read, close)
+            state.status = reply.status() == NtStatus.MORE_PROCESSING_REQUIRED ? NtStatus.SUCCESS : reply.status();
+        }
         return respond(h, state.sessionId, state.treeId, reply, started);
     }
 
@@ -674,6 +684,9 @@ public final class SmbConnection {
         long persistent = r.u64(fileIdOffset);
         long volatileId = r.u64(fileIdOffset + 8);
         if (persistent == NO_FILE && volatileId == NO_FILE) {
+            if (!r.header.related()) {
+                throw new SmbStatusException(NtStatus.FILE_CLOSED, "file id of all ones outside a related compound"); // MS-SMB2 3.3.5.10
+            }
             if (state.fileId == NO_FILE) {
                 throw new SmbStatusException(NtStatus.INVALID_PARAMETER, "no previous open in the compound");
             }
@@ -880,6 +893,10 @@ public final class SmbConnection {
         r.requireStructureSize(57);
         int ctlCode = r.u32(4);
         int flags = r.u32(48);
+        if (ctlCode != FSCTL_VALIDATE_NEGOTIATE_INFO && ctlCode != FSCTL_DFS_GET_REFERRALS && ctlCode != FSCTL_DFS_GET_REFERRALS_EX
+                && ctlCode != FSCTL_QUERY_NETWORK_INTERFACE_INFO) {
+            open(r, 8, state); // as Windows: a control that needs an open answers FILE_CLOSED for one that is not there
+        }
         if (flags != 0x1) {
             throw new SmbStatusException(NtStatus.NOT_SUPPORTED, "IOCTL other than FSCTL"); // MS-SMB2 3.3.5.15
         }
