@@ -110,8 +110,11 @@ class SmbtortureConformanceTest {
         Smbtorture.require();
     }
 
+    /** Every suite on nio and the engine; {@code -Dsmbtorture.suites=smb2.lock,...} and {@code -Dsmbtorture.transports=nio} narrow it while debugging. */
     static Stream<Arguments> suitesOnEachTransport() {
-        return Stream.of("nio", "engine").flatMap(transport -> SUITES.stream().map(suite -> Arguments.of(transport, suite)));
+        List<String> suites = List.of(System.getProperty("smbtorture.suites", String.join(",", SUITES)).split(","));
+        return Stream.of(System.getProperty("smbtorture.transports", "nio,engine").split(","))
+                .flatMap(transport -> suites.stream().map(suite -> Arguments.of(transport, suite)));
     }
 
     @ParameterizedTest(name = "{0} {1}")
