@@ -30,9 +30,11 @@ public final class NtStatus {
     public static final int INSUFFICIENT_RESOURCES = 0xC000009A;
     public static final int MEDIA_WRITE_PROTECTED = 0xC00000A2;
     public static final int FILE_IS_A_DIRECTORY = 0xC00000BA;
+    public static final int BAD_IMPERSONATION_LEVEL = 0xC00000A5;
     public static final int NOT_SUPPORTED = 0xC00000BB;
     public static final int NETWORK_NAME_DELETED = 0xC00000C9;
     public static final int BAD_NETWORK_NAME = 0xC00000CC;
+    public static final int INVALID_LOCK_RANGE = 0xC00001A1;
     public static final int REQUEST_NOT_ACCEPTED = 0xC00000D0;
     public static final int INTERNAL_ERROR = 0xC00000E5;
     public static final int UNEXPECTED_IO_ERROR = 0xC00000E9;

@@ -40,7 +40,9 @@ final class ByteRangeLocks {
             if (r.owner == owner) {
                 mine++;
             }
-            if (r.overlaps(offset, length) && (exclusive || r.exclusive) && !(r.owner == owner && !exclusive && !r.exclusive)) {
+            // MS-FSA 2.1.5.7: an open may stack a shared lock on its own exclusive one; anything else exclusive conflicts
+            boolean conflicting = r.exclusive ? (r.owner != owner || exclusive) : exclusive;
+            if (r.overlaps(offset, length) && conflicting) {
                 throw new SmbStatusException(NtStatus.LOCK_NOT_GRANTED, "range locked");
             }
         }
@@ -71,14 +73,16 @@ final class ByteRangeLocks {
         }
     }
 
-    /** Whether another owner's lock forbids {@code owner} this access (MS-SMB2 3.3.5.12/13: READ/WRITE on locked ranges). */
+    /** Whether a lock forbids {@code owner} this access (MS-SMB2 3.3.5.12/13: READ/WRITE on locked ranges). */
     synchronized boolean conflicts(Path file, Object owner, long offset, long length, boolean write) {
         List<Range> ranges = byFile.get(file);
         if (ranges == null) {
             return false;
         }
         for (Range r : ranges) {
-            if (r.owner != owner && r.overlaps(offset, length) && (write || r.exclusive)) {
+            // MS-FSA 2.1.4.10: an exclusive lock leaves its own open alone; a shared one stops every open's writes, its own too
+            boolean mine = r.owner == owner;
+            if (r.overlaps(offset, length) && (write ? !(mine && r.exclusive) : (!mine && r.exclusive))) {
                 return true;
             }
         }

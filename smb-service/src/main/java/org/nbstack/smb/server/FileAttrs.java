@@ -18,6 +18,7 @@ record FileAttrs(long creation, long lastAccess, long lastWrite, long change, lo
     static final int READONLY = 0x1;
     static final int DIRECTORY = 0x10;
     static final int ARCHIVE = 0x20;
+    static final int TEMPORARY = 0x100;
     private static final long EPOCH_DIFFERENCE_MILLIS = 11_644_473_600_000L;
     private static final long CLUSTER = 4096;
     private static final boolean UNIX_VIEW = FileSystems.getDefault().supportedFileAttributeViews().contains("unix");

@@ -27,15 +27,39 @@ final class FileInfo {
     static final int COMPRESSION = 28;
     static final int NETWORK_OPEN = 34;
     static final int ATTRIBUTE_TAG = 35;
+    static final int NORMALIZED_NAME = 48;
 
     static final int FS_VOLUME = 1;
     static final int FS_SIZE = 3;
     static final int FS_DEVICE = 4;
     static final int FS_ATTRIBUTE = 5;
+    static final int FS_CONTROL = 6;
     static final int FS_FULL_SIZE = 7;
+    static final int FS_OBJECT_ID = 8;
     static final int FS_SECTOR_SIZE = 11;
 
     private FileInfo() {
+    }
+
+    /**
+     * The least output buffer of a variable-length class (info type 1 file, 2 file system), or -1 for a fixed-length
+     * one: below it INFO_LENGTH_MISMATCH, from it on what fits and BUFFER_OVERFLOW (MS-SMB2 3.3.5.20.1). As on Windows,
+     * it is the fixed part of the structure rounded up to 8 octets (FileAllInformation: 100 -> 104).
+     */
+    static int fixedPart(int infoType, int infoClass) {
+        if (infoType == 1) {
+            return switch (infoClass) {
+                case ALL -> 104;
+                case NAME, ALTERNATE_NAME -> 8;
+                case STREAM -> 32;
+                default -> -1;
+            };
+        }
+        return switch (infoClass) {
+            case FS_VOLUME -> 24;
+            case FS_ATTRIBUTE -> 16;
+            default -> -1;
+        };
     }
 
     /** File information class {@code infoClass} of an open (MS-FSCC 2.4); INVALID_INFO_CLASS for one the server does not know. */
@@ -46,7 +70,7 @@ final class FileInfo {
             case INTERNAL -> out.writeLongLE(a.fileId());
             case EA -> out.writeIntLE(0);
             case ACCESS -> out.writeIntLE(open.grantedAccess);
-            case POSITION -> out.writeLongLE(0);
+            case POSITION -> out.writeLongLE(open.position);
             case MODE -> out.writeIntLE(0);
             case ALIGNMENT -> out.writeIntLE(0);
             case NAME -> name(out, "\\" + open.smbName);
@@ -57,7 +81,7 @@ final class FileInfo {
                 out.writeLongLE(a.fileId());
                 out.writeIntLE(0);
                 out.writeIntLE(open.grantedAccess);
-                out.writeLongLE(0);
+                out.writeLongLE(open.position);
                 out.writeIntLE(0);
                 out.writeIntLE(0);
                 name(out, "\\" + open.smbName);
@@ -83,7 +107,12 @@ final class FileInfo {
                     out.writeBytes(name);
                 }
             }
-            case COMPRESSION -> throw new SmbStatusException(NtStatus.NOT_SUPPORTED, "no compression");
+            case COMPRESSION -> { // MS-FSCC 2.4.9: stored as it is, COMPRESSION_FORMAT_NONE
+                out.writeLongLE(a.endOfFile());
+                out.writeShortLE(0);
+                out.writeZero(6);
+            }
+            case NORMALIZED_NAME -> throw new SmbStatusException(NtStatus.NOT_SUPPORTED, "normalized names need 3.1.1"); // MS-SMB2 3.3.5.20.1
             default -> throw new SmbStatusException(NtStatus.INVALID_INFO_CLASS, "file info class " + infoClass);
         }
     }
@@ -126,6 +155,14 @@ final class FileInfo {
                 out.writeIntLE(name.length);
                 out.writeBytes(name);
             }
+            case FS_CONTROL -> { // MS-FSCC 2.5.2: no quotas: thresholds and limits unset, nothing tracked
+                out.writeZero(24);
+                out.writeLongLE(-1);
+                out.writeLongLE(-1);
+                out.writeIntLE(0);
+                out.writeIntLE(0);
+            }
+            case FS_OBJECT_ID -> out.writeZero(64); // MS-FSCC 2.5.6: the volume has no object id
             case FS_SECTOR_SIZE -> {
                 for (int i = 0; i < 4; i++) {
                     out.writeIntLE(512);

@@ -17,6 +17,8 @@ final class FileOpen {
     String smbName;
     boolean deleteOnClose;
     DirectoryListing listing;
+    /** FilePositionInformation's CurrentByteOffset (MS-FSCC 2.4.35): where the last READ or WRITE ended. */
+    long position;
 
     FileOpen(long persistentId, long volatileId, Tree tree, Path path, String smbName, boolean directory, int grantedAccess,
             FileChannel channel) {
@@ -34,8 +36,14 @@ final class FileOpen {
         return tree;
     }
 
+    /** READ_DATA or EXECUTE: an SMB2 READ is allowed with either, as on Windows. */
     boolean canRead() {
-        return (grantedAccess & Access.READ_DATA) != 0;
+        return (grantedAccess & (Access.READ_DATA | Access.EXECUTE)) != 0;
+    }
+
+    /** Granted APPEND_DATA but not WRITE_DATA: a WRITE at 0xFFFFFFFFFFFFFFFF goes to the end of the file. */
+    boolean appendOnly() {
+        return (grantedAccess & (Access.WRITE_DATA | Access.APPEND_DATA)) == Access.APPEND_DATA;
     }
 
     boolean canWrite() {

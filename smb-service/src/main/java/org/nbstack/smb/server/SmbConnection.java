@@ -51,6 +51,7 @@ public final class SmbConnection {
     private static final int FSCTL_DFS_GET_REFERRALS = 0x00060194;
     private static final int FSCTL_DFS_GET_REFERRALS_EX = 0x000601B0;
     private static final int FSCTL_VALIDATE_NEGOTIATE_INFO = 0x00140204;
+    private static final int FSCTL_QUERY_NETWORK_INTERFACE_INFO = 0x001401FC; // MS-SMB2 2.2.31: asks for no open
     private static final int CAP_DFS = 0x1;
 
     private final SmbService service;
@@ -200,6 +201,11 @@ public final class SmbConnection {
             service.metrics().request(h.command(), NtStatus.SUCCESS, System.nanoTime() - started);
             return null; // MS-SMB2 3.3.5.16: no response; every request here completes synchronously, so nothing is pending
         }
+        if (h.related() && first) {
+            // MS-SMB2 3.3.5.2.7.2: the first request has nothing to relate to; the related ones after it fail the same way
+            state.status = NtStatus.INVALID_PARAMETER;
+            return respond(h, h.sessionId(), h.treeId(), new Reply(state.status, null), started);
+        }
         if (h.related() && !first) {
             // MS-SMB2 3.3.5.2.7.2: related requests use the previous one's session, tree and file
             if (state.status != NtStatus.SUCCESS) {
@@ -215,6 +221,7 @@ public final class SmbConnection {
         try {
             reply = dispatch(request, state);
         } catch (SmbStatusException e) {
+            LOG.debug("{} mid {} {}: {} ({})", peer, h.messageId(), Smb2Command.name(h.command()), NtStatus.hex(e.status()), e.getMessage());
             reply = new Reply(e.status(), null);
         } catch (IOException e) {
             reply = new Reply(ioStatus(e), null);
@@ -224,7 +231,11 @@ public final class SmbConnection {
             LOG.warn("SMB {} from {}: {} answered INTERNAL_ERROR", Smb2Command.name(h.command()), peer, e.toString());
             reply = new Reply(NtStatus.INTERNAL_ERROR, null);
         }
-        state.status = reply.status() == NtStatus.MORE_PROCESSING_REQUIRED ? NtStatus.SUCCESS : reply.status();
+        if (h.command() == Smb2Command.CREATE || !h.related()) {
+            // As Windows and Samba do (MS-SMB2 3.3.5.2.7.2 <footnote>): only a failed CREATE fails the related requests
+            // after it; after another failure they go on with the file the chain opened (read, write denied, read, close)
+            state.status = reply.status() == NtStatus.MORE_PROCESSING_REQUIRED ? NtStatus.SUCCESS : reply.status();
+        }
         return respond(h, state.sessionId, state.treeId, reply, started);
     }
 
@@ -235,7 +246,7 @@ public final class SmbConnection {
         creditsHeld += grant;
         ByteBuf body = reply.body();
         if (body == null || (reply.status() != NtStatus.SUCCESS && reply.status() != NtStatus.MORE_PROCESSING_REQUIRED
-                && reply.status() != NtStatus.BUFFER_OVERFLOW)) {
+                && reply.status() != NtStatus.BUFFER_OVERFLOW && reply.status() != NtStatus.BUFFER_TOO_SMALL)) {
             if (body != null) {
                 body.release();
             }
@@ -572,6 +583,9 @@ public final class SmbConnection {
         if (name.startsWith("\\")) {
             throw new SmbStatusException(NtStatus.INVALID_PARAMETER, "name starts with a backslash"); // MS-SMB2 3.3.5.9
         }
+        if (Integer.compareUnsigned(r.u32(4), 3) > 0) { // MS-SMB2 3.3.5.9: ImpersonationLevel beyond Delegate
+            throw new SmbStatusException(NtStatus.BAD_IMPERSONATION_LEVEL, "impersonation level " + Integer.toUnsignedString(r.u32(4)));
+        }
         if (opens.size() >= settings.maxOpens()) {
             throw new SmbStatusException(NtStatus.TOO_MANY_OPENED_FILES, "too many opens");
         }
@@ -670,6 +684,9 @@ public final class SmbConnection {
         long persistent = r.u64(fileIdOffset);
         long volatileId = r.u64(fileIdOffset + 8);
         if (persistent == NO_FILE && volatileId == NO_FILE) {
+            if (!r.header.related()) {
+                throw new SmbStatusException(NtStatus.FILE_CLOSED, "file id of all ones outside a related compound"); // MS-SMB2 3.3.5.10
+            }
             if (state.fileId == NO_FILE) {
                 throw new SmbStatusException(NtStatus.INVALID_PARAMETER, "no previous open in the compound");
             }
@@ -754,8 +771,8 @@ public final class SmbConnection {
         if (!open.canRead()) {
             throw new SmbStatusException(NtStatus.ACCESS_DENIED, "no read access");
         }
-        if (offset < 0) {
-            throw new SmbStatusException(NtStatus.INVALID_PARAMETER, "offset beyond 2^63");
+        if (offset < 0 || offset + length < 0) {
+            throw new SmbStatusException(NtStatus.INVALID_PARAMETER, "range beyond 2^63"); // MS-FSA 2.1.5.2: offsets are signed
         }
         if (service.locks().conflicts(open.path, open, offset, length, false)) {
             throw new SmbStatusException(NtStatus.FILE_LOCK_CONFLICT, "range locked");
@@ -789,6 +806,7 @@ public final class SmbConnection {
             b.writeByte(0);
         }
         b.setIntLE(lengthAt, got);
+        open.position = offset + got;
         service.metrics().read(got);
         return new Reply(NtStatus.SUCCESS, b);
     }
@@ -809,12 +827,10 @@ public final class SmbConnection {
         if (!open.canWrite() || open.tree().share().readOnly()) {
             throw new SmbStatusException(NtStatus.ACCESS_DENIED, "no write access");
         }
-        if (offset == -1L) {
-            offset = open.channel.size(); // MS-SMB2 3.3.5.13: 0xFFFFFFFFFFFFFFFF appends
+        if (offset == -1L && open.appendOnly()) {
+            offset = open.channel.size(); // MS-FSA 2.1.5.3: 0xFFFFFFFFFFFFFFFF appends on an open that may only append
         }
-        if (offset < 0) {
-            throw new SmbStatusException(NtStatus.INVALID_PARAMETER, "offset beyond 2^63");
-        }
+        WriteRange.check(offset, length);
         if (service.locks().conflicts(open.path, open, offset, length, true)) {
             throw new SmbStatusException(NtStatus.FILE_LOCK_CONFLICT, "range locked");
         }
@@ -826,6 +842,7 @@ public final class SmbConnection {
             }
             done += n;
         }
+        open.position = offset + done;
         service.metrics().written(done);
         ByteBuf b = ByteBufAllocator.DEFAULT.buffer(17);
         b.writeShortLE(17);
@@ -845,30 +862,26 @@ public final class SmbConnection {
         if (count == 0 || count > settings.maxLocksPerOpen() || r.bodyLength() < 24 + 24 * count) {
             throw new SmbStatusException(NtStatus.INVALID_PARAMETER, "bad lock count"); // MS-SMB2 3.3.5.14
         }
+        boolean unlocking = (r.u32(24 + 16) & LockElements.UNLOCK) != 0; // MS-SMB2 3.3.5.14: the first element decides
         List<long[]> done = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             int at = 24 + 24 * i;
             long offset = r.u64(at);
             long length = r.u64(at + 8);
             int flags = r.u32(at + 16);
-            boolean unlock = (flags & 0x4) != 0;
-            boolean shared = (flags & 0x1) != 0;
-            boolean exclusive = (flags & 0x2) != 0;
-            if (unlock ? (shared || exclusive) : shared == exclusive) {
-                throw new SmbStatusException(NtStatus.INVALID_PARAMETER, "bad lock flags");
-            }
-            if (unlock) {
-                service.locks().unlock(open.path, open, offset, length);
-            } else {
-                try {
-                    service.locks().lock(open.path, open, offset, length, exclusive);
+            try {
+                LockElements.check(offset, length, flags, unlocking, count);
+                if (unlocking) {
+                    service.locks().unlock(open.path, open, offset, length);
+                } else {
+                    service.locks().lock(open.path, open, offset, length, (flags & LockElements.EXCLUSIVE) != 0);
                     done.add(new long[] {offset, length});
-                } catch (SmbStatusException refused) {
-                    for (long[] d : done) { // MS-SMB2 3.3.5.14.2: a failed lock sequence undoes the locks it took
-                        service.locks().unlock(open.path, open, d[0], d[1]);
-                    }
-                    throw refused;
                 }
+            } catch (SmbStatusException refused) {
+                for (long[] d : done) { // MS-SMB2 3.3.5.14.2: a failed lock sequence undoes the locks it took
+                    service.locks().unlock(open.path, open, d[0], d[1]);
+                }
+                throw refused;
             }
         }
         return new Reply(NtStatus.SUCCESS, fixed4());
@@ -880,6 +893,10 @@ public final class SmbConnection {
         r.requireStructureSize(57);
         int ctlCode = r.u32(4);
         int flags = r.u32(48);
+        if (ctlCode != FSCTL_VALIDATE_NEGOTIATE_INFO && ctlCode != FSCTL_DFS_GET_REFERRALS && ctlCode != FSCTL_DFS_GET_REFERRALS_EX
+                && ctlCode != FSCTL_QUERY_NETWORK_INTERFACE_INFO) {
+            open(r, 8, state); // as Windows: a control that needs an open answers FILE_CLOSED for one that is not there
+        }
         if (flags != 0x1) {
             throw new SmbStatusException(NtStatus.NOT_SUPPORTED, "IOCTL other than FSCTL"); // MS-SMB2 3.3.5.15
         }
@@ -993,10 +1010,14 @@ public final class SmbConnection {
         }
         int status = NtStatus.SUCCESS;
         if (data.readableBytes() > maxOutput) {
+            if (infoType == 3) { // MS-SMB2 3.3.5.20.3: BUFFER_TOO_SMALL, the ErrorData saying how many octets it takes
+                int needed = data.readableBytes();
+                data.release();
+                return new Reply(NtStatus.BUFFER_TOO_SMALL, ErrorData.requiredSize(needed));
+            }
             // MS-SMB2 3.3.5.20.1: variable-length classes return what fits with BUFFER_OVERFLOW; fixed ones fail
-            boolean variable = infoType == 1 && (infoClass == FileInfo.ALL || infoClass == FileInfo.NAME || infoClass == FileInfo.STREAM)
-                    || infoType == 2 && (infoClass == FileInfo.FS_VOLUME || infoClass == FileInfo.FS_ATTRIBUTE);
-            if (!variable || maxOutput == 0) {
+            int fixed = FileInfo.fixedPart(infoType, infoClass);
+            if (fixed < 0 || maxOutput < fixed || maxOutput == 0) {
                 data.release();
                 throw new SmbStatusException(NtStatus.INFO_LENGTH_MISMATCH, "output buffer too small");
             }
@@ -1036,6 +1057,9 @@ public final class SmbConnection {
                 need(data, 36);
                 if ((open.grantedAccess & Access.WRITE_ATTRIBUTES) == 0) {
                     throw new SmbStatusException(NtStatus.ACCESS_DENIED, "no WRITE_ATTRIBUTES");
+                }
+                if (open.directory && (in.getInt(32) & FileAttrs.TEMPORARY) != 0) {
+                    throw new SmbStatusException(NtStatus.INVALID_PARAMETER, "a directory cannot be temporary"); // MS-FSA 2.1.5.14.2
                 }
                 long lastWrite = in.getLong(16);
                 long lastAccess = in.getLong(8);

@@ -186,6 +186,47 @@ class SmbConnectionTest {
         assertThat(total).isLessThanOrEqualTo(service.settings().maxCredits());
     }
 
+    /**
+     * LOCK and WRITE statuses smbtorture's smb2.lock and smb2.rw check (MS-SMB2 3.3.5.13, 3.3.5.14): a range whose last
+     * octet lies past 2^64 - 1 is INVALID_LOCK_RANGE, one ending exactly there is granted; an unlock with another flag
+     * is INVALID_PARAMETER; a shared lock stops its own open's writes; a WRITE at 0xFFFFFFFFFFFFFFFF on an open that
+     * may write (not only append) is INVALID_PARAMETER.
+     */
+    @Test
+    void lockRangesFlagsAndWritesCheckedAsWindowsDoes() {
+        logon();
+        ByteBuf tc = treeConnect("\\\\TEST\\SHARE");
+        treeId = tc.getIntLE(36);
+        tc.release();
+        ByteBuf created = create("locked.dat", 2);
+        assertThat(status(created)).isEqualTo(NtStatus.SUCCESS);
+        byte[] fileId = new byte[16];
+        created.getBytes(Smb2Header.SIZE + 64, fileId);
+        created.release();
+        int exclusive = Smb2Requests.LOCK_EXCLUSIVE_FAIL_IMMEDIATELY;
+        assertThat(statusOf(lock(fileId, -1L, 2, exclusive))).as("max/2").isEqualTo(NtStatus.INVALID_LOCK_RANGE);
+        assertThat(statusOf(lock(fileId, -1L, -1L, exclusive))).as("max/max").isEqualTo(NtStatus.INVALID_LOCK_RANGE);
+        assertThat(statusOf(lock(fileId, -1L, 1, exclusive))).as("max/1 ends at 2^64 - 1").isEqualTo(NtStatus.SUCCESS);
+        assertThat(statusOf(lock(fileId, 0, 1, 0x4 | 0x10))).as("unlock | fail-immediately").isEqualTo(NtStatus.INVALID_PARAMETER);
+        assertThat(statusOf(lock(fileId, 0, 1, 0x1 | 0x40))).as("an undefined flag").isEqualTo(NtStatus.INVALID_PARAMETER);
+        assertThat(statusOf(lock(fileId, 0, 100, 0x1))).as("shared").isEqualTo(NtStatus.SUCCESS);
+        assertThat(statusOf(write(fileId, 10, 1))).as("own write under its shared lock").isEqualTo(NtStatus.FILE_LOCK_CONFLICT);
+        assertThat(statusOf(write(fileId, 200, 1))).isEqualTo(NtStatus.SUCCESS);
+        assertThat(statusOf(write(fileId, -1L, 1))).as("write at 2^64 - 1 on a writable open").isEqualTo(NtStatus.INVALID_PARAMETER);
+        assertThat(statusOf(write(fileId, Long.MAX_VALUE, 1))).as("write past 2^63").isEqualTo(NtStatus.INVALID_PARAMETER);
+        assertThat(statusOf(write(fileId, Long.MAX_VALUE, 0))).as("empty write at 2^63 - 1").isEqualTo(NtStatus.SUCCESS);
+    }
+
+    private ByteBuf lock(byte[] fileId, long offset, long length, int flags) {
+        return connection.process(request(Smb2Command.LOCK, sessionId, treeId, Smb2Requests.lock(fileId, offset, length, flags)));
+    }
+
+    private ByteBuf write(byte[] fileId, long offset, int length) {
+        ByteBuf b = Unpooled.buffer().writeShortLE(49).writeShortLE(Smb2Header.SIZE + 48).writeIntLE(length).writeLongLE(offset)
+                .writeBytes(fileId).writeIntLE(0).writeIntLE(0).writeShortLE(0).writeShortLE(0).writeIntLE(0).writeZero(Math.max(1, length));
+        return connection.process(request(Smb2Command.WRITE, sessionId, treeId, b));
+    }
+
     // ---------------------------------------------------------------- request builders
 
     private ByteBuf create(String name, int disposition) {
