@@ -27,6 +27,7 @@ import java.util.Set;
 import org.nbstack.netbios.session.ServiceView;
 import org.nbstack.smb.auth.Ntlmssp;
 import org.nbstack.smb.auth.Spnego;
+import org.nbstack.smb.crypto.MessageSigner;
 import org.nbstack.smb.protocol.NtStatus;
 import org.nbstack.smb.protocol.Smb2Command;
 import org.nbstack.smb.protocol.Smb2Header;
@@ -107,6 +108,8 @@ public final class SmbConnection {
         int treeId;
         long fileId = NO_FILE;
         int status;
+        /** The key of the session this request belongs to, when it signs: its response is signed with it. */
+        MessageSigner responseSigner;
     }
 
     /** What a command answers: a status and, for success or a few errors, a body (released by the caller). */
@@ -140,7 +143,8 @@ public final class SmbConnection {
         CompositeByteBuf out = ByteBufAllocator.DEFAULT.compositeBuffer();
         Compound state = new Compound();
         int offset = 0;
-        int previousStart = -1;
+        ByteBuf previous = null;
+        MessageSigner previousSigner = null;
         try {
             while (true) {
                 Smb2Header header;
@@ -160,19 +164,28 @@ public final class SmbConnection {
                 Request request = new Request(header, message.slice(message.readerIndex() + offset, length));
                 ByteBuf response = one(request, state, offset == 0);
                 if (response != null) {
-                    if (previousStart >= 0) {
-                        pad8(out);
-                        out.setIntLE(previousStart + 20, out.writerIndex() - previousStart);
+                    if (previous != null) {
+                        ByteBuf done = previous;
+                        previous = null;
+                        out.addComponent(true, finish(done, previousSigner, true));
                     }
-                    previousStart = out.writerIndex();
-                    out.addComponent(true, response);
+                    previous = response;
+                    previousSigner = state.responseSigner;
                 }
                 if (next == 0) {
                     break;
                 }
                 offset += next;
             }
+            if (previous != null) {
+                ByteBuf done = previous;
+                previous = null;
+                out.addComponent(true, finish(done, previousSigner, false));
+            }
         } catch (RuntimeException e) {
+            if (previous != null) {
+                previous.release();
+            }
             out.release();
             throw e;
         }
@@ -183,11 +196,19 @@ public final class SmbConnection {
         return out;
     }
 
-    private static void pad8(CompositeByteBuf out) {
-        int pad = (8 - out.writerIndex() % 8) % 8;
-        if (pad > 0) {
-            out.addComponent(true, ByteBufAllocator.DEFAULT.buffer(pad).writeZero(pad));
+    /**
+     * One response of a compound made final: padded to 8 octets with its NextCommand set when another follows, then
+     * signed when its session signs (MS-SMB2 3.3.4.1.1, 3.3.5.2.7: each response signed on its own, padding included).
+     */
+    private static ByteBuf finish(ByteBuf response, MessageSigner signer, boolean followed) {
+        if (followed) {
+            response.writeZero((8 - response.readableBytes() % 8) % 8);
+            response.setIntLE(response.readerIndex() + 20, response.readableBytes());
         }
+        if (signer != null) {
+            signer.sign(response);
+        }
+        return response;
     }
 
     /** One request of a compound, answered; null for CANCEL. */
@@ -210,6 +231,14 @@ public final class SmbConnection {
             state.treeId = h.treeId();
             state.fileId = NO_FILE;
         }
+        SmbSession signing = sessions.get(state.sessionId);
+        state.responseSigner = signing == null ? null : signing.signer;
+        String refusal = RequestSigning.refusal(signing, request);
+        if (refusal != null) { // MS-SMB2 3.3.5.2.4: refused, never executed; the connection and session carry on
+            service.refusedRequests().refused(peer, state.sessionId, h.command(), refusal, System.nanoTime());
+            state.status = NtStatus.ACCESS_DENIED;
+            return respond(h, state.sessionId, state.treeId, new Reply(NtStatus.ACCESS_DENIED, null), started);
+        }
         viewStale |= changesView(h.command());
         Reply reply;
         try {
@@ -223,6 +252,11 @@ public final class SmbConnection {
         } catch (RuntimeException e) {
             LOG.warn("SMB {} from {}: {} answered INTERNAL_ERROR", Smb2Command.name(h.command()), peer, e.toString());
             reply = new Reply(NtStatus.INTERNAL_ERROR, null);
+        }
+        if (h.command() == Smb2Command.SESSION_SETUP && reply.status() == NtStatus.SUCCESS && sessions.get(state.sessionId) != null) {
+            SmbSession established = sessions.get(state.sessionId);
+            RequestSigning.established(established, dialect); // MS-SMB2 3.3.5.5.3: its final response is signed already
+            state.responseSigner = established.signer;
         }
         state.status = reply.status() == NtStatus.MORE_PROCESSING_REQUIRED ? NtStatus.SUCCESS : reply.status();
         return respond(h, state.sessionId, state.treeId, reply, started);
@@ -367,7 +401,7 @@ public final class SmbConnection {
         byte[] token = Spnego.negTokenInit();
         ByteBuf b = ByteBufAllocator.DEFAULT.buffer(64 + token.length);
         b.writeShortLE(65);
-        b.writeShortLE(0x01); // SIGNING_ENABLED, not required: guest and anonymous sessions cannot sign
+        b.writeShortLE(securityMode());
         b.writeShortLE(chosen);
         b.writeShortLE(0);
         b.writeBytes(service.serverGuid());
@@ -382,6 +416,11 @@ public final class SmbConnection {
         b.writeIntLE(0);
         b.writeBytes(token);
         return b;
+    }
+
+    /** MS-SMB2 2.2.4 SecurityMode: SIGNING_ENABLED, and SIGNING_REQUIRED when configured (accounts' sessions sign anyway). */
+    private int securityMode() {
+        return settings.protection().signing() == Protection.Signing.REQUIRED ? 0x03 : 0x01;
     }
 
     // ---------------------------------------------------------------- SESSION_SETUP, LOGOFF (MS-SMB2 3.3.5.5, 3.3.5.6)
@@ -920,7 +959,7 @@ public final class SmbConnection {
         b.writeIntLE(0);
         b.writeIntLE(0); // Capabilities
         b.writeBytes(service.serverGuid());
-        b.writeShortLE(0x01);
+        b.writeShortLE(securityMode()); // MS-SMB2 3.3.5.15.12: as NEGOTIATE answered
         b.writeShortLE(dialect);
         return new Reply(NtStatus.SUCCESS, b);
     }
@@ -1168,6 +1207,11 @@ public final class SmbConnection {
         }
         view = describe();
         LOG.info("SMB connection from {} ended: {}", peer, reason);
+    }
+
+    /** The session {@code id}, or null: tests give a session a key this way where no account logon is at hand. */
+    synchronized SmbSession sessionById(long id) {
+        return sessions.get(id);
     }
 
     synchronized int openCount() {

@@ -40,6 +40,7 @@ public final class SmbService implements AutoCloseable {
     private final SmbMetrics metrics;
     private final Semaphore ioSlots;
     private final ExecutorService ioThreads;
+    private final RefusedRequests refusedRequests;
 
     public SmbService(SmbSettings settings, MeterRegistry meters) {
         this(settings, meters, Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("smb-io-", 0).factory()));
@@ -60,6 +61,7 @@ public final class SmbService implements AutoCloseable {
         locks = new ByteRangeLocks(settings.maxLocksPerOpen());
         metrics = new SmbMetrics(meters);
         ioSlots = new Semaphore(settings.ioConcurrency());
+        refusedRequests = new RefusedRequests(metrics, 10, java.util.concurrent.TimeUnit.SECONDS);
         Gauge.builder("smb.locks", locks, ByteRangeLocks::size).description("byte-range locks held on all open files").register(meters);
     }
 
@@ -117,6 +119,10 @@ public final class SmbService implements AutoCloseable {
 
     SmbMetrics metrics() {
         return metrics;
+    }
+
+    RefusedRequests refusedRequests() {
+        return refusedRequests;
     }
 
     ByteRangeLocks locks() {

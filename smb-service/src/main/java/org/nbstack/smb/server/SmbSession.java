@@ -2,6 +2,7 @@ package org.nbstack.smb.server;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.nbstack.smb.crypto.MessageSigner;
 
 /** An SMB session (MS-SMB2 3.3.1.8): set up by NTLMSSP in two rounds, then holding trees. */
 final class SmbSession {
@@ -9,8 +10,17 @@ final class SmbSession {
     final long id;
     boolean authenticated;
     boolean anonymous;
+    /** A named logon the server took as its guest (an unknown user under map-to-guest = bad-user). */
+    boolean guest;
     String user = "";
+    /**
+     * The key signing and encryption derive theirs from (MS-SMB2 3.3.5.5.3 Session.SessionKey): NTLM's
+     * ExportedSessionKey, 16 octets; null for anonymous and guest sessions, which cannot sign.
+     */
+    byte[] sessionKey;
     final Map<Integer, Tree> trees = new LinkedHashMap<>();
+    /** Set once the session of an account is set up: every request must then be signed and every response is (MS-SMB2 3.3.5.2.4). */
+    MessageSigner signer;
 
     SmbSession(long id) {
         this.id = id;
