@@ -2,8 +2,18 @@ package org.nbstack.config;
 
 import java.util.List;
 
-/** The SMB2 file service, {@code nbstack.smb}: the shares the {@code smb} handler serves (IPC$ is always served besides). */
-public record FileServiceSettings(List<ShareSettings> shares) {
+/**
+ * The SMB2 file service, {@code nbstack.smb}: the shares the {@code smb} handler serves (IPC$ is always served besides).
+ *
+ * @param signing {@code smb.signing}: whether NEGOTIATE says signing is required (sessions of accounts sign either way)
+ */
+public record FileServiceSettings(List<ShareSettings> shares, Signing signing) {
+
+    /** {@code smb.signing}: enabled (clients may sign; accounts' sessions do) | required (NEGOTIATE says SIGNING_REQUIRED). */
+    public enum Signing {
+        ENABLED,
+        REQUIRED
+    }
 
     public FileServiceSettings {
         shares = List.copyOf(shares);

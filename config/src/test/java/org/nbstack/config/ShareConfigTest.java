@@ -91,6 +91,15 @@ class ShareConfigTest {
     }
 
     @Test
+    void signingIsEnabledByDefaultRequiredOnRequestAndNothingElse() {
+        assertThat(load(Map.of()).smb().signing()).isEqualTo(FileServiceSettings.Signing.ENABLED);
+        assertThat(load(Map.of("smb.signing", "required")).smb().signing()).isEqualTo(FileServiceSettings.Signing.REQUIRED);
+        assertThatThrownBy(() -> load(Map.of("smb.signing", "mandatory")))
+                .hasMessageStartingWith("configuration key 'nbstack.smb.signing' = \"mandatory\"")
+                .hasMessageEndingWith("it must be one of enabled, required");
+    }
+
+    @Test
     void anSmbDirectListenerNeedsADefaultName() {
         assertThatThrownBy(() -> load(Map.of("listeners.kernel.protocol", "smb-direct", "netbios.default-name", "")))
                 .hasMessageStartingWith("configuration key 'nbstack.listeners.kernel.protocol' = \"smb-direct\"")
