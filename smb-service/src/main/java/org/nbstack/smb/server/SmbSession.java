@@ -2,6 +2,7 @@ package org.nbstack.smb.server;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.nbstack.smb.auth.Ntlmssp;
 
 /** An SMB session (MS-SMB2 3.3.1.8): set up by NTLMSSP in two rounds, then holding trees. */
 final class SmbSession {
@@ -9,7 +10,17 @@ final class SmbSession {
     final long id;
     boolean authenticated;
     boolean anonymous;
+    /** A named logon the server took as its guest (an unknown user under map-to-guest = bad-user). */
+    boolean guest;
     String user = "";
+    /**
+     * The key signing and encryption derive theirs from (MS-SMB2 3.3.5.5.3 Session.SessionKey): NTLM's
+     * ExportedSessionKey, 16 octets; null for anonymous and guest sessions, which cannot sign.
+     */
+    byte[] sessionKey;
+    /** The NTLMSSP exchange in progress: the client's NEGOTIATE and the server's CHALLENGE, as sent (the MIC covers them). */
+    byte[] ntlmNegotiate;
+    Ntlmssp.Challenge ntlmChallenge;
     final Map<Integer, Tree> trees = new LinkedHashMap<>();
 
     SmbSession(long id) {
@@ -17,6 +28,9 @@ final class SmbSession {
     }
 
     String who() {
-        return anonymous ? "anonymous" : "guest (as '" + user + "')";
+        if (anonymous) {
+            return "anonymous";
+        }
+        return guest ? "guest (as '" + user + "')" : "user '" + user + "'";
     }
 }
