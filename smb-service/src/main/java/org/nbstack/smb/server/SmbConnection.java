@@ -25,6 +25,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.nbstack.netbios.session.ServiceView;
+import org.nbstack.smb.auth.MalformedTokenException;
+import org.nbstack.smb.auth.NtlmLogon;
 import org.nbstack.smb.auth.Ntlmssp;
 import org.nbstack.smb.auth.Spnego;
 import org.nbstack.smb.crypto.MessageSigner;
@@ -445,37 +447,91 @@ public final class SmbConnection {
                 throw new SmbStatusException(NtStatus.USER_SESSION_DELETED, "no such session");
             }
         }
-        byte[] token = Spnego.ntlmsspToken(blob);
+        byte[] token;
+        try {
+            token = Spnego.ntlmsspToken(blob);
+        } catch (MalformedTokenException e) {
+            dropSession(session);
+            throw new SmbStatusException(NtStatus.INVALID_PARAMETER, e.getMessage());
+        }
         boolean spnego = Spnego.isSpnego(blob);
         switch (Ntlmssp.messageType(token)) {
             case Ntlmssp.NEGOTIATE_MESSAGE -> {
-                byte[] challenge = Ntlmssp.challenge(Ntlmssp.negotiateFlags(token), settings.serverName());
+                Ntlmssp.Challenge challenge = Ntlmssp.challenge(Ntlmssp.negotiateFlags(token), settings.serverName());
+                session.ntlmNegotiate = token; // MS-NLMP 3.2.5.1.2: kept for the MIC, as is the challenge
+                session.ntlmChallenge = challenge;
                 return new Reply(NtStatus.MORE_PROCESSING_REQUIRED,
-                        sessionSetupBody(0, spnego ? Spnego.negTokenResp(false, challenge) : challenge));
+                        sessionSetupBody(0, spnego ? Spnego.negTokenResp(false, challenge.message()) : challenge.message()));
             }
             case Ntlmssp.AUTHENTICATE_MESSAGE -> {
-                Ntlmssp.Identity who;
-                try {
-                    who = Ntlmssp.identity(token);
-                } catch (IllegalArgumentException e) {
-                    dropSession(session);
-                    throw new SmbStatusException(NtStatus.INVALID_PARAMETER, e.getMessage());
-                }
-                if (!session.authenticated) {
-                    service.metrics().sessions.incrementAndGet();
-                }
-                session.authenticated = true;
-                session.anonymous = who.anonymous();
-                session.user = who.user();
-                LOG.info("SMB session {} from {}: {} logged on", session.id, peer, session.who());
-                int flags = who.anonymous() ? 0x2 : 0x1; // MS-SMB2 2.2.6: IS_NULL / IS_GUEST, so the client does not sign
-                return new Reply(NtStatus.SUCCESS, sessionSetupBody(flags, spnego ? Spnego.negTokenResp(true, null) : new byte[0]));
+                return authenticate(session, token, spnego);
             }
             default -> {
                 dropSession(session);
                 throw new SmbStatusException(NtStatus.LOGON_FAILURE, "no NTLMSSP token (only NTLMSSP is offered)");
             }
         }
+    }
+
+    /** The second round of a logon: NTLMv2 against the accounts; a failure ends the session (MS-SMB2 3.3.5.5.3). */
+    private Reply authenticate(SmbSession session, byte[] token, boolean spnego) {
+        Ntlmssp.Challenge challenge = session.ntlmChallenge;
+        byte[] negotiate = session.ntlmNegotiate;
+        session.ntlmChallenge = null; // one AUTHENTICATE per CHALLENGE: a retry needs a new server challenge
+        session.ntlmNegotiate = null;
+        Ntlmssp.Authenticate auth;
+        try {
+            auth = Ntlmssp.authenticate(token);
+        } catch (MalformedTokenException e) {
+            dropSession(session);
+            throw new SmbStatusException(NtStatus.INVALID_PARAMETER, e.getMessage());
+        }
+        if (!auth.anonymous() && !service.logonAllowed(peer)) {
+            dropSession(session);
+            throw new SmbStatusException(NtStatus.LOGON_FAILURE, "too many failed logons from this source");
+        }
+        NtlmLogon.Result result = challenge == null ? null : NtlmLogon.verify(auth, negotiate, challenge, service.accounts());
+        if (result == null && !auth.anonymous()) {
+            dropSession(session);
+            throw new SmbStatusException(NtStatus.LOGON_FAILURE, "AUTHENTICATE without a CHALLENGE on this session");
+        }
+        boolean anonymous = auth.anonymous();
+        boolean guest = false;
+        byte[] sessionKey = null;
+        String user = auth.user();
+        if (result instanceof NtlmLogon.Success success) {
+            sessionKey = success.sessionKey();
+            user = success.account().name();
+        } else if (result instanceof NtlmLogon.Failure failure) {
+            if (failure.reason() == NtlmLogon.Reason.UNKNOWN_USER && settings.mapToGuest() == SmbSettings.MapToGuest.BAD_USER) {
+                guest = true;
+            } else {
+                dropSession(session);
+                throw logonFailure(failure);
+            }
+        }
+        if (!session.authenticated) {
+            service.metrics().sessions.incrementAndGet();
+        }
+        session.authenticated = true;
+        session.anonymous = anonymous;
+        session.guest = guest;
+        session.user = user;
+        session.sessionKey = sessionKey;
+        LOG.info("SMB session {} from {}: {} logged on", session.id, peer, session.who());
+        int flags = anonymous ? 0x2 : guest ? 0x1 : 0; // MS-SMB2 2.2.6: IS_NULL / IS_GUEST, so the client does not sign
+        return new Reply(NtStatus.SUCCESS, sessionSetupBody(flags, spnego ? Spnego.negTokenResp(true, null) : new byte[0]));
+    }
+
+    /** MS-SMB2 3.3.5.5.3 / MS-NLMP: the status a failed logon answers. */
+    private SmbStatusException logonFailure(NtlmLogon.Failure failure) {
+        int status = switch (failure.reason()) {
+            case DISABLED -> NtStatus.ACCOUNT_DISABLED;
+            case LOCKED -> NtStatus.ACCOUNT_LOCKED_OUT;
+            default -> NtStatus.LOGON_FAILURE;
+        };
+        service.logonFailed(peer, failure.user(), failure.reason().tag);
+        return new SmbStatusException(status, "logon failed: " + failure.reason().tag);
     }
 
     private static ByteBuf sessionSetupBody(int flags, byte[] token) {
@@ -506,6 +562,11 @@ public final class SmbConnection {
         if (sessions.remove(session.id) != null && session.authenticated) {
             service.metrics().sessions.decrementAndGet();
         }
+    }
+
+    /** The session {@code id} of this connection, or null: for tests and for what builds on a session's key. */
+    SmbSession sessionById(long id) {
+        return sessions.get(id);
     }
 
     private SmbSession session(Compound state) {
@@ -1207,11 +1268,6 @@ public final class SmbConnection {
         }
         view = describe();
         LOG.info("SMB connection from {} ended: {}", peer, reason);
-    }
-
-    /** The session {@code id}, or null: tests give a session a key this way where no account logon is at hand. */
-    synchronized SmbSession sessionById(long id) {
-        return sessions.get(id);
     }
 
     synchronized int openCount() {

@@ -2,6 +2,7 @@ package org.nbstack.smb.server;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.nbstack.smb.auth.Ntlmssp;
 import org.nbstack.smb.crypto.MessageSigner;
 
 /** An SMB session (MS-SMB2 3.3.1.8): set up by NTLMSSP in two rounds, then holding trees. */
@@ -18,6 +19,9 @@ final class SmbSession {
      * ExportedSessionKey, 16 octets; null for anonymous and guest sessions, which cannot sign.
      */
     byte[] sessionKey;
+    /** The NTLMSSP exchange in progress: the client's NEGOTIATE and the server's CHALLENGE, as sent (the MIC covers them). */
+    byte[] ntlmNegotiate;
+    Ntlmssp.Challenge ntlmChallenge;
     final Map<Integer, Tree> trees = new LinkedHashMap<>();
     /** Set once the session of an account is set up: every request must then be signed and every response is (MS-SMB2 3.3.5.2.4). */
     MessageSigner signer;
@@ -27,6 +31,9 @@ final class SmbSession {
     }
 
     String who() {
-        return anonymous ? "anonymous" : "guest (as '" + user + "')";
+        if (anonymous) {
+            return "anonymous";
+        }
+        return guest ? "guest (as '" + user + "')" : "user '" + user + "'";
     }
 }

@@ -9,11 +9,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.nbstack.smb.auth.Account;
+import org.nbstack.smb.auth.NtlmClient;
+import org.nbstack.smb.auth.NtlmV2;
 import org.nbstack.smb.crypto.MessageSigner;
 import org.nbstack.smb.protocol.NtStatus;
 import org.nbstack.smb.protocol.Smb2Command;
@@ -28,6 +32,7 @@ import org.nbstack.smb.share.Share;
 class RequestSigningTest {
 
     private static final byte[] KEY = HexFormat.of().parseHex("00112233445566778899aabbccddeeff");
+    private static final String PASSWORD = "correct horse";
 
     @TempDir
     Path tmp;
@@ -44,25 +49,28 @@ class RequestSigningTest {
         root = Files.createDirectories(tmp.resolve("share"));
         meters = new SimpleMeterRegistry();
         service = new SmbService(SmbSettings.defaults("TEST", List.of(new Share("share", root, false, true))).withProtection(protection),
-                meters);
+                meters, name -> Optional.of(new Account("alice", NtlmV2.ntHash(PASSWORD.toCharArray()), false, false))
+                        .filter(account -> account.name().equalsIgnoreCase(name)));
         connection = new SmbConnection(service, "192.0.2.7:49152");
     }
 
-    /** NEGOTIATE {@code dialect}, a logon, and the session given {@code KEY} as an account's logon would. */
+    /** NEGOTIATE {@code dialect}, an NTLMv2 logon of an account whose session key is {@code KEY}, TREE_CONNECT signed. */
     private void signedSession(int dialect) throws Exception {
         start(Protection.DEFAULT);
         release(send(Smb2Requests.message(Smb2Command.NEGOTIATE, messageId++, 0, 0, Smb2Requests.negotiate(dialect))));
-        ByteBuf first = send(Smb2Requests.message(Smb2Command.SESSION_SETUP, messageId++, 0, 0,
-                Smb2Requests.sessionSetup(Smb2Requests.ntlmssp(1, 32))));
+        byte[] negotiate = NtlmClient.negotiate(NtlmClient.FLAGS | NtlmClient.KEY_EXCH);
+        ByteBuf first = send(Smb2Requests.message(Smb2Command.SESSION_SETUP, messageId++, 0, 0, Smb2Requests.sessionSetup(negotiate)));
         sessionId = first.getLongLE(40);
+        byte[] challenge = new byte[first.getUnsignedShortLE(Smb2Header.SIZE + 6)];
+        first.getBytes(first.getUnsignedShortLE(Smb2Header.SIZE + 4), challenge);
         first.release();
-        release(send(Smb2Requests.message(Smb2Command.SESSION_SETUP, messageId++, sessionId, 0,
-                Smb2Requests.sessionSetup(Smb2Requests.ntlmssp(3, 72)))));
-        SmbSession session = connection.sessionById(sessionId);
-        session.anonymous = false;
-        session.sessionKey = KEY;
-        RequestSigning.established(session, dialect);
-        client = MessageSigner.forDialect(dialect, KEY);
+        byte[] authenticate = NtlmClient.authenticate(negotiate, challenge, "WORKGROUP", "alice", PASSWORD, KEY, false);
+        client = MessageSigner.forDialect(dialect, KEY); // KEY_EXCH: the exported session key is the one the client chose
+        ByteBuf last = send(Smb2Requests.message(Smb2Command.SESSION_SETUP, messageId++, sessionId, 0, Smb2Requests.sessionSetup(authenticate)));
+        assertThat(last.getIntLE(8)).isEqualTo(NtStatus.SUCCESS);
+        assertThat(last.getUnsignedShortLE(Smb2Header.SIZE + 2)).as("SessionFlags: neither IS_GUEST nor IS_NULL").isZero();
+        assertThat(client.verifies(last)).as("the final SESSION_SETUP response is signed (MS-SMB2 3.3.5.5.3)").isTrue();
+        last.release();
         ByteBuf tree = send(signed(Smb2Command.TREE_CONNECT, Smb2Requests.treeConnect("\\\\TEST\\share")));
         assertThat(tree.getIntLE(8)).isEqualTo(NtStatus.SUCCESS);
         treeId = tree.getIntLE(36);
