@@ -991,10 +991,8 @@ public final class SmbConnection {
             tree(state);
             throw new SmbStatusException(NtStatus.NOT_SUPPORTED, "FSCTL " + Integer.toHexString(ctlCode));
         }
-        // MS-SMB2 3.3.5.15.12: the client checks the negotiation was not tampered with
-        if (dialect < 0x0300) {
-            throw new ConnectionFault("VALIDATE_NEGOTIATE_INFO on dialect " + dialectName(dialect));
-        }
+        // MS-SMB2 3.3.5.15.12: the client checks the negotiation was not tampered with. MS-SMB2 2.2.32.6 makes the answer
+        // optional below 3.0; Samba's client asks on signed 2.x sessions too and treats a disconnect as fatal, so answer.
         byte[] input = r.bytes(r.u32(24) & 0xffffffffL, r.u32(28) & 0xffffffffL);
         if (input.length < 24) {
             throw new SmbStatusException(NtStatus.INVALID_PARAMETER, "short VALIDATE_NEGOTIATE_INFO");
