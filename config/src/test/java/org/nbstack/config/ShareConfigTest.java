@@ -97,6 +97,9 @@ class ShareConfigTest {
         assertThatThrownBy(() -> load(Map.of("smb.signing", "mandatory")))
                 .hasMessageStartingWith("configuration key 'nbstack.smb.signing' = \"mandatory\"")
                 .hasMessageEndingWith("it must be one of enabled, required");
+        assertThat(load(Map.of()).smb().encryption()).isEqualTo(FileServiceSettings.Encryption.OFF);
+        assertThat(load(Map.of("smb.encryption", "desired")).smb().encryption()).isEqualTo(FileServiceSettings.Encryption.DESIRED);
+        assertThatThrownBy(() -> load(Map.of("smb.encryption", "on"))).hasMessageEndingWith("it must be one of off, desired, required");
     }
 
     @Test

@@ -61,7 +61,8 @@ public final class SmbHandlerFactory implements SessionHandlerFactory {
         }
         String serverName = config.netbios().defaultName().orElse("NBSTACK");
         Protection protection = new Protection(config.smb().signing() == FileServiceSettings.Signing.REQUIRED
-                ? Protection.Signing.REQUIRED : Protection.Signing.ENABLED);
+                ? Protection.Signing.REQUIRED : Protection.Signing.ENABLED,
+                Protection.Encryption.valueOf(config.smb().encryption().name()));
         return new SmbService(SmbSettings.defaults(serverName, shares).withProtection(protection), context.meters());
     }
 }

@@ -7,7 +7,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Requests refused for their protection (unsigned, bad signature): each is counted in {@code smb.requests.refused{reason}};
+ * Requests refused for their protection (unsigned, bad signature, unencrypted, not decrypting): each is counted in {@code smb.requests.refused{reason}};
  * at most one WARN line per interval names the source, the others are summed into the next line, so a client sending
  * forged requests in a loop cannot flood the log. Keeps no table per source.
  */
@@ -33,7 +33,7 @@ final class RefusedRequests {
             return;
         }
         long others = unlogged.getAndSet(0);
-        LOG.warn("SMB {} from {} on session {} refused with ACCESS_DENIED: {}{}", Smb2Command.name(command), peer, sessionId, reason,
+        LOG.warn("SMB {} from {} on session {} refused: {}{}", Smb2Command.name(command), peer, sessionId, reason,
                 others == 0 ? "" : " (" + others + " more refused requests not logged)");
     }
 }

@@ -14,6 +14,8 @@ final class RequestSigning {
     /** Why a request is refused, as {@code smb.requests.refused{reason}} counts it. */
     static final String UNSIGNED = "unsigned";
     static final String BAD_SIGNATURE = "bad-signature";
+    static final String UNENCRYPTED = "unencrypted";
+    static final String BAD_ENCRYPTION = "bad-encryption";
 
     private RequestSigning() {
     }

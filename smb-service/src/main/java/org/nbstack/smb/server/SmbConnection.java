@@ -29,6 +29,7 @@ import org.nbstack.smb.auth.MalformedTokenException;
 import org.nbstack.smb.auth.NtlmLogon;
 import org.nbstack.smb.auth.Ntlmssp;
 import org.nbstack.smb.auth.Spnego;
+import org.nbstack.smb.crypto.MessageCipher;
 import org.nbstack.smb.crypto.MessageSigner;
 import org.nbstack.smb.protocol.NtStatus;
 import org.nbstack.smb.protocol.Smb2Command;
@@ -55,6 +56,7 @@ public final class SmbConnection {
     private static final int FSCTL_DFS_GET_REFERRALS_EX = 0x000601B0;
     private static final int FSCTL_VALIDATE_NEGOTIATE_INFO = 0x00140204;
     private static final int CAP_DFS = 0x1;
+    private static final int CAP_ENCRYPTION = 0x40;
 
     private final SmbService service;
     private final SmbSettings settings;
@@ -70,6 +72,8 @@ public final class SmbConnection {
     private long nextFileId = 1;
     private int creditsHeld = 1; // MS-SMB2 3.3.1.2: a new connection may send one request (the NEGOTIATE)
     private boolean closed;
+    /** Whether the message being processed came in a TRANSFORM_HEADER (MS-SMB2 3.3.5.2.1.1: Request.IsEncrypted). */
+    private boolean inTransform;
     /** Rebuilt after each request that may change it, so admin views read it without waiting on this connection's lock. */
     private volatile ServiceView view;
     private boolean viewStale;
@@ -131,6 +135,9 @@ public final class SmbConnection {
                 viewStale = true;
                 return smb1Negotiate(message);
             }
+            if (MessageCipher.isTransform(message)) {
+                return encrypted(message);
+            }
             return compound(message);
         } finally {
             message.release();
@@ -138,6 +145,42 @@ public final class SmbConnection {
                 viewStale = false;
                 view = describe();
             }
+        }
+    }
+
+    /**
+     * MS-SMB2 3.3.5.2.1.1: a message in a TRANSFORM_HEADER is decrypted with its session's key and processed, and its
+     * response encrypted; one that names no session that encrypts, or does not decrypt, ends the connection unanswered.
+     */
+    private ByteBuf encrypted(ByteBuf message) {
+        if (message.readableBytes() <= MessageCipher.TRANSFORM_HEADER_SIZE) {
+            throw new ConnectionFault("truncated TRANSFORM_HEADER");
+        }
+        long sessionId = MessageCipher.sessionId(message);
+        SmbSession session = sessions.get(sessionId);
+        if (session == null || session.cipher == null) {
+            throw new ConnectionFault("an encrypted message for session " + sessionId + ", which does not encrypt");
+        }
+        ByteBuf plain = session.cipher.decrypt(message);
+        if (plain == null) {
+            service.refusedRequests().refused(peer, sessionId, -1, RequestSigning.BAD_ENCRYPTION, System.nanoTime());
+            throw new ConnectionFault("an encrypted message that does not decrypt (altered, or another key)");
+        }
+        ByteBuf response;
+        inTransform = true;
+        try {
+            response = compound(plain);
+        } finally {
+            inTransform = false;
+            plain.release();
+        }
+        if (response == null) {
+            return null;
+        }
+        try {
+            return session.cipher.encrypt(response, sessionId); // MS-SMB2 3.3.4.1.4: encrypted, not signed
+        } finally {
+            response.release();
         }
     }
 
@@ -234,8 +277,11 @@ public final class SmbConnection {
             state.fileId = NO_FILE;
         }
         SmbSession signing = sessions.get(state.sessionId);
-        state.responseSigner = signing == null ? null : signing.signer;
-        String refusal = RequestSigning.refusal(signing, request);
+        state.responseSigner = signing == null || inTransform ? null : signing.signer;
+        String refusal = inTransform ? null : RequestSigning.refusal(signing, request); // MS-SMB2 3.3.5.2.4: encrypted is not signed
+        if (refusal == null && !inTransform && signing != null && signing.encryptData) {
+            refusal = RequestSigning.UNENCRYPTED; // MS-SMB2 3.3.5.2.9: Session.EncryptData and the request was not encrypted
+        }
         if (refusal != null) { // MS-SMB2 3.3.5.2.4: refused, never executed; the connection and session carry on
             service.refusedRequests().refused(peer, state.sessionId, h.command(), refusal, System.nanoTime());
             state.status = NtStatus.ACCESS_DENIED;
@@ -259,6 +305,7 @@ public final class SmbConnection {
             SmbSession established = sessions.get(state.sessionId);
             RequestSigning.established(established, dialect); // MS-SMB2 3.3.5.5.3: its final response is signed already
             state.responseSigner = established.signer;
+            reply = encryptionEstablished(established, reply);
         }
         state.status = reply.status() == NtStatus.MORE_PROCESSING_REQUIRED ? NtStatus.SUCCESS : reply.status();
         return respond(h, state.sessionId, state.treeId, reply, started);
@@ -407,7 +454,7 @@ public final class SmbConnection {
         b.writeShortLE(chosen);
         b.writeShortLE(0);
         b.writeBytes(service.serverGuid());
-        b.writeIntLE(chosen >= 0x0210 && chosen != DIALECT_WILDCARD ? 0 : 0); // no DFS, leasing, multi-credit, encryption
+        b.writeIntLE(capabilities(chosen));
         b.writeIntLE(SmbSettings.MAX_IO);
         b.writeIntLE(SmbSettings.MAX_IO);
         b.writeIntLE(SmbSettings.MAX_IO);
@@ -418,6 +465,38 @@ public final class SmbConnection {
         b.writeIntLE(0);
         b.writeBytes(token);
         return b;
+    }
+
+    /**
+     * MS-SMB2 3.3.5.5.3: with encryption on, a 3.0.x session of an account gets its keys, and ENCRYPT_DATA when its client
+     * can encrypt; under {@code required} a session that cannot is refused (guests and anonymous ones included, as Samba does).
+     */
+    private Reply encryptionEstablished(SmbSession session, Reply reply) {
+        Protection.Encryption encryption = settings.protection().encryption();
+        if (encryption == Protection.Encryption.OFF) {
+            return reply;
+        }
+        if (session.signer != null && dialect >= 0x0300 && session.cipher == null) {
+            session.cipher = MessageCipher.server(session.sessionKey, service.random());
+            session.encryptData = (clientCapabilities & CAP_ENCRYPTION) != 0;
+        }
+        if (session.encryptData) {
+            reply.body().setShortLE(2, reply.body().getUnsignedShortLE(2) | 0x0004); // SessionFlags: SMB2_SESSION_FLAG_ENCRYPT_DATA
+            return reply;
+        }
+        if (encryption == Protection.Encryption.REQUIRED) {
+            reply.body().release();
+            LOG.info("SMB session {} from {}: refused, it cannot encrypt and nbstack.smb.encryption = required", session.id, peer);
+            dropSession(session);
+            return new Reply(NtStatus.ACCESS_DENIED, null);
+        }
+        return reply;
+    }
+
+    /** MS-SMB2 2.2.4 Capabilities: ENCRYPTION on 3.0.x when encryption is on; nothing else (no DFS, leasing, multi-credit). */
+    private int capabilities(int chosen) {
+        return chosen >= 0x0300 && chosen != DIALECT_WILDCARD && settings.protection().encryption() != Protection.Encryption.OFF
+                ? CAP_ENCRYPTION : 0;
     }
 
     /** MS-SMB2 2.2.4 SecurityMode: SIGNING_ENABLED, and SIGNING_REQUIRED when configured (accounts' sessions sign anyway). */
@@ -1016,7 +1095,7 @@ public final class SmbConnection {
         b.writeIntLE(24);
         b.writeIntLE(0);
         b.writeIntLE(0);
-        b.writeIntLE(0); // Capabilities
+        b.writeIntLE(capabilities(dialect)); // as NEGOTIATE answered
         b.writeBytes(service.serverGuid());
         b.writeShortLE(securityMode()); // MS-SMB2 3.3.5.15.12: as NEGOTIATE answered
         b.writeShortLE(dialect);

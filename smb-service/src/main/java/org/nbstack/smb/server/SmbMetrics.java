@@ -53,7 +53,8 @@ public final class SmbMetrics {
                 .register(registry).increment();
     }
 
-    /** A request refused unexecuted for its protection (MS-SMB2 3.3.5.2.4): {@code unsigned}, {@code bad-signature}. */
+    /** A request refused unexecuted for its protection (MS-SMB2 3.3.5.2.4): {@code unsigned}, {@code bad-signature},
+     * {@code unencrypted}, {@code bad-encryption}. */
     void refused(String reason) {
         Counter.builder("smb.requests.refused").tag("reason", reason)
                 .description("SMB2 requests refused unexecuted because their signing or encryption was missing or wrong")

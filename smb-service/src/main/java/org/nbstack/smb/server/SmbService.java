@@ -48,6 +48,7 @@ public final class SmbService implements AutoCloseable {
     private final Accounts accounts;
     private final LogonFailures logonFailures;
     private final RefusedRequests refusedRequests;
+    private final SecureRandom random = new SecureRandom();
 
     /** Without accounts: only anonymous and guest logons. */
     public SmbService(SmbSettings settings, MeterRegistry meters) {
@@ -73,7 +74,6 @@ public final class SmbService implements AutoCloseable {
                 throw new IllegalArgumentException("two shares are called '" + share.name() + "' (share names ignore case)");
             }
         }
-        SecureRandom random = new SecureRandom();
         random.nextBytes(serverGuid);
         volatileSalt = random.nextLong();
         locks = new ByteRangeLocks(settings.maxLocksPerOpen());
@@ -157,6 +157,10 @@ public final class SmbService implements AutoCloseable {
     static String source(String peer) {
         int colon = peer.lastIndexOf(':');
         return colon > 0 ? peer.substring(0, colon) : peer;
+    }
+
+    SecureRandom random() {
+        return random;
     }
 
     RefusedRequests refusedRequests() {

@@ -3,6 +3,7 @@ package org.nbstack.smb.server;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.nbstack.smb.auth.Ntlmssp;
+import org.nbstack.smb.crypto.MessageCipher;
 import org.nbstack.smb.crypto.MessageSigner;
 
 /** An SMB session (MS-SMB2 3.3.1.8): set up by NTLMSSP in two rounds, then holding trees. */
@@ -25,6 +26,10 @@ final class SmbSession {
     final Map<Integer, Tree> trees = new LinkedHashMap<>();
     /** Set once the session of an account is set up: every request must then be signed and every response is (MS-SMB2 3.3.5.2.4). */
     MessageSigner signer;
+    /** Set with the signer on 3.0.x when encryption is on: decrypts this session's requests, encrypts its responses. */
+    MessageCipher cipher;
+    /** MS-SMB2 3.3.1.8 Session.EncryptData: every request must come encrypted (SESSION_SETUP said ENCRYPT_DATA). */
+    boolean encryptData;
 
     SmbSession(long id) {
         this.id = id;
