@@ -56,6 +56,38 @@ class SignedSmbTest {
         }
     }
 
+    @ParameterizedTest(name = "encryption {0}, smbclient {1}")
+    @CsvSource({"DESIRED, --client-protection=encrypt", "REQUIRED, --client-protection=sign"})
+    void smbclientOnAnEncryptedSessionPutsAndGetsByteExact(Protection.Encryption encryption, String clientProtection) throws Exception {
+        Smbclient.require();
+        Path local = Files.createDirectories(tmp.resolve("local"));
+        SmbclientTest.writeRandom(local.resolve("up.bin"), SIZE, 13);
+        try (SmbTestServer server = server(new Protection(Protection.Signing.ENABLED, encryption), NetbiosServer.Framing.NBSS,
+                NetbiosServerSettings.NBSS_PORT)) {
+            Smbclient.Result result = Smbclient.run(local, server, NetbiosServerSettings.NBSS_PORT, "share",
+                    List.of("-U", "alice%" + PASSWORD, clientProtection, "-m", "SMB3_02"), "put up.bin; get up.bin down.bin");
+
+            assertThat(result.exit()).as("%s\n%s", result.output(), server.unsuccessfulRequests()).isZero();
+            assertThat(SmbclientTest.sha256(server.shareDir.resolve("up.bin"))).isEqualTo(SmbclientTest.sha256(local.resolve("up.bin")));
+            assertThat(SmbclientTest.sha256(local.resolve("down.bin"))).isEqualTo(SmbclientTest.sha256(local.resolve("up.bin")));
+            assertThat(server.refused("unencrypted") + server.refused("bad-encryption")).isZero();
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void requiredEncryptionRefusesAnSmb21Client() throws Exception {
+        Smbclient.require();
+        Path local = Files.createDirectories(tmp.resolve("local"));
+        try (SmbTestServer server = server(new Protection(Protection.Signing.ENABLED, Protection.Encryption.REQUIRED),
+                NetbiosServer.Framing.NBSS, NetbiosServerSettings.NBSS_PORT)) {
+            Smbclient.Result result = Smbclient.run(local, server, NetbiosServerSettings.NBSS_PORT, "share",
+                    List.of("-U", "alice%" + PASSWORD, "-m", "SMB2_10"), "ls");
+            assertThat(result.exit()).as(result.output()).isNotZero();
+            assertThat(result.output()).contains("NT_STATUS_ACCESS_DENIED");
+            assertThat(server.requests("session_setup", NtStatus.hex(NtStatus.ACCESS_DENIED))).isEqualTo(1);
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource({"2.1, 0x0210", "3.0, 0x0300"})
     void impacketSignsForAServerThatRequiresItAndPutsAndGetsByteExact(String dialect, String code) throws Exception {
