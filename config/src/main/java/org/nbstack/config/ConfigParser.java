@@ -255,7 +255,8 @@ final class ConfigParser {
             shares.add(new ShareSettings(name, dir, inDataDir,
                     in.bool(base + ".read-only"), in.bool(base + ".guest-ok")));
         }
-        return new FileServiceSettings(shares);
+        return new FileServiceSettings(shares, in.enumValue(path(ROOT, "smb", "signing"), FileServiceSettings.Signing.class),
+                in.enumValue(path(ROOT, "smb", "encryption"), FileServiceSettings.Encryption.class));
     }
 
     /** {@code text} as a path, unresolved; null (and a problem) when the file system cannot name it. */

@@ -91,6 +91,18 @@ class ShareConfigTest {
     }
 
     @Test
+    void signingIsEnabledByDefaultRequiredOnRequestAndNothingElse() {
+        assertThat(load(Map.of()).smb().signing()).isEqualTo(FileServiceSettings.Signing.ENABLED);
+        assertThat(load(Map.of("smb.signing", "required")).smb().signing()).isEqualTo(FileServiceSettings.Signing.REQUIRED);
+        assertThatThrownBy(() -> load(Map.of("smb.signing", "mandatory")))
+                .hasMessageStartingWith("configuration key 'nbstack.smb.signing' = \"mandatory\"")
+                .hasMessageEndingWith("it must be one of enabled, required");
+        assertThat(load(Map.of()).smb().encryption()).isEqualTo(FileServiceSettings.Encryption.OFF);
+        assertThat(load(Map.of("smb.encryption", "desired")).smb().encryption()).isEqualTo(FileServiceSettings.Encryption.DESIRED);
+        assertThatThrownBy(() -> load(Map.of("smb.encryption", "on"))).hasMessageEndingWith("it must be one of off, desired, required");
+    }
+
+    @Test
     void anSmbDirectListenerNeedsADefaultName() {
         assertThatThrownBy(() -> load(Map.of("listeners.kernel.protocol", "smb-direct", "netbios.default-name", "")))
                 .hasMessageStartingWith("configuration key 'nbstack.listeners.kernel.protocol' = \"smb-direct\"")

@@ -5,9 +5,11 @@ import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.nbstack.config.FileServiceSettings;
 import org.nbstack.config.NbstackConfig;
 import org.nbstack.config.ShareSettings;
 import org.nbstack.netbios.session.SessionHandler;
+import org.nbstack.smb.server.Protection;
 import org.nbstack.smb.server.SmbService;
 import org.nbstack.smb.server.SmbSettings;
 import org.nbstack.smb.share.Share;
@@ -58,6 +60,9 @@ public final class SmbHandlerFactory implements SessionHandlerFactory {
             shares.add(new Share(share.name(), share.path(), share.readOnly(), share.guestOk()));
         }
         String serverName = config.netbios().defaultName().orElse("NBSTACK");
-        return new SmbService(SmbSettings.defaults(serverName, shares), context.meters());
+        Protection protection = new Protection(config.smb().signing() == FileServiceSettings.Signing.REQUIRED
+                ? Protection.Signing.REQUIRED : Protection.Signing.ENABLED,
+                Protection.Encryption.valueOf(config.smb().encryption().name()));
+        return new SmbService(SmbSettings.defaults(serverName, shares).withProtection(protection), context.meters());
     }
 }

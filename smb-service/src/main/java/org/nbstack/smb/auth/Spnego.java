@@ -33,15 +33,42 @@ public final class Spnego {
     }
 
     /**
-     * The NTLMSSP message inside a SPNEGO blob (or the blob itself), found by its signature: the server needs only the
-     * mechToken/responseToken and every other SPNEGO field is optional. Empty when there is none.
+     * The mechToken of a NegTokenInit or the responseToken of a NegTokenResp (RFC 4178 4.2), exactly as sent (the NTLM
+     * MIC covers its octets); a bare NTLMSSP message is returned as it is. Empty when the SPNEGO token carries none.
+     *
+     * @throws MalformedTokenException when the blob is neither an NTLMSSP message nor a well-formed SPNEGO token
      */
     public static byte[] ntlmsspToken(byte[] blob) {
-        for (int i = 0; i + NTLMSSP_SIGNATURE.length <= blob.length; i++) {
-            if (Arrays.equals(blob, i, i + NTLMSSP_SIGNATURE.length, NTLMSSP_SIGNATURE, 0, NTLMSSP_SIGNATURE.length)) {
-                return Arrays.copyOfRange(blob, i, blob.length);
-            }
+        if (blob.length == 0) {
+            return blob;
         }
-        return new byte[0];
+        if (blob.length >= NTLMSSP_SIGNATURE.length
+                && Arrays.equals(blob, 0, NTLMSSP_SIGNATURE.length, NTLMSSP_SIGNATURE, 0, NTLMSSP_SIGNATURE.length)) {
+            return blob;
+        }
+        Der.Tlv outer = Der.read(blob, 0, blob.length);
+        Der.Tlv fields;
+        if (outer.tag() == 0x60) {
+            // RFC 2743 3.1: [APPLICATION 0] { thisMech OID, innerContextToken }; RFC 4178 4.2.1: [0] NegTokenInit
+            Der.Tlv oid = Der.read(blob, outer.start(), outer.end());
+            if (!Arrays.equals(blob, oid.start() - 2, oid.end(), SPNEGO_OID, 0, SPNEGO_OID.length)) {
+                throw new MalformedTokenException("not a SPNEGO token (another mechanism's OID)");
+            }
+            Der.Tlv init = Der.read(blob, oid.end(), outer.end());
+            if (init.tag() != 0xa0) {
+                throw new MalformedTokenException("SPNEGO: expected NegTokenInit");
+            }
+            fields = Der.only(blob, init, 0x30);
+        } else if (outer.tag() == 0xa1) {
+            fields = Der.only(blob, outer, 0x30); // RFC 4178 4.2.2: [1] NegTokenResp
+        } else {
+            throw new MalformedTokenException(String.format("neither NTLMSSP nor SPNEGO (first octet 0x%02x)", outer.tag()));
+        }
+        Der.Tlv token = Der.find(blob, fields, 0xa2); // mechToken / responseToken, both [2] OCTET STRING
+        if (token == null) {
+            return new byte[0];
+        }
+        Der.Tlv octets = Der.only(blob, token, 0x04);
+        return Arrays.copyOfRange(blob, octets.start(), octets.end());
     }
 }

@@ -25,6 +25,7 @@ public final class NtStatus {
     public static final int LOCK_NOT_GRANTED = 0xC0000055;
     public static final int DELETE_PENDING = 0xC0000056;
     public static final int LOGON_FAILURE = 0xC000006D;
+    public static final int ACCOUNT_DISABLED = 0xC0000072;
     public static final int RANGE_NOT_LOCKED = 0xC000007E;
     public static final int DISK_FULL = 0xC000007F;
     public static final int INSUFFICIENT_RESOURCES = 0xC000009A;
@@ -44,6 +45,7 @@ public final class NtStatus {
     public static final int CANCELLED = 0xC0000120;
     public static final int FILE_CLOSED = 0xC0000128;
     public static final int USER_SESSION_DELETED = 0xC0000203;
+    public static final int ACCOUNT_LOCKED_OUT = 0xC0000234;
     public static final int NOT_FOUND = 0xC0000225;
 
     private NtStatus() {

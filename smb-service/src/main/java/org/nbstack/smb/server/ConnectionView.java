@@ -43,10 +43,13 @@ final class ConnectionView {
         return new ServiceView(SERVICE, details);
     }
 
-    /** "anonymous" for a null session, else "guest", with the name the client gave when it gave one. */
+    /** "anonymous" for a null session, the account name for a user, else "guest", with the name the client gave when it gave one. */
     private static String user(SmbSession session) {
         if (session.anonymous) {
             return "anonymous";
+        }
+        if (!session.guest) {
+            return session.user;
         }
         return session.user.isEmpty() || session.user.equalsIgnoreCase("guest") ? "guest" : session.user + " (guest)";
     }

@@ -29,6 +29,11 @@ final class Request {
         }
     }
 
+    /** This request's octets, header first, up to the next request of a compound (padding included); not retained. */
+    ByteBuf message() {
+        return message;
+    }
+
     int bodyLength() {
         return message.readableBytes() - Smb2Header.SIZE;
     }

@@ -25,8 +25,12 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.nbstack.netbios.session.ServiceView;
+import org.nbstack.smb.auth.MalformedTokenException;
+import org.nbstack.smb.auth.NtlmLogon;
 import org.nbstack.smb.auth.Ntlmssp;
 import org.nbstack.smb.auth.Spnego;
+import org.nbstack.smb.crypto.MessageCipher;
+import org.nbstack.smb.crypto.MessageSigner;
 import org.nbstack.smb.protocol.NtStatus;
 import org.nbstack.smb.protocol.Smb2Command;
 import org.nbstack.smb.protocol.Smb2Header;
@@ -53,6 +57,7 @@ public final class SmbConnection {
     private static final int FSCTL_VALIDATE_NEGOTIATE_INFO = 0x00140204;
     private static final int FSCTL_QUERY_NETWORK_INTERFACE_INFO = 0x001401FC; // MS-SMB2 2.2.31: asks for no open
     private static final int CAP_DFS = 0x1;
+    private static final int CAP_ENCRYPTION = 0x40;
 
     private final SmbService service;
     private final SmbSettings settings;
@@ -68,6 +73,8 @@ public final class SmbConnection {
     private long nextFileId = 1;
     private int creditsHeld = 1; // MS-SMB2 3.3.1.2: a new connection may send one request (the NEGOTIATE)
     private boolean closed;
+    /** Whether the message being processed came in a TRANSFORM_HEADER (MS-SMB2 3.3.5.2.1.1: Request.IsEncrypted). */
+    private boolean inTransform;
     /** Rebuilt after each request that may change it, so admin views read it without waiting on this connection's lock. */
     private volatile ServiceView view;
     private boolean viewStale;
@@ -108,6 +115,8 @@ public final class SmbConnection {
         int treeId;
         long fileId = NO_FILE;
         int status;
+        /** The key of the session this request belongs to, when it signs: its response is signed with it. */
+        MessageSigner responseSigner;
     }
 
     /** What a command answers: a status and, for success or a few errors, a body (released by the caller). */
@@ -127,6 +136,9 @@ public final class SmbConnection {
                 viewStale = true;
                 return smb1Negotiate(message);
             }
+            if (MessageCipher.isTransform(message)) {
+                return encrypted(message);
+            }
             return compound(message);
         } finally {
             message.release();
@@ -137,11 +149,48 @@ public final class SmbConnection {
         }
     }
 
+    /**
+     * MS-SMB2 3.3.5.2.1.1: a message in a TRANSFORM_HEADER is decrypted with its session's key and processed, and its
+     * response encrypted; one that names no session that encrypts, or does not decrypt, ends the connection unanswered.
+     */
+    private ByteBuf encrypted(ByteBuf message) {
+        if (message.readableBytes() <= MessageCipher.TRANSFORM_HEADER_SIZE) {
+            throw new ConnectionFault("truncated TRANSFORM_HEADER");
+        }
+        long sessionId = MessageCipher.sessionId(message);
+        SmbSession session = sessions.get(sessionId);
+        if (session == null || session.cipher == null) {
+            throw new ConnectionFault("an encrypted message for session " + sessionId + ", which does not encrypt");
+        }
+        ByteBuf plain = session.cipher.decrypt(message);
+        if (plain == null) {
+            service.refusedRequests().refused(peer, sessionId, -1, RequestSigning.BAD_ENCRYPTION, System.nanoTime());
+            throw new ConnectionFault("an encrypted message that does not decrypt (altered, or another key)");
+        }
+        ByteBuf response;
+        inTransform = true;
+        try {
+            response = compound(plain);
+        } finally {
+            inTransform = false;
+            plain.release();
+        }
+        if (response == null) {
+            return null;
+        }
+        try {
+            return session.cipher.encrypt(response, sessionId); // MS-SMB2 3.3.4.1.4: encrypted, not signed
+        } finally {
+            response.release();
+        }
+    }
+
     private ByteBuf compound(ByteBuf message) {
         CompositeByteBuf out = ByteBufAllocator.DEFAULT.compositeBuffer();
         Compound state = new Compound();
         int offset = 0;
-        int previousStart = -1;
+        ByteBuf previous = null;
+        MessageSigner previousSigner = null;
         try {
             while (true) {
                 Smb2Header header;
@@ -161,19 +210,28 @@ public final class SmbConnection {
                 Request request = new Request(header, message.slice(message.readerIndex() + offset, length));
                 ByteBuf response = one(request, state, offset == 0);
                 if (response != null) {
-                    if (previousStart >= 0) {
-                        pad8(out);
-                        out.setIntLE(previousStart + 20, out.writerIndex() - previousStart);
+                    if (previous != null) {
+                        ByteBuf done = previous;
+                        previous = null;
+                        out.addComponent(true, finish(done, previousSigner, true));
                     }
-                    previousStart = out.writerIndex();
-                    out.addComponent(true, response);
+                    previous = response;
+                    previousSigner = state.responseSigner;
                 }
                 if (next == 0) {
                     break;
                 }
                 offset += next;
             }
+            if (previous != null) {
+                ByteBuf done = previous;
+                previous = null;
+                out.addComponent(true, finish(done, previousSigner, false));
+            }
         } catch (RuntimeException e) {
+            if (previous != null) {
+                previous.release();
+            }
             out.release();
             throw e;
         }
@@ -184,11 +242,19 @@ public final class SmbConnection {
         return out;
     }
 
-    private static void pad8(CompositeByteBuf out) {
-        int pad = (8 - out.writerIndex() % 8) % 8;
-        if (pad > 0) {
-            out.addComponent(true, ByteBufAllocator.DEFAULT.buffer(pad).writeZero(pad));
+    /**
+     * One response of a compound made final: padded to 8 octets with its NextCommand set when another follows, then
+     * signed when its session signs (MS-SMB2 3.3.4.1.1, 3.3.5.2.7: each response signed on its own, padding included).
+     */
+    private static ByteBuf finish(ByteBuf response, MessageSigner signer, boolean followed) {
+        if (followed) {
+            response.writeZero((8 - response.readableBytes() % 8) % 8);
+            response.setIntLE(response.readerIndex() + 20, response.readableBytes());
         }
+        if (signer != null) {
+            signer.sign(response);
+        }
+        return response;
     }
 
     /** One request of a compound, answered; null for CANCEL. */
@@ -216,6 +282,17 @@ public final class SmbConnection {
             state.treeId = h.treeId();
             state.fileId = NO_FILE;
         }
+        SmbSession signing = sessions.get(state.sessionId);
+        state.responseSigner = signing == null || inTransform ? null : signing.signer;
+        String refusal = inTransform ? null : RequestSigning.refusal(signing, request); // MS-SMB2 3.3.5.2.4: encrypted is not signed
+        if (refusal == null && !inTransform && signing != null && signing.encryptData) {
+            refusal = RequestSigning.UNENCRYPTED; // MS-SMB2 3.3.5.2.9: Session.EncryptData and the request was not encrypted
+        }
+        if (refusal != null) { // MS-SMB2 3.3.5.2.4: refused, never executed; the connection and session carry on
+            service.refusedRequests().refused(peer, state.sessionId, h.command(), refusal, System.nanoTime());
+            state.status = NtStatus.ACCESS_DENIED;
+            return respond(h, state.sessionId, state.treeId, new Reply(NtStatus.ACCESS_DENIED, null), started);
+        }
         viewStale |= changesView(h.command());
         Reply reply;
         try {
@@ -230,6 +307,12 @@ public final class SmbConnection {
         } catch (RuntimeException e) {
             LOG.warn("SMB {} from {}: {} answered INTERNAL_ERROR", Smb2Command.name(h.command()), peer, e.toString());
             reply = new Reply(NtStatus.INTERNAL_ERROR, null);
+        }
+        if (h.command() == Smb2Command.SESSION_SETUP && reply.status() == NtStatus.SUCCESS && sessions.get(state.sessionId) != null) {
+            SmbSession established = sessions.get(state.sessionId);
+            RequestSigning.established(established, dialect); // MS-SMB2 3.3.5.5.3: its final response is signed already
+            state.responseSigner = established.signer;
+            reply = encryptionEstablished(established, reply);
         }
         if (h.command() == Smb2Command.CREATE || !h.related()) {
             // As Windows and Samba do (MS-SMB2 3.3.5.2.7.2 <footnote>): only a failed CREATE fails the related requests
@@ -378,11 +461,11 @@ public final class SmbConnection {
         byte[] token = Spnego.negTokenInit();
         ByteBuf b = ByteBufAllocator.DEFAULT.buffer(64 + token.length);
         b.writeShortLE(65);
-        b.writeShortLE(0x01); // SIGNING_ENABLED, not required: guest and anonymous sessions cannot sign
+        b.writeShortLE(securityMode());
         b.writeShortLE(chosen);
         b.writeShortLE(0);
         b.writeBytes(service.serverGuid());
-        b.writeIntLE(chosen >= 0x0210 && chosen != DIALECT_WILDCARD ? 0 : 0); // no DFS, leasing, multi-credit, encryption
+        b.writeIntLE(capabilities(chosen));
         b.writeIntLE(SmbSettings.MAX_IO);
         b.writeIntLE(SmbSettings.MAX_IO);
         b.writeIntLE(SmbSettings.MAX_IO);
@@ -393,6 +476,43 @@ public final class SmbConnection {
         b.writeIntLE(0);
         b.writeBytes(token);
         return b;
+    }
+
+    /**
+     * MS-SMB2 3.3.5.5.3: with encryption on, a 3.0.x session of an account gets its keys, and ENCRYPT_DATA when its client
+     * can encrypt; under {@code required} a session that cannot is refused (guests and anonymous ones included, as Samba does).
+     */
+    private Reply encryptionEstablished(SmbSession session, Reply reply) {
+        Protection.Encryption encryption = settings.protection().encryption();
+        if (encryption == Protection.Encryption.OFF) {
+            return reply;
+        }
+        if (session.signer != null && dialect >= 0x0300 && session.cipher == null) {
+            session.cipher = MessageCipher.server(session.sessionKey, service.random());
+            session.encryptData = (clientCapabilities & CAP_ENCRYPTION) != 0;
+        }
+        if (session.encryptData) {
+            reply.body().setShortLE(2, reply.body().getUnsignedShortLE(2) | 0x0004); // SessionFlags: SMB2_SESSION_FLAG_ENCRYPT_DATA
+            return reply;
+        }
+        if (encryption == Protection.Encryption.REQUIRED) {
+            reply.body().release();
+            LOG.info("SMB session {} from {}: refused, it cannot encrypt and nbstack.smb.encryption = required", session.id, peer);
+            dropSession(session);
+            return new Reply(NtStatus.ACCESS_DENIED, null);
+        }
+        return reply;
+    }
+
+    /** MS-SMB2 2.2.4 Capabilities: ENCRYPTION on 3.0.x when encryption is on; nothing else (no DFS, leasing, multi-credit). */
+    private int capabilities(int chosen) {
+        return chosen >= 0x0300 && chosen != DIALECT_WILDCARD && settings.protection().encryption() != Protection.Encryption.OFF
+                ? CAP_ENCRYPTION : 0;
+    }
+
+    /** MS-SMB2 2.2.4 SecurityMode: SIGNING_ENABLED, and SIGNING_REQUIRED when configured (accounts' sessions sign anyway). */
+    private int securityMode() {
+        return settings.protection().signing() == Protection.Signing.REQUIRED ? 0x03 : 0x01;
     }
 
     // ---------------------------------------------------------------- SESSION_SETUP, LOGOFF (MS-SMB2 3.3.5.5, 3.3.5.6)
@@ -417,37 +537,91 @@ public final class SmbConnection {
                 throw new SmbStatusException(NtStatus.USER_SESSION_DELETED, "no such session");
             }
         }
-        byte[] token = Spnego.ntlmsspToken(blob);
+        byte[] token;
+        try {
+            token = Spnego.ntlmsspToken(blob);
+        } catch (MalformedTokenException e) {
+            dropSession(session);
+            throw new SmbStatusException(NtStatus.INVALID_PARAMETER, e.getMessage());
+        }
         boolean spnego = Spnego.isSpnego(blob);
         switch (Ntlmssp.messageType(token)) {
             case Ntlmssp.NEGOTIATE_MESSAGE -> {
-                byte[] challenge = Ntlmssp.challenge(Ntlmssp.negotiateFlags(token), settings.serverName());
+                Ntlmssp.Challenge challenge = Ntlmssp.challenge(Ntlmssp.negotiateFlags(token), settings.serverName());
+                session.ntlmNegotiate = token; // MS-NLMP 3.2.5.1.2: kept for the MIC, as is the challenge
+                session.ntlmChallenge = challenge;
                 return new Reply(NtStatus.MORE_PROCESSING_REQUIRED,
-                        sessionSetupBody(0, spnego ? Spnego.negTokenResp(false, challenge) : challenge));
+                        sessionSetupBody(0, spnego ? Spnego.negTokenResp(false, challenge.message()) : challenge.message()));
             }
             case Ntlmssp.AUTHENTICATE_MESSAGE -> {
-                Ntlmssp.Identity who;
-                try {
-                    who = Ntlmssp.identity(token);
-                } catch (IllegalArgumentException e) {
-                    dropSession(session);
-                    throw new SmbStatusException(NtStatus.INVALID_PARAMETER, e.getMessage());
-                }
-                if (!session.authenticated) {
-                    service.metrics().sessions.incrementAndGet();
-                }
-                session.authenticated = true;
-                session.anonymous = who.anonymous();
-                session.user = who.user();
-                LOG.info("SMB session {} from {}: {} logged on", session.id, peer, session.who());
-                int flags = who.anonymous() ? 0x2 : 0x1; // MS-SMB2 2.2.6: IS_NULL / IS_GUEST, so the client does not sign
-                return new Reply(NtStatus.SUCCESS, sessionSetupBody(flags, spnego ? Spnego.negTokenResp(true, null) : new byte[0]));
+                return authenticate(session, token, spnego);
             }
             default -> {
                 dropSession(session);
                 throw new SmbStatusException(NtStatus.LOGON_FAILURE, "no NTLMSSP token (only NTLMSSP is offered)");
             }
         }
+    }
+
+    /** The second round of a logon: NTLMv2 against the accounts; a failure ends the session (MS-SMB2 3.3.5.5.3). */
+    private Reply authenticate(SmbSession session, byte[] token, boolean spnego) {
+        Ntlmssp.Challenge challenge = session.ntlmChallenge;
+        byte[] negotiate = session.ntlmNegotiate;
+        session.ntlmChallenge = null; // one AUTHENTICATE per CHALLENGE: a retry needs a new server challenge
+        session.ntlmNegotiate = null;
+        Ntlmssp.Authenticate auth;
+        try {
+            auth = Ntlmssp.authenticate(token);
+        } catch (MalformedTokenException e) {
+            dropSession(session);
+            throw new SmbStatusException(NtStatus.INVALID_PARAMETER, e.getMessage());
+        }
+        if (!auth.anonymous() && !service.logonAllowed(peer)) {
+            dropSession(session);
+            throw new SmbStatusException(NtStatus.LOGON_FAILURE, "too many failed logons from this source");
+        }
+        NtlmLogon.Result result = challenge == null ? null : NtlmLogon.verify(auth, negotiate, challenge, service.accounts());
+        if (result == null && !auth.anonymous()) {
+            dropSession(session);
+            throw new SmbStatusException(NtStatus.LOGON_FAILURE, "AUTHENTICATE without a CHALLENGE on this session");
+        }
+        boolean anonymous = auth.anonymous();
+        boolean guest = false;
+        byte[] sessionKey = null;
+        String user = auth.user();
+        if (result instanceof NtlmLogon.Success success) {
+            sessionKey = success.sessionKey();
+            user = success.account().name();
+        } else if (result instanceof NtlmLogon.Failure failure) {
+            if (failure.reason() == NtlmLogon.Reason.UNKNOWN_USER && settings.mapToGuest() == SmbSettings.MapToGuest.BAD_USER) {
+                guest = true;
+            } else {
+                dropSession(session);
+                throw logonFailure(failure);
+            }
+        }
+        if (!session.authenticated) {
+            service.metrics().sessions.incrementAndGet();
+        }
+        session.authenticated = true;
+        session.anonymous = anonymous;
+        session.guest = guest;
+        session.user = user;
+        session.sessionKey = sessionKey;
+        LOG.info("SMB session {} from {}: {} logged on", session.id, peer, session.who());
+        int flags = anonymous ? 0x2 : guest ? 0x1 : 0; // MS-SMB2 2.2.6: IS_NULL / IS_GUEST, so the client does not sign
+        return new Reply(NtStatus.SUCCESS, sessionSetupBody(flags, spnego ? Spnego.negTokenResp(true, null) : new byte[0]));
+    }
+
+    /** MS-SMB2 3.3.5.5.3 / MS-NLMP: the status a failed logon answers. */
+    private SmbStatusException logonFailure(NtlmLogon.Failure failure) {
+        int status = switch (failure.reason()) {
+            case DISABLED -> NtStatus.ACCOUNT_DISABLED;
+            case LOCKED -> NtStatus.ACCOUNT_LOCKED_OUT;
+            default -> NtStatus.LOGON_FAILURE;
+        };
+        service.logonFailed(peer, failure.user(), failure.reason().tag);
+        return new SmbStatusException(status, "logon failed: " + failure.reason().tag);
     }
 
     private static ByteBuf sessionSetupBody(int flags, byte[] token) {
@@ -478,6 +652,11 @@ public final class SmbConnection {
         if (sessions.remove(session.id) != null && session.authenticated) {
             service.metrics().sessions.decrementAndGet();
         }
+    }
+
+    /** The session {@code id} of this connection, or null: for tests and for what builds on a session's key. */
+    SmbSession sessionById(long id) {
+        return sessions.get(id);
     }
 
     private SmbSession session(Compound state) {
@@ -908,10 +1087,8 @@ public final class SmbConnection {
             tree(state);
             throw new SmbStatusException(NtStatus.NOT_SUPPORTED, "FSCTL " + Integer.toHexString(ctlCode));
         }
-        // MS-SMB2 3.3.5.15.12: the client checks the negotiation was not tampered with
-        if (dialect < 0x0300) {
-            throw new ConnectionFault("VALIDATE_NEGOTIATE_INFO on dialect " + dialectName(dialect));
-        }
+        // MS-SMB2 3.3.5.15.12: the client checks the negotiation was not tampered with. MS-SMB2 2.2.32.6 makes the answer
+        // optional below 3.0; Samba's client asks on signed 2.x sessions too and treats a disconnect as fatal, so answer.
         byte[] input = r.bytes(r.u32(24) & 0xffffffffL, r.u32(28) & 0xffffffffL);
         if (input.length < 24) {
             throw new SmbStatusException(NtStatus.INVALID_PARAMETER, "short VALIDATE_NEGOTIATE_INFO");
@@ -935,9 +1112,9 @@ public final class SmbConnection {
         b.writeIntLE(24);
         b.writeIntLE(0);
         b.writeIntLE(0);
-        b.writeIntLE(0); // Capabilities
+        b.writeIntLE(capabilities(dialect)); // as NEGOTIATE answered
         b.writeBytes(service.serverGuid());
-        b.writeShortLE(0x01);
+        b.writeShortLE(securityMode()); // MS-SMB2 3.3.5.15.12: as NEGOTIATE answered
         b.writeShortLE(dialect);
         return new Reply(NtStatus.SUCCESS, b);
     }

@@ -52,4 +52,12 @@ public final class SmbMetrics {
         Counter.builder("smb.connections.ended").tag("reason", reason).description("SMB connections the server ended, by reason")
                 .register(registry).increment();
     }
+
+    /** A request refused unexecuted for its protection (MS-SMB2 3.3.5.2.4): {@code unsigned}, {@code bad-signature},
+     * {@code unencrypted}, {@code bad-encryption}. */
+    void refused(String reason) {
+        Counter.builder("smb.requests.refused").tag("reason", reason)
+                .description("SMB2 requests refused unexecuted because their signing or encryption was missing or wrong")
+                .register(registry).increment();
+    }
 }

@@ -14,6 +14,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import org.nbstack.netbios.session.SessionHandler;
+import org.nbstack.smb.auth.Accounts;
 import org.nbstack.smb.share.Share;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,6 +32,10 @@ import org.slf4j.LoggerFactory;
 public final class SmbService implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SmbService.class);
+    /** A source address with this many failed logons within the window gets every logon refused until the window ends. */
+    static final int MAX_LOGON_FAILURES = 10;
+    static final java.time.Duration LOGON_FAILURE_WINDOW = java.time.Duration.ofMinutes(1);
+    static final int MAX_FAILING_SOURCES = 4096;
 
     private final SmbSettings settings;
     private final Map<String, Share> shares = new LinkedHashMap<>();
@@ -40,26 +45,42 @@ public final class SmbService implements AutoCloseable {
     private final SmbMetrics metrics;
     private final Semaphore ioSlots;
     private final ExecutorService ioThreads;
+    private final Accounts accounts;
+    private final LogonFailures logonFailures;
+    private final RefusedRequests refusedRequests;
+    private final SecureRandom random = new SecureRandom();
 
+    /** Without accounts: only anonymous and guest logons. */
     public SmbService(SmbSettings settings, MeterRegistry meters) {
-        this(settings, meters, Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("smb-io-", 0).factory()));
+        this(settings, meters, Accounts.NONE);
+    }
+
+    /** Users log on with NTLMv2 against {@code accounts}. */
+    public SmbService(SmbSettings settings, MeterRegistry meters, Accounts accounts) {
+        this(settings, meters, accounts, Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("smb-io-", 0).factory()));
     }
 
     /** With the threads that run requests and close connections given: tests hold a request in the middle with them. */
     SmbService(SmbSettings settings, MeterRegistry meters, ExecutorService ioThreads) {
+        this(settings, meters, Accounts.NONE, ioThreads);
+    }
+
+    SmbService(SmbSettings settings, MeterRegistry meters, Accounts accounts, ExecutorService ioThreads) {
         this.settings = settings;
+        this.accounts = accounts;
         this.ioThreads = ioThreads;
         for (Share share : settings.shares()) {
             if (shares.putIfAbsent(share.key(), share) != null) {
                 throw new IllegalArgumentException("two shares are called '" + share.name() + "' (share names ignore case)");
             }
         }
-        SecureRandom random = new SecureRandom();
         random.nextBytes(serverGuid);
         volatileSalt = random.nextLong();
         locks = new ByteRangeLocks(settings.maxLocksPerOpen());
         metrics = new SmbMetrics(meters);
+        logonFailures = new LogonFailures(meters, MAX_LOGON_FAILURES, LOGON_FAILURE_WINDOW, MAX_FAILING_SOURCES);
         ioSlots = new Semaphore(settings.ioConcurrency());
+        refusedRequests = new RefusedRequests(metrics, 10, java.util.concurrent.TimeUnit.SECONDS);
         Gauge.builder("smb.locks", locks, ByteRangeLocks::size).description("byte-range locks held on all open files").register(meters);
     }
 
@@ -117,6 +138,33 @@ public final class SmbService implements AutoCloseable {
 
     SmbMetrics metrics() {
         return metrics;
+    }
+
+    Accounts accounts() {
+        return accounts;
+    }
+
+    /** Whether the client at {@code peer} (address:port) may try a logon now, or failed too often lately. */
+    boolean logonAllowed(String peer) {
+        return logonFailures.allowed(source(peer), System.nanoTime());
+    }
+
+    void logonFailed(String peer, String user, String reason) {
+        logonFailures.failed(source(peer), user, reason, System.nanoTime());
+    }
+
+    /** The address part of {@code address:port}. */
+    static String source(String peer) {
+        int colon = peer.lastIndexOf(':');
+        return colon > 0 ? peer.substring(0, colon) : peer;
+    }
+
+    SecureRandom random() {
+        return random;
+    }
+
+    RefusedRequests refusedRequests() {
+        return refusedRequests;
     }
 
     ByteRangeLocks locks() {

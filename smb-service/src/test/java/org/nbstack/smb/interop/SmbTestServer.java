@@ -12,6 +12,8 @@ import org.nbstack.netbios.server.NameListener;
 import org.nbstack.netbios.server.ListenerRegistry;
 import org.nbstack.netbios.server.NetbiosServer;
 import org.nbstack.netbios.server.NetbiosServerSettings;
+import org.nbstack.smb.auth.Accounts;
+import org.nbstack.smb.server.Protection;
 import org.nbstack.smb.server.SmbService;
 import org.nbstack.smb.server.SmbSettings;
 import org.nbstack.smb.share.Share;
@@ -55,8 +57,15 @@ final class SmbTestServer implements AutoCloseable {
 
     /** On {@code transport} as above, with connections framed as {@code framing} says, on {@code port} (445 for direct TCP). */
     SmbTestServer(Path shareDir, boolean readOnly, String transport, NetbiosServer.Framing framing, int port) throws IOException {
+        this(shareDir, readOnly, transport, framing, port, Accounts.NONE, Protection.DEFAULT);
+    }
+
+    /** As above, with {@code accounts} to log on with and messages protected as {@code protection} says. */
+    SmbTestServer(Path shareDir, boolean readOnly, String transport, NetbiosServer.Framing framing, int port, Accounts accounts,
+            Protection protection) throws IOException {
         this.shareDir = Files.createDirectories(shareDir);
-        service = new SmbService(SmbSettings.defaults("SERVER", List.of(new Share("share", shareDir, readOnly, true))), meters);
+        service = new SmbService(SmbSettings.defaults("SERVER", List.of(new Share("share", shareDir, readOnly, true)))
+                .withProtection(protection), meters, accounts);
         ListenerRegistry listeners = new ListenerRegistry();
         listeners.listen(NameListener.of(SERVER, service.handler()));
         NetbiosServerSettings.Builder settings = NetbiosServerSettings.builder().transport(transport).eventLoopThreads(1).defaultName(SERVER);
@@ -102,6 +111,12 @@ final class SmbTestServer implements AutoCloseable {
 
     double requests(String command, String status) {
         var counter = meters.find("smb.requests").tag("command", command).tag("status", status).counter();
+        return counter == null ? 0 : counter.count();
+    }
+
+    /** Requests refused unexecuted for their signing, by reason ({@code unsigned}, {@code bad-signature}). */
+    double refused(String reason) {
+        var counter = meters.find("smb.requests.refused").tag("reason", reason).counter();
         return counter == null ? 0 : counter.count();
     }
 

@@ -46,9 +46,21 @@ final class Smbclient {
     /** {@code smbclient} run after {@code prefix} (e.g. {@code ip netns exec NS}), in {@code dir}. */
     static Result run(java.nio.file.Path dir, List<String> prefix, String host, int port, String share, String commands)
             throws Exception {
+        return run(dir, prefix, host, port, share, List.of("-N"), commands);
+    }
+
+    /** The same against {@code server} on {@code port} with {@code options} (e.g. {@code -U user%password}) in place of {@code -N}. */
+    static Result run(java.nio.file.Path dir, SmbTestServer server, int port, String share, List<String> options, String commands)
+            throws Exception {
+        return run(dir, server.clientCommand(List.of()), server.host, port, share, options, commands);
+    }
+
+    private static Result run(java.nio.file.Path dir, List<String> prefix, String host, int port, String share, List<String> options,
+            String commands) throws Exception {
         List<String> command = new ArrayList<>(prefix);
-        command.addAll(List.of("smbclient", "//" + host + "/" + share, "-N", "-p", Integer.toString(port),
-                "--option=client min protocol=SMB2_02", "-c", commands));
+        command.addAll(List.of("smbclient", "//" + host + "/" + share));
+        command.addAll(options);
+        command.addAll(List.of("-p", Integer.toString(port), "--option=client min protocol=SMB2_02", "-c", commands));
         if (System.getenv("SMBCLIENT_DEBUG") != null) { command.add("-d"); command.add(System.getenv("SMBCLIENT_DEBUG")); }
         java.nio.file.Path log = java.nio.file.Files.createTempFile("smbclient", ".log");
         Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
