@@ -254,7 +254,14 @@ final class ConfigParser {
             shares.add(new ShareSettings(name, dir, inDataDir,
                     in.bool(base + ".read-only"), in.bool(base + ".guest-ok")));
         }
-        return new FileServiceSettings(shares);
+        String smb = path(ROOT, "smb");
+        String usersText = in.string(smb + ".users-file").trim();
+        Path users = usersText.isEmpty() ? null : fsPath(smb + ".users-file", usersText);
+        Path usersFile = users == null ? dataDir.resolve("users") : dataDir.resolve(users).normalize();
+        if (Files.isDirectory(usersFile)) {
+            in.problem(smb + ".users-file", in.config().getValue(smb + ".users-file"), "a file (it is a directory)");
+        }
+        return new FileServiceSettings(shares, usersFile, in.enumValue(smb + ".map-to-guest", FileServiceSettings.MapToGuest.class));
     }
 
     /** {@code text} as a path, unresolved; null (and a problem) when the file system cannot name it. */

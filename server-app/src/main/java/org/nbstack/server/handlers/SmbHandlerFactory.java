@@ -5,9 +5,11 @@ import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.nbstack.config.FileServiceSettings;
 import org.nbstack.config.NbstackConfig;
 import org.nbstack.config.ShareSettings;
 import org.nbstack.netbios.session.SessionHandler;
+import org.nbstack.smb.auth.AccountFile;
 import org.nbstack.smb.server.SmbService;
 import org.nbstack.smb.server.SmbSettings;
 import org.nbstack.smb.share.Share;
@@ -58,6 +60,9 @@ public final class SmbHandlerFactory implements SessionHandlerFactory {
             shares.add(new Share(share.name(), share.path(), share.readOnly(), share.guestOk()));
         }
         String serverName = config.netbios().defaultName().orElse("NBSTACK");
-        return new SmbService(SmbSettings.defaults(serverName, shares), context.meters());
+        SmbSettings.MapToGuest mapToGuest = config.smb().mapToGuest() == FileServiceSettings.MapToGuest.BAD_USER
+                ? SmbSettings.MapToGuest.BAD_USER : SmbSettings.MapToGuest.NEVER;
+        return new SmbService(SmbSettings.defaults(serverName, shares).withMapToGuest(mapToGuest), context.meters(),
+                new AccountFile(config.smb().usersFile()));
     }
 }
