@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.nbstack.config.FileServiceSettings;
 import org.nbstack.config.NbstackConfig;
 import org.nbstack.config.ShareSettings;
@@ -40,7 +41,7 @@ public final class SmbHandlerFactory implements SessionHandlerFactory {
     public SessionHandler create(Map<String, String> options, HandlerContext context) {
         if (!options.isEmpty()) {
             throw new IllegalArgumentException("handler 'smb' takes no handler-options (here: " + String.join(", ", options.keySet())
-                    + "); its shares are configured under nbstack.smb.shares.<name> { path, read-only, guest-ok }");
+                    + "); its shares are configured under nbstack.smb.shares.<name> { path, read-only, guest-ok, valid-users, read-list, write-list }");
         }
         return context.shared(name(), SmbService.class, () -> service(context)).handler();
     }
@@ -57,7 +58,8 @@ public final class SmbHandlerFactory implements SessionHandlerFactory {
                             + " (" + e + "); set nbstack.data-dir or the share's path to a directory nbstack may write", e);
                 }
             }
-            shares.add(new Share(share.name(), share.path(), share.readOnly(), share.guestOk()));
+            shares.add(new Share(share.name(), share.path(), share.readOnly(), share.guestOk(), Set.copyOf(share.validUsers()),
+                    Set.copyOf(share.readList()), Set.copyOf(share.writeList())));
         }
         String serverName = config.netbios().defaultName().orElse("NBSTACK");
         SmbSettings.MapToGuest mapToGuest = config.smb().mapToGuest() == FileServiceSettings.MapToGuest.BAD_USER
