@@ -12,6 +12,7 @@ import org.nbstack.netbios.server.NameListener;
 import org.nbstack.netbios.server.ListenerRegistry;
 import org.nbstack.netbios.server.NetbiosServer;
 import org.nbstack.netbios.server.NetbiosServerSettings;
+import org.nbstack.smb.auth.Accounts;
 import org.nbstack.smb.server.SmbService;
 import org.nbstack.smb.server.SmbSettings;
 import org.nbstack.smb.share.Share;
@@ -55,8 +56,14 @@ final class SmbTestServer implements AutoCloseable {
 
     /** On {@code transport} as above, with connections framed as {@code framing} says, on {@code port} (445 for direct TCP). */
     SmbTestServer(Path shareDir, boolean readOnly, String transport, NetbiosServer.Framing framing, int port) throws IOException {
+        this(shareDir, List.of(new Share("share", shareDir, readOnly, true)), Accounts.NONE, transport, framing, port);
+    }
+
+    /** With {@code shares} (the first on {@code shareDir}) and users logging on against {@code accounts}. */
+    SmbTestServer(Path shareDir, List<Share> shares, Accounts accounts, String transport, NetbiosServer.Framing framing, int port)
+            throws IOException {
         this.shareDir = Files.createDirectories(shareDir);
-        service = new SmbService(SmbSettings.defaults("SERVER", List.of(new Share("share", shareDir, readOnly, true))), meters);
+        service = new SmbService(SmbSettings.defaults("SERVER", shares), meters, accounts);
         ListenerRegistry listeners = new ListenerRegistry();
         listeners.listen(NameListener.of(SERVER, service.handler()));
         NetbiosServerSettings.Builder settings = NetbiosServerSettings.builder().transport(transport).eventLoopThreads(1).defaultName(SERVER);

@@ -46,8 +46,21 @@ final class Smbclient {
     /** {@code smbclient} run after {@code prefix} (e.g. {@code ip netns exec NS}), in {@code dir}. */
     static Result run(java.nio.file.Path dir, List<String> prefix, String host, int port, String share, String commands)
             throws Exception {
+        return run(dir, prefix, List.of("-N"), host, port, share, commands);
+    }
+
+    /** Logged on as {@code user} with {@code password} ({@code -U user%password}) against {@code server} on {@code port}. */
+    static Result runAs(java.nio.file.Path dir, SmbTestServer server, int port, String user, String password, String share,
+            String commands) throws Exception {
+        return run(dir, server.clientCommand(List.of()), List.of("-U", user + "%" + password), server.host, port, share, commands);
+    }
+
+    private static Result run(java.nio.file.Path dir, List<String> prefix, List<String> logon, String host, int port, String share,
+            String commands) throws Exception {
         List<String> command = new ArrayList<>(prefix);
-        command.addAll(List.of("smbclient", "//" + host + "/" + share, "-N", "-p", Integer.toString(port),
+        command.addAll(List.of("smbclient", "//" + host + "/" + share));
+        command.addAll(logon);
+        command.addAll(List.of("-p", Integer.toString(port),
                 "--option=client min protocol=SMB2_02", "-c", commands));
         if (System.getenv("SMBCLIENT_DEBUG") != null) { command.add("-d"); command.add(System.getenv("SMBCLIENT_DEBUG")); }
         java.nio.file.Path log = java.nio.file.Files.createTempFile("smbclient", ".log");
