@@ -252,11 +252,33 @@ final class ConfigParser {
             } else if (given != null && Files.exists(dir) && !Files.isDirectory(dir)) {
                 in.sectionProblem(base, "is not valid: its directory " + dir + " exists and is not a directory");
             }
-            shares.add(new ShareSettings(name, dir, inDataDir,
-                    in.bool(base + ".read-only"), in.bool(base + ".guest-ok")));
+            shares.add(new ShareSettings(name, dir, inDataDir, in.bool(base + ".read-only"), in.bool(base + ".guest-ok"),
+                    userList(base + ".valid-users"), userList(base + ".read-list"), userList(base + ".write-list")));
         }
-        return new FileServiceSettings(shares, in.enumValue(path(ROOT, "smb", "signing"), FileServiceSettings.Signing.class),
-                in.enumValue(path(ROOT, "smb", "encryption"), FileServiceSettings.Encryption.class));
+        String smb = path(ROOT, "smb");
+        String usersText = in.string(smb + ".users-file").trim();
+        Path users = usersText.isEmpty() ? null : fsPath(smb + ".users-file", usersText);
+        Path usersFile = users == null ? dataDir.resolve("users") : dataDir.resolve(users).normalize();
+        if (Files.isDirectory(usersFile)) {
+            in.problem(smb + ".users-file", in.config().getValue(smb + ".users-file"), "a file (it is a directory)");
+        }
+        return new FileServiceSettings(shares, usersFile, in.enumValue(smb + ".map-to-guest", FileServiceSettings.MapToGuest.class),
+                in.enumValue(smb + ".signing", FileServiceSettings.Signing.class),
+                in.enumValue(smb + ".encryption", FileServiceSettings.Encryption.class));
+    }
+
+    /** A share's list of account names: each must be a name {@code nbstack user add} would take. */
+    private List<String> userList(String key) {
+        List<String> names = in.stringList(key).stream().map(String::trim).filter(n -> !n.isEmpty()).toList();
+        for (String name : names) {
+            if (name.isEmpty() || name.length() > 64 || name.chars().anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c)
+                    || "\"/\\[]:;|=,+*?<>@".indexOf(c) >= 0)) {
+                in.problem(key, in.config().getValue(key), "a list of user names (1..64 characters, no white space, control characters"
+                        + " or any of \"/\\[]:;|=,+*?<>@)");
+                break;
+            }
+        }
+        return names;
     }
 
     /** {@code text} as a path, unresolved; null (and a problem) when the file system cannot name it. */

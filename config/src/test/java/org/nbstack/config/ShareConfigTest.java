@@ -42,7 +42,7 @@ class ShareConfigTest {
 
         assertThat(config.smb().shares()).containsExactly(
                 new ShareSettings("Srv", srv, false, false, false),
-                new ShareSettings("public", dir.resolve("data/pub/lic"), true, true, true));
+                new ShareSettings("public", dir.resolve("data/pub/lic"), true, true, false));
     }
 
     @Test
@@ -124,5 +124,25 @@ class ShareConfigTest {
 
     private NbstackConfig load(Map<String, String> overrides) {
         return ConfigLoader.create().environment(Map.of("XDG_DATA_HOME", dir.toString())).overrides(overrides).load().config();
+    }
+
+    @Test
+    void accessListsAccountsAndMapToGuest() {
+        NbstackConfig config = load(Map.of("data-dir", dir.toString(), "smb.shares.share.enabled", "false",
+                "smb.shares.team.valid-users", "alice,Bob", "smb.shares.team.read-list", "bob", "smb.shares.team.write-list", "carol",
+                "smb.map-to-guest", "bad-user", "smb.users-file", "etc/accounts"));
+        assertThat(config.smb().shares()).containsExactly(new ShareSettings("team", dir.resolve("team"), true, true, false,
+                java.util.List.of("alice", "Bob"), java.util.List.of("bob"), java.util.List.of("carol")));
+        assertThat(config.smb().mapToGuest()).isEqualTo(FileServiceSettings.MapToGuest.BAD_USER);
+        assertThat(config.smb().usersFile()).isEqualTo(dir.resolve("etc/accounts"));
+
+        NbstackConfig defaults = load(Map.of("data-dir", dir.toString()));
+        assertThat(defaults.smb().usersFile()).isEqualTo(dir.resolve("users"));
+        assertThat(defaults.smb().mapToGuest()).isEqualTo(FileServiceSettings.MapToGuest.NEVER);
+
+        assertThatThrownBy(() -> load(Map.of("data-dir", dir.toString(), "smb.shares.team.valid-users", "ali ce")))
+                .hasMessageContaining("nbstack.smb.shares.team.valid-users").hasMessageContaining("a list of user names");
+        assertThatThrownBy(() -> load(Map.of("data-dir", dir.toString(), "smb.map-to-guest", "bad-password")))
+                .hasMessageContaining("nbstack.smb.map-to-guest").hasMessageContaining("one of never, bad-user");
     }
 }

@@ -25,7 +25,12 @@ public final class Main {
 
     /** Runs one command; the seam for in-process tests. */
     public static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> environment) {
-        Cli cli = new Cli(out, err, environment);
+        return run(args, out, err, environment, System.in);
+    }
+
+    /** Like {@link #run(String[], PrintStream, PrintStream, Map)} with standard input given (passwords for nbstack user). */
+    public static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> environment, java.io.InputStream in) {
+        Cli cli = new Cli(out, err, environment, in);
         CommandLine commandLine = new CommandLine(new NbstackCommand(cli), new CliFactory(cli));
         commandLine.setOut(new java.io.PrintWriter(out, true));
         commandLine.setErr(new java.io.PrintWriter(err, true));

@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
 @Command(name = "nbstack", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "A NetBIOS session server on a userspace TCP/IP engine.",
         subcommands = {ServeCommand.class, StatusCommand.class, SessionsCommand.class, NetstatCommand.class, PingCommand.class,
-                HandlersCommand.class},
+                HandlersCommand.class, UserCommand.class},
         footer = {"", "Exit status: 0 success, 1 failure, 2 usage or configuration error."})
 final class NbstackCommand implements Callable<Integer> {
 
@@ -31,7 +31,7 @@ final class NbstackCommand implements Callable<Integer> {
             cli.out().print(config.load(cli.environment()).render());
             return Main.OK;
         }
-        cli.err().println("nbstack: name a command: serve, status, sessions, netstat, ping, handlers (nbstack --help)");
+        cli.err().println("nbstack: name a command: serve, status, sessions, netstat, ping, handlers, user (nbstack --help)");
         return Main.USAGE;
     }
 }

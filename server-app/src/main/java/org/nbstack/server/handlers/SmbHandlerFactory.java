@@ -5,11 +5,13 @@ import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.nbstack.config.FileServiceSettings;
 import org.nbstack.config.NbstackConfig;
 import org.nbstack.config.ShareSettings;
 import org.nbstack.netbios.session.SessionHandler;
 import org.nbstack.smb.server.Protection;
+import org.nbstack.smb.auth.AccountFile;
 import org.nbstack.smb.server.SmbService;
 import org.nbstack.smb.server.SmbSettings;
 import org.nbstack.smb.share.Share;
@@ -40,7 +42,7 @@ public final class SmbHandlerFactory implements SessionHandlerFactory {
     public SessionHandler create(Map<String, String> options, HandlerContext context) {
         if (!options.isEmpty()) {
             throw new IllegalArgumentException("handler 'smb' takes no handler-options (here: " + String.join(", ", options.keySet())
-                    + "); its shares are configured under nbstack.smb.shares.<name> { path, read-only, guest-ok }");
+                    + "); its shares are configured under nbstack.smb.shares.<name> { path, read-only, guest-ok, valid-users, read-list, write-list }");
         }
         return context.shared(name(), SmbService.class, () -> service(context)).handler();
     }
@@ -57,12 +59,16 @@ public final class SmbHandlerFactory implements SessionHandlerFactory {
                             + " (" + e + "); set nbstack.data-dir or the share's path to a directory nbstack may write", e);
                 }
             }
-            shares.add(new Share(share.name(), share.path(), share.readOnly(), share.guestOk()));
+            shares.add(new Share(share.name(), share.path(), share.readOnly(), share.guestOk(), Set.copyOf(share.validUsers()),
+                    Set.copyOf(share.readList()), Set.copyOf(share.writeList())));
         }
         String serverName = config.netbios().defaultName().orElse("NBSTACK");
         Protection protection = new Protection(config.smb().signing() == FileServiceSettings.Signing.REQUIRED
                 ? Protection.Signing.REQUIRED : Protection.Signing.ENABLED,
                 Protection.Encryption.valueOf(config.smb().encryption().name()));
-        return new SmbService(SmbSettings.defaults(serverName, shares).withProtection(protection), context.meters());
+        SmbSettings.MapToGuest mapToGuest = config.smb().mapToGuest() == FileServiceSettings.MapToGuest.BAD_USER
+                ? SmbSettings.MapToGuest.BAD_USER : SmbSettings.MapToGuest.NEVER;
+        return new SmbService(SmbSettings.defaults(serverName, shares).withMapToGuest(mapToGuest).withProtection(protection),
+                context.meters(), new AccountFile(config.smb().usersFile()));
     }
 }

@@ -51,7 +51,8 @@ class SmbSessionsViewTest {
     void theSessionsViewShowsTheSmbUserTreeOpenFilesAndLocksUntilTheClientClosesAndLogsOff() throws Exception {
         Path dataDir = Files.createDirectories(tmp.resolve("data"));
         var config = TestServers.config("listeners.direct.transport=nio", "listeners.direct.bind=127.0.0.1:0",
-                "listeners.direct.protocol=smb-direct", "data-dir=" + dataDir);
+                "listeners.direct.protocol=smb-direct", "data-dir=" + dataDir,
+                "smb.map-to-guest=bad-user"); // impacket logs on as the unknown user "guest"
         try (var server = TestServers.start(config)) {
             Files.writeString(dataDir.resolve("share/held.txt"), "0123456789abcdef");
             int port = server.server().listenerAddress("direct").orElseThrow().getPort();

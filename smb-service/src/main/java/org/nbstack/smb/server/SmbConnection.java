@@ -310,7 +310,9 @@ public final class SmbConnection {
         }
         if (h.command() == Smb2Command.SESSION_SETUP && reply.status() == NtStatus.SUCCESS && sessions.get(state.sessionId) != null) {
             SmbSession established = sessions.get(state.sessionId);
-            RequestSigning.established(established, dialect); // MS-SMB2 3.3.5.5.3: its final response is signed already
+            // MS-SMB2 3.3.5.5.3: its final response is signed already; 3.3.5.4: Connection.ShouldSign
+            RequestSigning.established(established, dialect,
+                    settings.protection().signing() == Protection.Signing.REQUIRED || (clientSecurityMode & 0x02) != 0);
             state.responseSigner = established.signer;
             reply = encryptionEstablished(established, reply);
         }
@@ -680,8 +682,9 @@ public final class SmbConnection {
             if (share == null) {
                 throw new SmbStatusException(NtStatus.BAD_NETWORK_NAME, "no share " + name);
             }
-            if (!share.guestOk()) {
-                throw new SmbStatusException(NtStatus.ACCESS_DENIED, "share " + name + " is not guest-ok");
+            if (!mayConnect(session, share)) {
+                LOG.info("SMB session {} from {}: {} may not use share {}", session.id, peer, session.who(), share.name());
+                throw new SmbStatusException(NtStatus.ACCESS_DENIED, "share " + name + " is not open to " + session.who());
             }
         }
         if (session.trees.size() >= settings.maxTreesPerSession()) {
@@ -694,7 +697,8 @@ public final class SmbConnection {
             LOG.warn("share {} cannot be served: its directory {} is missing", share.name(), share.root());
             throw new SmbStatusException(NtStatus.BAD_NETWORK_NAME, "share directory missing");
         }
-        Tree tree = new Tree(nextTreeId++, session, share, paths);
+        boolean readOnly = share == null || (session.anonymous || session.guest ? share.readOnly() : !share.writableBy(session.user));
+        Tree tree = new Tree(nextTreeId++, session, share, paths, readOnly);
         session.trees.put(tree.id(), tree);
         state.treeId = tree.id();
         LOG.info("SMB session {} from {}: tree connect to {}", session.id, peer, tree.name());
@@ -704,8 +708,16 @@ public final class SmbConnection {
         b.writeByte(0);
         b.writeIntLE(0x30); // SMB2_SHAREFLAG_NO_CACHING: no offline caching
         b.writeIntLE(0);
-        b.writeIntLE(tree.ipc() ? Access.ALL_READ : Access.granted(Access.MAXIMUM_ALLOWED, share.readOnly()));
+        b.writeIntLE(tree.ipc() ? Access.ALL_READ : Access.granted(Access.MAXIMUM_ALLOWED, tree.readOnly()));
         return new Reply(NtStatus.SUCCESS, b);
+    }
+
+    /** Anonymous and guest sessions reach guest-ok shares only; a user, shares whose valid users include them (or every user). */
+    private static boolean mayConnect(SmbSession session, Share share) {
+        if (session.anonymous || session.guest) {
+            return share.guestOk();
+        }
+        return share.admits(session.user);
     }
 
     private Reply treeDisconnect(Request r, Compound state) {
@@ -768,7 +780,7 @@ public final class SmbConnection {
         if (opens.size() >= settings.maxOpens()) {
             throw new SmbStatusException(NtStatus.TOO_MANY_OPENED_FILES, "too many opens");
         }
-        boolean readOnly = tree.share().readOnly();
+        boolean readOnly = tree.readOnly();
         int granted = Access.granted(desired, readOnly);
         Path path = tree.paths().resolve(name);
         boolean exists = Files.exists(path);
@@ -884,7 +896,7 @@ public final class SmbConnection {
         r.requireStructureSize(24);
         FileOpen open = open(r, 8, state);
         boolean postQuery = (r.u16(2) & 0x1) != 0;
-        FileAttrs a = postQuery ? FileAttrs.of(open.path, open.tree().share().readOnly()) : null;
+        FileAttrs a = postQuery ? FileAttrs.of(open.path, open.tree().readOnly()) : null;
         int status = release(open);
         if (status != NtStatus.SUCCESS) {
             throw new SmbStatusException(status, "delete on close failed");
@@ -1003,7 +1015,7 @@ public final class SmbConnection {
         if (open.directory) {
             throw new SmbStatusException(NtStatus.INVALID_DEVICE_REQUEST, "write to a directory");
         }
-        if (!open.canWrite() || open.tree().share().readOnly()) {
+        if (!open.canWrite() || open.tree().readOnly()) {
             throw new SmbStatusException(NtStatus.ACCESS_DENIED, "no write access");
         }
         if (offset == -1L && open.appendOnly()) {
@@ -1147,7 +1159,7 @@ public final class SmbConnection {
         b.writeShortLE(9);
         b.writeShortLE(Smb2Header.SIZE + 8);
         b.writeIntLE(0);
-        int written = open.listing.fill(b, infoClass, (int) maxOutput, (flags & 0x02) != 0, open.tree().share().readOnly());
+        int written = open.listing.fill(b, infoClass, (int) maxOutput, (flags & 0x02) != 0, open.tree().readOnly());
         if (written == 0) {
             b.release();
             boolean none = firstQuery && open.listing.empty();
@@ -1168,7 +1180,7 @@ public final class SmbConnection {
         ByteBuf data = ByteBufAllocator.DEFAULT.buffer();
         try {
             switch (infoType) {
-                case 1 -> FileInfo.file(data, infoClass, FileAttrs.of(open.path, open.tree().share().readOnly()), open);
+                case 1 -> FileInfo.file(data, infoClass, FileAttrs.of(open.path, open.tree().readOnly()), open);
                 case 2 -> {
                     FileStore store = Files.getFileStore(open.tree().share().root());
                     FileInfo.fileSystem(data, infoClass, store.getTotalSpace(), store.getUsableSpace(), 0,
@@ -1226,7 +1238,7 @@ public final class SmbConnection {
             throw new SmbStatusException(infoType == 2 || infoType == 3 || infoType == 4 ? NtStatus.NOT_SUPPORTED : NtStatus.INVALID_PARAMETER,
                     "set info type " + infoType);
         }
-        if (open.tree().share().readOnly()) {
+        if (open.tree().readOnly()) {
             throw new SmbStatusException(NtStatus.ACCESS_DENIED, "read-only share");
         }
         switch (infoClass) {

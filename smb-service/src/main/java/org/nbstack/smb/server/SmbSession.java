@@ -26,6 +26,8 @@ final class SmbSession {
     final Map<Integer, Tree> trees = new LinkedHashMap<>();
     /** Set once the session of an account is set up: every request must then be signed and every response is (MS-SMB2 3.3.5.2.4). */
     MessageSigner signer;
+    /** MS-SMB2 3.3.1.8 Session.SigningRequired: unsigned requests are refused (signed ones are always verified). */
+    boolean signingRequired;
     /** Set with the signer on 3.0.x when encryption is on: decrypts this session's requests, encrypts its responses. */
     MessageCipher cipher;
     /** MS-SMB2 3.3.1.8 Session.EncryptData: every request must come encrypted (SESSION_SETUP said ENCRYPT_DATA). */

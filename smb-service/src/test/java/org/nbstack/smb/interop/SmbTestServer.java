@@ -63,9 +63,19 @@ final class SmbTestServer implements AutoCloseable {
     /** As above, with {@code accounts} to log on with and messages protected as {@code protection} says. */
     SmbTestServer(Path shareDir, boolean readOnly, String transport, NetbiosServer.Framing framing, int port, Accounts accounts,
             Protection protection) throws IOException {
+        this(shareDir, List.of(new Share("share", shareDir, readOnly, true)), accounts, protection, transport, framing, port);
+    }
+
+    /** With {@code shares} (the first on {@code shareDir}) and users logging on against {@code accounts}. */
+    SmbTestServer(Path shareDir, List<Share> shares, Accounts accounts, String transport, NetbiosServer.Framing framing, int port)
+            throws IOException {
+        this(shareDir, shares, accounts, Protection.DEFAULT, transport, framing, port);
+    }
+
+    private SmbTestServer(Path shareDir, List<Share> shares, Accounts accounts, Protection protection, String transport,
+            NetbiosServer.Framing framing, int port) throws IOException {
         this.shareDir = Files.createDirectories(shareDir);
-        service = new SmbService(SmbSettings.defaults("SERVER", List.of(new Share("share", shareDir, readOnly, true)))
-                .withProtection(protection), meters, accounts);
+        service = new SmbService(SmbSettings.defaults("SERVER", shares).withProtection(protection), meters, accounts);
         ListenerRegistry listeners = new ListenerRegistry();
         listeners.listen(NameListener.of(SERVER, service.handler()));
         NetbiosServerSettings.Builder settings = NetbiosServerSettings.builder().transport(transport).eventLoopThreads(1).defaultName(SERVER);

@@ -35,28 +35,39 @@ final class Smbclient {
 
     /** The same against {@code server} on port 139, run where its host is reachable (the engine's namespace, or here). */
     static Result run(java.nio.file.Path dir, SmbTestServer server, String share, String commands) throws Exception {
-        return run(dir, server.clientCommand(List.of()), server.host, 139, share, commands);
+        return run(dir, server, 139, share, List.of("-N"), commands);
     }
 
     /** The same against {@code server} on {@code port} (445: direct TCP). */
     static Result run(java.nio.file.Path dir, SmbTestServer server, int port, String share, String commands) throws Exception {
-        return run(dir, server.clientCommand(List.of()), server.host, port, share, commands);
+        return run(dir, server, port, share, List.of("-N"), commands);
     }
 
     /** {@code smbclient} run after {@code prefix} (e.g. {@code ip netns exec NS}), in {@code dir}. */
     static Result run(java.nio.file.Path dir, List<String> prefix, String host, int port, String share, String commands)
             throws Exception {
-        return run(dir, prefix, host, port, share, List.of("-N"), commands);
+        return run(dir, prefix, host, port, share, List.of("-N"), commands, null);
     }
 
     /** The same against {@code server} on {@code port} with {@code options} (e.g. {@code -U user%password}) in place of {@code -N}. */
     static Result run(java.nio.file.Path dir, SmbTestServer server, int port, String share, List<String> options, String commands)
             throws Exception {
-        return run(dir, server.clientCommand(List.of()), server.host, port, share, options, commands);
+        return run(dir, server.clientCommand(List.of()), server.host, port, share, options, commands, server.shareDir);
     }
 
-    private static Result run(java.nio.file.Path dir, List<String> prefix, String host, int port, String share, List<String> options,
+    /** Logged on as {@code user} with {@code password} ({@code -U user%password}) against {@code server} on {@code port}. */
+    static Result runAs(java.nio.file.Path dir, SmbTestServer server, int port, String user, String password, String share,
             String commands) throws Exception {
+        return run(dir, server, port, share, List.of("-U", user + "%" + password), commands);
+    }
+
+    /**
+     * Runs smbclient until it exits. It fails only when the transfer stops moving: no byte more in its output, in {@code dir}
+     * (where gets land) or in {@code serverDir} (where puts land, when known) for {@code smbclient.timeout} seconds (120), or
+     * after {@code smbclient.max-time} seconds (900) in all. A busy machine slows a 100 MiB transfer; only a stall stops it.
+     */
+    private static Result run(java.nio.file.Path dir, List<String> prefix, String host, int port, String share, List<String> options,
+            String commands, java.nio.file.Path serverDir) throws Exception {
         List<String> command = new ArrayList<>(prefix);
         command.addAll(List.of("smbclient", "//" + host + "/" + share));
         command.addAll(options);
@@ -65,7 +76,21 @@ final class Smbclient {
         java.nio.file.Path log = java.nio.file.Files.createTempFile("smbclient", ".log");
         Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         p.getOutputStream().close();
-        if (!p.waitFor(Long.getLong("smbclient.timeout", 120), TimeUnit.SECONDS)) {
+        long stallBound = TimeUnit.SECONDS.toNanos(Long.getLong("smbclient.timeout", 120));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(Long.getLong("smbclient.max-time", 900));
+        long lastProgress = System.nanoTime();
+        long progress = -1;
+        while (!p.waitFor(1, TimeUnit.SECONDS)) {
+            long now = bytesIn(log) + bytesIn(dir) + (serverDir == null ? 0 : bytesIn(serverDir));
+            if (now != progress) {
+                progress = now;
+                lastProgress = System.nanoTime();
+            }
+            if (System.nanoTime() - lastProgress > stallBound || System.nanoTime() > deadline) {
+                break;
+            }
+        }
+        if (p.isAlive()) {
             p.destroyForcibly();
             p.waitFor(10, TimeUnit.SECONDS);
             String output = java.nio.file.Files.readString(log, StandardCharsets.UTF_8);
@@ -75,5 +100,14 @@ final class Smbclient {
         String output = java.nio.file.Files.readString(log, StandardCharsets.UTF_8);
         java.nio.file.Files.deleteIfExists(log);
         return new Result(p.exitValue(), output);
+    }
+
+    /** The bytes of the files in {@code path} and its subdirectories (or of the file itself); 0 for what vanished meanwhile. */
+    private static long bytesIn(java.nio.file.Path path) {
+        try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.walk(path, 3)) {
+            return files.mapToLong(f -> f.toFile().length()).sum();
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return 0;
+        }
     }
 }

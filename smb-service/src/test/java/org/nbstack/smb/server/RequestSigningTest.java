@@ -56,7 +56,12 @@ class RequestSigningTest {
 
     /** NEGOTIATE {@code dialect}, an NTLMv2 logon of an account whose session key is {@code KEY}, TREE_CONNECT signed. */
     private void signedSession(int dialect) throws Exception {
-        start(Protection.DEFAULT);
+        signedSession(dialect, Protection.DEFAULT);
+    }
+
+    /** As above, on a server whose signing is configured as {@code protection} says. */
+    private void signedSession(int dialect, Protection protection) throws Exception {
+        start(protection);
         release(send(Smb2Requests.message(Smb2Command.NEGOTIATE, messageId++, 0, 0, Smb2Requests.negotiate(dialect))));
         byte[] negotiate = NtlmClient.negotiate(NtlmClient.FLAGS | NtlmClient.KEY_EXCH);
         ByteBuf first = send(Smb2Requests.message(Smb2Command.SESSION_SETUP, messageId++, 0, 0, Smb2Requests.sessionSetup(negotiate)));
@@ -97,10 +102,22 @@ class RequestSigningTest {
         assertThat(root.resolve("made.txt")).exists();
     }
 
+    /** MS-SMB2 3.3.5.2.4: where neither side requires signing, a client that does not sign (impacket) is served. */
     @ParameterizedTest(name = "dialect {0}")
     @ValueSource(ints = {0x0210, 0x0302})
-    void anUnsignedRequestIsRefusedAndNeverRuns(int dialect) throws Exception {
+    void anUnsignedRequestRunsWhereNeitherSideRequiresSigning(int dialect) throws Exception {
         signedSession(dialect);
+        ByteBuf response = send(Smb2Requests.message(Smb2Command.CREATE, messageId++, sessionId, treeId, create("unsigned.txt")));
+        assertThat(response.getIntLE(8)).isEqualTo(NtStatus.SUCCESS);
+        response.release();
+        assertThat(root.resolve("unsigned.txt")).exists();
+        assertThat(refused("unsigned")).isZero();
+    }
+
+    @ParameterizedTest(name = "dialect {0}")
+    @ValueSource(ints = {0x0210, 0x0302})
+    void anUnsignedRequestIsRefusedAndNeverRunsWhereSigningIsRequired(int dialect) throws Exception {
+        signedSession(dialect, new Protection(Protection.Signing.REQUIRED));
         ByteBuf response = send(Smb2Requests.message(Smb2Command.CREATE, messageId++, sessionId, treeId, create("unsigned.txt")));
         assertThat(response.getIntLE(8)).isEqualTo(NtStatus.ACCESS_DENIED);
         assertThat(client.verifies(response)).as("even the refusal is signed").isTrue();

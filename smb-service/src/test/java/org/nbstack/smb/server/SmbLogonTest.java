@@ -13,6 +13,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,12 +44,20 @@ class SmbLogonTest {
     private final Accounts accounts = name -> Optional.ofNullable(Map.of(
             "alice", new Account("alice", NtlmV2.ntHash(PASSWORD.toCharArray()), false, false),
             "dora", new Account("dora", NtlmV2.ntHash(PASSWORD.toCharArray()), true, false),
-            "lock", new Account("lock", NtlmV2.ntHash(PASSWORD.toCharArray()), false, true)).get(Account.key(name)));
+            "lock", new Account("lock", NtlmV2.ntHash(PASSWORD.toCharArray()), false, true),
+            "bob", new Account("bob", NtlmV2.ntHash(PASSWORD.toCharArray()), false, false),
+            "carol", new Account("carol", NtlmV2.ntHash(PASSWORD.toCharArray()), false, false)).get(Account.key(name)));
 
     private void start(SmbSettings.MapToGuest map) throws Exception {
         Path root = Files.createDirectories(tmp.resolve("share"));
-        service = new SmbService(SmbSettings.defaults("TEST", List.of(new Share("share", root, false, true))).withMapToGuest(map),
-                meters, accounts);
+        Path team = Files.createDirectories(tmp.resolve("team"));
+        Files.writeString(team.resolve("plan.txt"), "v1");
+        List<Share> shares = List.of(new Share("share", root, false, true),
+                // only alice and carol; carol may only read although the share is writable
+                new Share("team", team, false, false, Set.of("Alice", "carol"), Set.of("carol"), Set.of()),
+                // read-only, but alice may write
+                new Share("docs", team, true, false, Set.of(), Set.of(), Set.of("alice")));
+        service = new SmbService(SmbSettings.defaults("TEST", shares).withMapToGuest(map), meters, accounts);
         connection = new SmbConnection(service, "192.0.2.7:49152");
         connection.process(Smb2Requests.message(Smb2Command.NEGOTIATE, messageId++, 0, 0, Smb2Requests.negotiate(0x0302))).release();
     }
@@ -161,5 +170,53 @@ class SmbLogonTest {
         for (String line : lines) {
             assertThat(line.toLowerCase()).doesNotContain(PASSWORD).doesNotContain(hash).doesNotContain(HexFormat.of().formatHex(RANDOM_KEY));
         }
+    }
+
+    /** TREE_CONNECT's status and, on success, its tree id. */
+    private record Connected(int status, int treeId) {
+    }
+
+    private Connected treeConnect(long sessionId, String share) {
+        ByteBuf r = connection.process(Smb2Requests.message(Smb2Command.TREE_CONNECT, messageId++, sessionId, 0,
+                Smb2Requests.treeConnect("\\\\TEST\\" + share)));
+        Connected c = new Connected(r.getIntLE(8), r.getIntLE(36));
+        r.release();
+        return c;
+    }
+
+    /** The status of opening the existing plan.txt for writing in the tree. */
+    private int openForWriting(long sessionId, int treeId) {
+        ByteBuf r = connection.process(Smb2Requests.message(Smb2Command.CREATE, messageId++, sessionId, treeId,
+                Smb2Requests.create("plan.txt", Smb2Requests.GENERIC_WRITE, Smb2Requests.FILE_OPEN)));
+        int status = r.getIntLE(8);
+        r.release();
+        return status;
+    }
+
+    @Test
+    void aShareOpensToItsValidUsersOnlyAndGrantsWhatTheirListsSay() throws Exception {
+        start(SmbSettings.MapToGuest.BAD_USER);
+        long alice = logon("alice", PASSWORD).sessionId();
+        long bob = logon("bob", PASSWORD).sessionId();
+        long carol = logon("carol", PASSWORD).sessionId();
+        long guest = logon("mallory", PASSWORD).sessionId();
+
+        assertThat(treeConnect(bob, "team").status()).as("bob is not a valid user of team").isEqualTo(NtStatus.ACCESS_DENIED);
+        assertThat(treeConnect(guest, "team").status()).as("team is not guest-ok").isEqualTo(NtStatus.ACCESS_DENIED);
+        assertThat(treeConnect(guest, "docs").status()).as("docs is not guest-ok").isEqualTo(NtStatus.ACCESS_DENIED);
+        assertThat(treeConnect(guest, "share").status()).as("share is guest-ok").isEqualTo(NtStatus.SUCCESS);
+
+        Connected aliceTeam = treeConnect(alice, "team");
+        assertThat(aliceTeam.status()).isEqualTo(NtStatus.SUCCESS);
+        assertThat(openForWriting(alice, aliceTeam.treeId())).isEqualTo(NtStatus.SUCCESS);
+        Connected carolTeam = treeConnect(carol, "team");
+        assertThat(carolTeam.status()).isEqualTo(NtStatus.SUCCESS);
+        assertThat(openForWriting(carol, carolTeam.treeId())).as("carol is on team's read list").isEqualTo(NtStatus.ACCESS_DENIED);
+
+        Connected bobDocs = treeConnect(bob, "docs");
+        assertThat(bobDocs.status()).as("docs has no valid-users list").isEqualTo(NtStatus.SUCCESS);
+        assertThat(openForWriting(bob, bobDocs.treeId())).as("docs is read-only").isEqualTo(NtStatus.ACCESS_DENIED);
+        Connected aliceDocs = treeConnect(alice, "docs");
+        assertThat(openForWriting(alice, aliceDocs.treeId())).as("alice is on docs' write list").isEqualTo(NtStatus.SUCCESS);
     }
 }
