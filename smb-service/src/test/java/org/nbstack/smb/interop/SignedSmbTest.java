@@ -120,7 +120,8 @@ class SignedSmbTest {
     @ParameterizedTest(name = "dialect {0}")
     @CsvSource({"0x0210", "0x0302"})
     void aForgedOrUnsignedRequestIsRefusedAndTheConnectionCarriesOn(String dialect) throws Exception {
-        try (SmbTestServer server = server(Protection.DEFAULT, NetbiosServer.Framing.DIRECT_TCP, 445);
+        // a forged request is refused wherever the session signs; an unsigned one where signing is required
+        try (SmbTestServer server = server(new Protection(Protection.Signing.REQUIRED), NetbiosServer.Framing.DIRECT_TCP, 445);
                 RawSmb2Client client = new RawSmb2Client(server.host, 445).logonAndConnect(Integer.decode(dialect), "alice", PASSWORD,
                         "share")) {
             assertThat(client.create("before.txt", RawSmb2Client.Signature.VALID)).isEqualTo(NtStatus.SUCCESS);
