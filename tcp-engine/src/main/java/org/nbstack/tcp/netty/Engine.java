@@ -51,6 +51,7 @@ public final class Engine implements AutoCloseable {
     /** What every shard must have installed; replaced (never changed) under the lock, read by shards without it. */
     private volatile ListenerSet listenerSet = new ListenerSet(List.of());
     private final ByteBufAllocator allocator = ByteBufAllocator.DEFAULT;
+    private final SharedTcpConfigs tcpConfigs = new SharedTcpConfigs();
     private final PacketReceiver inbound = this::receiveFromLink;
     private volatile Shard[] shardList = new Shard[0];
     private volatile PacketLink link;
@@ -104,6 +105,16 @@ public final class Engine implements AutoCloseable {
 
     PortTable ports() {
         return ports;
+    }
+
+    /** The engine's one instance of {@code config} (see {@link SharedTcpConfigs}). */
+    TcpConfig sharedTcpConfig(TcpConfig config) {
+        return tcpConfigs.share(config);
+    }
+
+    /** Distinct TCP option sets the engine's connections share. */
+    public int sharedTcpConfigCount() {
+        return tcpConfigs.size();
     }
 
     TcpConfig defaultTcpConfig() {

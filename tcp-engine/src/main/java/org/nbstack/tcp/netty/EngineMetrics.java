@@ -38,6 +38,9 @@ public final class EngineMetrics implements MeterBinder {
         new StackMetrics(engine::stacks).bindTo(registry);
         Gauge.builder("nbstack.engine.shards", engine, Engine::shardCount).tags(tags)
                 .description("event loops running engine channels").register(registry);
+        Gauge.builder("nbstack.engine.tcp.configs", engine, Engine::sharedTcpConfigCount).tags(tags)
+                .description("distinct TCP option sets the engine's connections share (at most "
+                        + SharedTcpConfigs.LIMIT + ")").register(registry);
     }
 
     private void link(MeterRegistry registry, String name, String tagKey, String tagValue,

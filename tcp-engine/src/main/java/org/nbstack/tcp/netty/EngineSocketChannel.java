@@ -374,7 +374,7 @@ public final class EngineSocketChannel extends AbstractChannel implements Socket
         shard.syncListeners(); // a loopback SYN is taken by this shard's own listeners, at once
         try {
             connection = shard.stack.connect(boundAddress, boundPort, remoteAddr, remote.getPort(),
-                    config.apply(engine.defaultTcpConfig()), handler);
+                    engine.sharedTcpConfig(config.apply(engine.defaultTcpConfig())), handler);
         } catch (IllegalStateException | IllegalArgumentException e) {
             engine.ports().release(boundPort, shard);
             boundPort = 0;
@@ -570,7 +570,7 @@ public final class EngineSocketChannel extends AbstractChannel implements Socket
     private void reconfigure() {
         StackConnection c = connection;
         if (c != null && c.state() != TcpState.CLOSED) {
-            c.reconfigure(config.apply(c.connection().config()));
+            c.reconfigure(engine.sharedTcpConfig(config.apply(c.connection().config())));
             shard.armTimer();
         }
     }
