@@ -163,7 +163,7 @@ public final class PacketCodec {
         out.writeInt((tcpHeaderLength / 4) << 28 | segment.flags << 16 | segment.window);
         out.writeInt(0); // checksum, filled in below; urgent pointer 0
         OptionsCodec.write(segment.options, out);
-        out.writeBytes(payload, payload.readerIndex(), payloadLength);
+        PayloadCopy.append(payload, payload.readerIndex(), payloadLength, out);
         long tcpSum = Checksum.add(Checksum.pseudoHeader(segment.srcAddr, segment.dstAddr, tcpLength), out, tcpStart,
                 tcpLength);
         out.setShort(tcpStart + 16, Checksum.finish(tcpSum));
