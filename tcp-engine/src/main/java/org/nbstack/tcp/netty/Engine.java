@@ -149,6 +149,19 @@ public final class Engine implements AutoCloseable {
         return Arrays.stream(shardList).map(s -> s.stack).toList();
     }
 
+    /**
+     * Drains of the shards' inbound queues scheduled from other threads (another engine's loop, another shard's,
+     * a link's reader): each wakes a loop that may be asleep. The packets one piece of engine work sends wake each
+     * loop once ({@link LoopWakeups}).
+     */
+    public long loopWakeups() {
+        long n = 0;
+        for (Shard s : shardList) {
+            n += s.wakeups();
+        }
+        return n;
+    }
+
     /** Packets and drops of every shard's inbound queue, for metrics. */
     public long inboundDrops() {
         long n = 0;

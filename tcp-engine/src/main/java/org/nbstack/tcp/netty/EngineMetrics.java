@@ -34,6 +34,9 @@ public final class EngineMetrics implements MeterBinder {
         FunctionCounter.builder("nbstack.engine.link.drops", engine, Engine::inboundDrops).tags(tags)
                 .tag("where", "shard-queue").description("packets dropped because a shard's inbound queue was full")
                 .register(registry);
+        FunctionCounter.builder("nbstack.engine.loop.wakeups", engine, Engine::loopWakeups).tags(tags)
+                .description("drains of the shards' inbound queues scheduled from other threads (loop wake-ups)")
+                .register(registry);
         // The TCP counters, summed over the shards, are StackMetrics' (tcp.*): one set of names everywhere.
         new StackMetrics(engine::stacks).bindTo(registry);
         Gauge.builder("nbstack.engine.shards", engine, Engine::shardCount).tags(tags)

@@ -517,7 +517,13 @@ public final class EngineSocketChannel extends AbstractChannel implements Socket
         // Before flushing: over loopback the flush may be acknowledged (onSendSpace) before it returns.
         writeBlocked = !in.isEmpty();
         if (wrote) {
-            c.flush();
+            // Only around the flush: write promises completed above run listeners, which may block this loop.
+            LoopWakeups wakeups = LoopWakeups.begin(); // the segments one flush sends wake the peer's loop once
+            try {
+                c.flush();
+            } finally {
+                wakeups.end();
+            }
             shard.armTimer();
         }
     }
