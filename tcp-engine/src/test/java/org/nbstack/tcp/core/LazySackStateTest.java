@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Memory per connection end: the SACK scoreboard's interval arrays (552 bytes) exist only once SACK blocks
  * arrive. A connection that negotiated SACK and moved data without loss holds none; the first loss, reported
- * by SACK blocks, creates them and the stream is still repaired.
+ * by SACK blocks, creates them and the stream is still repaired. The receiver builds its SACK blocks in the
+ * shard's scratch arrays, not in 96 bytes of its own.
  */
 class LazySackStateTest {
     private static final long SEC = 1_000_000_000L;
@@ -45,5 +46,7 @@ class LazySackStateTest {
         assertThat(drops[0]).as("the third segment was lost once").isGreaterThanOrEqualTo(2);
         assertThat(pair.client.conn.scoreboard.holdsIntervals()).as("sender after SACK blocks arrived").isTrue();
         assertThat(pair.server.conn.scoreboard.holdsIntervals()).as("the receiver still sent nothing SACKed").isFalse();
+        assertThat(pair.server.conn.rcv.sackEdges()).as("the SACK option was built in the shard's scratch space")
+                .isSameAs(pair.resources.sackEdges()).isSameAs(pair.client.conn.rcv.sackEdges());
     }
 }
