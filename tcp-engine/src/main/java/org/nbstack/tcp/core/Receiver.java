@@ -29,8 +29,9 @@ final class Receiver {
     private final TcpConnection conn;
     private final TcpCounters counters;
     final ReassemblyQueue reassembly;
-    private final int[] sackScratch = new int[2 * TcpOptions.MAX_SACK_BLOCKS];
-    private final int[] sackEdges = new int[2 * TcpOptions.MAX_SACK_BLOCKS];
+    /** The shard's scratch arrays for the SACK option of the ACK being built (ShardResources). */
+    private final int[] sackScratch;
+    private final int[] sackEdges;
     // RFC 2883 D-SACK: a duplicate data range received, reported once as the first SACK block of the next ACK.
     private boolean dsackPending;
     private int dsackLeft;
@@ -58,6 +59,8 @@ final class Receiver {
 
     Receiver(TcpConnection conn, ShardResources resources, MemoryAccount memory) {
         this.conn = conn;
+        this.sackScratch = resources.sackScratch();
+        this.sackEdges = resources.sackEdges();
         this.counters = resources.counters();
         this.reassembly = new ReassemblyQueue(resources, memory, ReassemblyQueue.DEFAULT_MAX_PIECES);
     }
@@ -262,6 +265,11 @@ final class Receiver {
     /** RFC 2018 §8: a receiver may discard out-of-order data; its SACK blocks are no longer reported. */
     void pruneOutOfOrder() {
         reassembly.releaseAll();
+    }
+
+    /** Where this end builds the SACK option of an ACK: the shard's scratch array, not one of its own. */
+    int[] sackEdges() {
+        return sackEdges;
     }
 
     TcpOptions dataOptions(long now) {

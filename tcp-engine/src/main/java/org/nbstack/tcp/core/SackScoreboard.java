@@ -10,8 +10,11 @@ final class SackScoreboard {
     /** RFC 6675 §2 DupThresh. */
     static final int DUP_THRESH = 3;
 
-    private final int[] lefts = new int[MAX_INTERVALS + 1];
-    private final int[] rights = new int[MAX_INTERVALS + 1];
+    private static final int[] NONE = new int[0];
+
+    // Allocated with the first SACK block: most connections never see one, and the pair costs 552 bytes.
+    private int[] lefts = NONE;
+    private int[] rights = NONE;
     private int count;
     private int sackedBytes;
 
@@ -50,6 +53,10 @@ final class SackScoreboard {
         }
         if (Seq.ge(left, right)) {
             return false;
+        }
+        if (lefts == NONE) {
+            lefts = new int[MAX_INTERVALS + 1];
+            rights = new int[MAX_INTERVALS + 1];
         }
         int before = sackedBytes;
         // Find insertion point: first interval whose right >= left.
@@ -103,6 +110,11 @@ final class SackScoreboard {
             sackedBytes -= una - lefts[0];
             lefts[0] = una;
         }
+    }
+
+    /** Whether the interval arrays exist yet (they are allocated with the first SACK block). */
+    boolean holdsIntervals() {
+        return lefts != NONE;
     }
 
     void clear() {

@@ -8,11 +8,15 @@ import io.netty.buffer.Unpooled;
 /**
  * Bytes written by the application and not yet acknowledged, in stream order. Segments are cut from
  * it as retained slices (zero copy); acknowledged bytes are released from the front. Small writes are
- * copied into a shared tail buffer so a segment is not made of hundreds of tiny components.
+ * copied into a shared tail chunk so a segment is not made of hundreds of tiny components. Chunks are
+ * sized to the write: a write to an idle connection takes a chunk just large enough for it, and each
+ * further chunk opened while data is still queued doubles, up to {@link #MAX_CHUNK}, so a connection
+ * that sends one small message holds a small buffer and a bulk sender still fills large ones.
  */
 final class SendQueue {
-    private static final int COALESCE_LIMIT = 1024;
-    private static final int TAIL_CAPACITY = 16 * 1024;
+    static final int COALESCE_LIMIT = 1024;
+    static final int MIN_CHUNK = 64;
+    static final int MAX_CHUNK = 16 * 1024;
 
     private final ByteBufAllocator alloc;
     private final MemoryAccount account;
@@ -27,6 +31,8 @@ final class SendQueue {
     private long endOffset;
     /** Whether the last buffer is our own coalescing buffer that may still be appended to. */
     private boolean tailIsOwn;
+    /** Capacity of the last chunk opened; the next one opened while data is queued doubles it. */
+    private int lastChunkCapacity;
 
     /** @param account the connection's share of the shard's memory, charged the bytes queued */
     SendQueue(ShardResources resources, MemoryAccount account) {
@@ -56,7 +62,7 @@ final class SendQueue {
         if (len <= COALESCE_LIMIT) {
             ByteBuf tail = count > 0 && tailIsOwn ? bufs[index(count - 1)] : null;
             if (tail == null || tail.writableBytes() < len) {
-                tail = alloc.buffer(TAIL_CAPACITY);
+                tail = alloc.buffer(nextChunkCapacity(len));
                 push(tail, endOffset);
                 tailIsOwn = true;
             }
@@ -68,6 +74,23 @@ final class SendQueue {
         }
         endOffset += len;
         account.sendCharged(len);
+    }
+
+    /** A chunk for a write of {@code len} bytes: its own size on an idle queue, growing while data stays queued. */
+    private int nextChunkCapacity(int len) {
+        int grown = count == 0 ? 0 : Math.min(MAX_CHUNK, lastChunkCapacity * 2);
+        int capacity = Math.max(grown, Math.max(MIN_CHUNK, Integer.highestOneBit(len - 1) << 1));
+        lastChunkCapacity = capacity;
+        return capacity;
+    }
+
+    /** Bytes of buffer capacity the queue holds (its own chunks and the buffers written to it). */
+    long capacityHeld() {
+        long held = 0;
+        for (int k = 0; k < count; k++) {
+            held += bufs[index(k)].capacity();
+        }
+        return held;
     }
 
     private void push(ByteBuf buf, long start) {

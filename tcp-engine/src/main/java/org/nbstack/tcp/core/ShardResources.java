@@ -3,6 +3,7 @@ package org.nbstack.tcp.core;
 import io.netty.buffer.ByteBufAllocator;
 import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
+import org.nbstack.tcp.wire.TcpOptions;
 
 /**
  * What the connections of one shard share: the buffer allocator, the event counters, the budget of
@@ -14,6 +15,10 @@ public final class ShardResources {
     private final TcpCounters counters;
     private final ChallengeAckLimiter challengeAcks;
     private final ShardMemory memory;
+    // Scratch space for building one ACK's SACK option (RFC 2018 §3, at most 4 blocks): used within one call on the
+    // shard's thread and copied out, so one pair serves every connection instead of 96 bytes in each.
+    private final int[] sackScratch = new int[2 * TcpOptions.MAX_SACK_BLOCKS];
+    private final int[] sackEdges = new int[2 * TcpOptions.MAX_SACK_BLOCKS];
 
     /**
      * @param challengeAcksPerSecond challenge ACKs the shard may send per second (Linux: 1000)
@@ -66,6 +71,14 @@ public final class ShardResources {
 
     public boolean overMemoryLimit() {
         return memory.used() >= memory.limit();
+    }
+
+    int[] sackScratch() {
+        return sackScratch;
+    }
+
+    int[] sackEdges() {
+        return sackEdges;
     }
 
     /** The shard's memory and how it is shared between connections. */

@@ -52,6 +52,7 @@ public final class Engine implements AutoCloseable {
     /** What every shard must have installed; replaced (never changed) under the lock, read by shards without it. */
     private volatile ListenerSet listenerSet = new ListenerSet(List.of());
     private final ByteBufAllocator allocator = ByteBufAllocator.DEFAULT;
+    private final SharedTcpConfigs tcpConfigs = new SharedTcpConfigs();
     private final PacketReceiver inbound = this::receiveFromLink;
     private volatile Shard[] shardList = new Shard[0];
     private volatile PacketLink link;
@@ -107,6 +108,16 @@ public final class Engine implements AutoCloseable {
         return ports;
     }
 
+    /** The engine's one instance of {@code config} (see {@link SharedTcpConfigs}). */
+    TcpConfig sharedTcpConfig(TcpConfig config) {
+        return tcpConfigs.share(config);
+    }
+
+    /** Distinct TCP option sets the engine's connections share. */
+    public int sharedTcpConfigCount() {
+        return tcpConfigs.size();
+    }
+
     TcpConfig defaultTcpConfig() {
         synchronized (this) {
             return stackConfig != null ? stackConfig.tcp() : TcpConfig.DEFAULT;
@@ -137,6 +148,19 @@ public final class Engine implements AutoCloseable {
      */
     public List<TcpStack> stacks() {
         return Arrays.stream(shardList).map(s -> s.stack).toList();
+    }
+
+    /**
+     * Drains of the shards' inbound queues scheduled from other threads (another engine's loop, another shard's,
+     * a link's reader): each wakes a loop that may be asleep. The packets one piece of engine work sends wake each
+     * loop once ({@link LoopWakeups}).
+     */
+    public long loopWakeups() {
+        long n = 0;
+        for (Shard s : shardList) {
+            n += s.wakeups();
+        }
+        return n;
     }
 
     /** Packets and drops of every shard's inbound queue, for metrics. */

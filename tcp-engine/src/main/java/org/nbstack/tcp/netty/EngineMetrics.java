@@ -34,10 +34,16 @@ public final class EngineMetrics implements MeterBinder {
         FunctionCounter.builder("nbstack.engine.link.drops", engine, Engine::inboundDrops).tags(tags)
                 .tag("where", "shard-queue").description("packets dropped because a shard's inbound queue was full")
                 .register(registry);
+        FunctionCounter.builder("nbstack.engine.loop.wakeups", engine, Engine::loopWakeups).tags(tags)
+                .description("drains of the shards' inbound queues scheduled from other threads (loop wake-ups)")
+                .register(registry);
         // The TCP counters, summed over the shards, are StackMetrics' (tcp.*): one set of names everywhere.
         new StackMetrics(engine::stacks).bindTo(registry);
         Gauge.builder("nbstack.engine.shards", engine, Engine::shardCount).tags(tags)
                 .description("event loops running engine channels").register(registry);
+        Gauge.builder("nbstack.engine.tcp.configs", engine, Engine::sharedTcpConfigCount).tags(tags)
+                .description("distinct TCP option sets the engine's connections share (at most "
+                        + SharedTcpConfigs.LIMIT + ")").register(registry);
     }
 
     private void link(MeterRegistry registry, String name, String tagKey, String tagValue,

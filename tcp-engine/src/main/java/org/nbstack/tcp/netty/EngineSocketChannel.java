@@ -38,6 +38,7 @@ import org.nbstack.tcp.core.ConnectionId;
 import org.nbstack.tcp.core.TcpConnection;
 import org.nbstack.tcp.core.TcpState;
 import org.nbstack.tcp.stack.StackConnection;
+import org.nbstack.tcp.wire.PayloadCopy;
 
 /**
  * A Netty {@link SocketChannel} over one engine TCP connection. It runs on any event loop (it registers
@@ -50,6 +51,8 @@ import org.nbstack.tcp.stack.StackConnection;
  * writability.
  */
 public final class EngineSocketChannel extends AbstractChannel implements SocketChannel {
+    /** Received slices at least this large go to the pipeline without a copy (see {@link #handOver}). */
+    static final int HAND_OVER_MIN_BYTES = 4096;
     private static final ChannelMetadata METADATA = new ChannelMetadata(false, 16);
     private static final String EXPECTED_TYPES = " (expected: " + StringUtil.simpleClassName(ByteBuf.class) + ", "
             + StringUtil.simpleClassName(FileRegion.class) + ')';
@@ -374,7 +377,7 @@ public final class EngineSocketChannel extends AbstractChannel implements Socket
         shard.syncListeners(); // a loopback SYN is taken by this shard's own listeners, at once
         try {
             connection = shard.stack.connect(boundAddress, boundPort, remoteAddr, remote.getPort(),
-                    config.apply(engine.defaultTcpConfig()), handler);
+                    engine.sharedTcpConfig(config.apply(engine.defaultTcpConfig())), handler);
         } catch (IllegalStateException | IllegalArgumentException e) {
             engine.ports().release(boundPort, shard);
             boundPort = 0;
@@ -514,7 +517,13 @@ public final class EngineSocketChannel extends AbstractChannel implements Socket
         // Before flushing: over loopback the flush may be acknowledged (onSendSpace) before it returns.
         writeBlocked = !in.isEmpty();
         if (wrote) {
-            c.flush();
+            // Only around the flush: write promises completed above run listeners, which may block this loop.
+            LoopWakeups wakeups = LoopWakeups.begin(); // the segments one flush sends wake the peer's loop once
+            try {
+                c.flush();
+            } finally {
+                wakeups.end();
+            }
             shard.armTimer();
         }
     }
@@ -570,7 +579,7 @@ public final class EngineSocketChannel extends AbstractChannel implements Socket
     private void reconfigure() {
         StackConnection c = connection;
         if (c != null && c.state() != TcpState.CLOSED) {
-            c.reconfigure(config.apply(c.connection().config()));
+            c.reconfigure(engine.sharedTcpConfig(config.apply(c.connection().config())));
             shard.armTimer();
         }
     }
@@ -647,9 +656,17 @@ public final class EngineSocketChannel extends AbstractChannel implements Socket
                     close = eof;
                     break;
                 }
-                ByteBuf buf = handle.allocate(allocator);
-                handle.attemptedBytesRead(buf.writableBytes());
-                int n = fill(buf);
+                ByteBuf buf;
+                int n;
+                if (handOver(received.peek())) {
+                    buf = received.poll(); // a received slice, handed over without a copy
+                    n = buf.readableBytes();
+                    handle.attemptedBytesRead(n);
+                } else {
+                    buf = handle.allocate(allocator);
+                    handle.attemptedBytesRead(buf.writableBytes());
+                    n = fill(buf);
+                }
                 handle.lastBytesRead(n);
                 handle.incMessagesRead(1);
                 readRequested = false;
@@ -674,13 +691,32 @@ public final class EngineSocketChannel extends AbstractChannel implements Socket
         }
     }
 
+    /**
+     * Whether a received slice goes to the pipeline as it is rather than copied: it is large, and fills at least a
+     * quarter of the buffer it keeps alive (the links' rule), so the application never pins a large packet buffer
+     * for a few bytes. It is in-order data the connection already acknowledged or will, never retransmitted to us
+     * from it, so what the application does with the bytes cannot reach the stream.
+     */
+    private static boolean handOver(ByteBuf head) {
+        int n = head.readableBytes();
+        if (n < HAND_OVER_MIN_BYTES) {
+            return false;
+        }
+        ByteBuf whole = head.unwrap();
+        return whole == null || n >= whole.capacity() / 4;
+    }
+
     /** Moves received bytes into {@code buf} until it is full or nothing is left; returns the count. */
     private int fill(ByteBuf buf) {
         int n = 0;
         ByteBuf head;
         while (buf.isWritable() && (head = received.peek()) != null) {
+            if (n > 0 && handOver(head)) {
+                break; // the next read hands it over whole, rather than copying it split across two buffers
+            }
             int chunk = Math.min(head.readableBytes(), buf.writableBytes());
-            buf.writeBytes(head, chunk);
+            PayloadCopy.append(head, head.readerIndex(), chunk, buf);
+            head.skipBytes(chunk);
             n += chunk;
             if (!head.isReadable()) {
                 received.poll().release();

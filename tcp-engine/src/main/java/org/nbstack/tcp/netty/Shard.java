@@ -44,6 +44,7 @@ final class Shard {
     private final Map<EngineServerSocketChannel, ShardListener> listeners = new HashMap<>();
     private Engine.ListenerSet listenersInstalled;
     private final LongAdder inboundDrops = new LongAdder();
+    private final LongAdder wakeups = new LongAdder();
     private boolean inPass;
     private boolean passScheduled;
     private long timerDeadline = Long.MAX_VALUE;
@@ -91,13 +92,31 @@ final class Shard {
             releaseInbound(); // raced with close(): nobody drains this queue any more
             return;
         }
+        if (drainScheduled.get()) {
+            return; // a drain is due already and will find this packet
+        }
+        if (loop.inEventLoop() || !LoopWakeups.owe(this)) {
+            wake(); // else one wake-up when the sender's engine work ends, however many packets it sends here
+        }
+    }
+
+    /** Schedules a drain of the inbound queue unless one is due; from another thread, that wakes this loop. */
+    void wake() {
         if (drainScheduled.compareAndSet(false, true)) {
+            if (!loop.inEventLoop()) {
+                wakeups.increment();
+            }
             try {
                 loop.execute(drainTask);
             } catch (RejectedExecutionException e) {
                 releaseInbound(); // the loop is gone; so is the shard
             }
         }
+    }
+
+    /** Drains scheduled from other threads: each may have woken this loop. */
+    long wakeups() {
+        return wakeups.sum();
     }
 
     private void drainInbound() {
@@ -108,9 +127,14 @@ final class Shard {
         }
         ByteBuf packet;
         int budget = DRAIN_BUDGET;
-        while (budget-- > 0 && (packet = inbound.poll()) != null) {
-            syncListeners(); // per packet: a bind may complete while this batch runs, and its SYN follow
-            stack.receive(packet);
+        LoopWakeups wakeups = LoopWakeups.begin(); // what the packets make us send wakes each peer loop once
+        try {
+            while (budget-- > 0 && (packet = inbound.poll()) != null) {
+                syncListeners(); // per packet: a bind may complete while this batch runs, and its SYN follow
+                stack.receive(packet);
+            }
+        } finally {
+            wakeups.end();
         }
         if (!inbound.isEmpty() && drainScheduled.compareAndSet(false, true)) {
             loop.execute(drainTask);
@@ -130,6 +154,7 @@ final class Shard {
         }
         boolean callerInPass = inPass;
         inPass = true; // events queue up; a pass delivers them after the caller returns
+        LoopWakeups wakeups = LoopWakeups.begin();
         try {
             ByteBuf packet;
             int budget = DRAIN_BUDGET;
@@ -138,6 +163,7 @@ final class Shard {
                 stack.receive(packet);
             }
         } finally {
+            wakeups.end();
             inPass = callerInPass;
         }
         if (!callerInPass && !work.isEmpty() && !passScheduled) {
@@ -220,7 +246,12 @@ final class Shard {
             return;
         }
         syncListeners();
-        stack.runTimers();
+        LoopWakeups wakeups = LoopWakeups.begin();
+        try {
+            stack.runTimers();
+        } finally {
+            wakeups.end();
+        }
         afterStackCall();
     }
 

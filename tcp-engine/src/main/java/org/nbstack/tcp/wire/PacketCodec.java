@@ -197,16 +197,20 @@ public final class PacketCodec {
         out.writeInt(0); // checksum, filled in below; urgent pointer 0
         OptionsCodec.write(segment.options, out);
         long pseudoHeaderSum = Checksum.pseudoHeader(segment.srcAddr, segment.dstAddr, tcpLength);
-        if (computeChecksum) {
+        if (!computeChecksum) {
+            PayloadCopy.append(payload, payload.readerIndex(), payloadLength, out);
+            out.setShort(tcpStart + 16, Checksum.fold(pseudoHeaderSum));
+        } else if (payload.nioBufferCount() > 1) {
+            // a payload of several parts is copied part by part (no merged temporary), then summed
+            PayloadCopy.append(payload, payload.readerIndex(), payloadLength, out);
+            out.setShort(tcpStart + 16, Checksum.finish(Checksum.add(pseudoHeaderSum, out, tcpStart, tcpLength)));
+        } else {
             // The payload is summed while it is copied, in one pass; it starts at an even offset (RFC 1071 §2(B)).
             long headerSum = Checksum.add(pseudoHeaderSum, out, tcpStart, tcpHeaderLength);
             int payloadStart = out.writerIndex();
             long tcpSum = Checksum.copyAndAdd(headerSum, payload, payload.readerIndex(), out, payloadStart, payloadLength);
             out.writerIndex(payloadStart + payloadLength);
             out.setShort(tcpStart + 16, Checksum.finish(tcpSum));
-        } else {
-            out.writeBytes(payload, payload.readerIndex(), payloadLength);
-            out.setShort(tcpStart + 16, Checksum.fold(pseudoHeaderSum));
         }
     }
 
