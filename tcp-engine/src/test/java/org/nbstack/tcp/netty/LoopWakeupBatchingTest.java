@@ -48,7 +48,7 @@ class LoopWakeupBatchingTest {
         try (EnginePair pair = new EnginePair(link, 1);
                 PacketLink raw = PacketLinks.open(URI.create(link), new LinkContext(
                         List.of((Inet4Address) InetAddress.getByName("10.0.0.67")), p -> {
-                            TcpSegment s = PacketCodec.decode(p, new DropCounters());
+                            TcpSegment s = PacketCodec.decode(p, new DropCounters(), false); // the mem link carries no TCP checksum
                             if (s != null && s.flags == (TcpFlags.SYN | TcpFlags.ACK)) {
                                 answered.add(s.dstPort);
                             }
