@@ -13,11 +13,14 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.nbstack.netbios.server.NetbiosServer;
 import org.nbstack.netbios.server.NetbiosServerSettings;
 import org.nbstack.smb.auth.Account;
 import org.nbstack.smb.auth.Accounts;
 import org.nbstack.smb.auth.NtlmV2;
+import org.nbstack.smb.server.Protection;
 import org.nbstack.smb.share.Share;
 
 /**
@@ -41,12 +44,16 @@ class SmbLogonInteropTest {
             "bob", new Account("bob", NtlmV2.ntHash("another one".toCharArray()), false, false)).get(Account.key(name)));
 
     private SmbTestServer server(int port) throws Exception {
+        return server(Protection.DEFAULT, "nio", port);
+    }
+
+    private SmbTestServer server(Protection protection, String transport, int port) throws Exception {
         Path mine = tmp.resolve("private");
         Path others = Files.createDirectories(tmp.resolve("other"));
         List<Share> shares = List.of(new Share("private", mine, false, false, Set.of("alice"), Set.of(), Set.of()),
                 new Share("other", others, false, false, Set.of("bob"), Set.of(), Set.of()));
-        return new SmbTestServer(mine, shares, ACCOUNTS, "nio", port == 445 ? NetbiosServer.Framing.DIRECT_TCP : NetbiosServer.Framing.NBSS,
-                port);
+        return new SmbTestServer(mine, shares, ACCOUNTS, protection, transport,
+                port == 445 ? NetbiosServer.Framing.DIRECT_TCP : NetbiosServer.Framing.NBSS, port);
     }
 
     @Test
@@ -82,6 +89,32 @@ class SmbLogonInteropTest {
                 assertThat(forbidden.output()).contains("NT_STATUS_ACCESS_DENIED");
                 assertThat(server.requests("tree_connect", "0xC0000022")).as("refused by the server").isEqualTo(1);
             }
+        }
+    }
+
+    /**
+     * Signing required by both ends: were a request unsigned the server would refuse it (and count it), were a response
+     * unsigned smbclient would refuse it; so success with nothing refused means every message after logon was signed.
+     */
+    @ParameterizedTest(name = "{0}, port {1}")
+    @CsvSource({"nio, 445", "nio, 139", "engine, 445", "engine, 139"})
+    void smbclientAsAUserWithSigningRequiredByBothEndsPutsAndGetsOnlyOnItsShare(String transport, int port) throws Exception {
+        Smbclient.require();
+        Path local = Files.createDirectories(tmp.resolve("local"));
+        SmbclientTest.writeRandom(local.resolve("up.bin"), 1_000_003, port);
+        try (SmbTestServer server = server(new Protection(Protection.Signing.REQUIRED), transport, port)) {
+            SmbclientTest.writeRandom(server.shareDir.resolve("down.bin"), 1_000_033, port + 1);
+            List<String> signedAsAlice = List.of("-U", "alice%" + PASSWORD, "--client-protection=sign");
+            Smbclient.Result ok = Smbclient.run(local, server, port, "private", signedAsAlice, "put up.bin; get down.bin");
+            assertThat(ok.exit()).as(ok.output() + "\n" + server.unsuccessfulRequests()).isZero();
+            assertThat(SmbclientTest.sha256(server.shareDir.resolve("up.bin"))).isEqualTo(SmbclientTest.sha256(local.resolve("up.bin")));
+            assertThat(SmbclientTest.sha256(local.resolve("down.bin"))).isEqualTo(SmbclientTest.sha256(server.shareDir.resolve("down.bin")));
+
+            Smbclient.Result forbidden = Smbclient.run(local, server, port, "other", signedAsAlice, "ls");
+            assertThat(forbidden.exit()).isNotZero();
+            assertThat(forbidden.output()).contains("NT_STATUS_ACCESS_DENIED");
+            assertThat(server.requests("tree_connect", "0xC0000022")).as("refused by the server").isEqualTo(1);
+            assertThat(server.refused("unsigned") + server.refused("bad-signature")).as("requests refused for their signing").isZero();
         }
     }
 

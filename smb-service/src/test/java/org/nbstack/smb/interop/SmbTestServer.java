@@ -72,7 +72,8 @@ final class SmbTestServer implements AutoCloseable {
         this(shareDir, shares, accounts, Protection.DEFAULT, transport, framing, port);
     }
 
-    private SmbTestServer(Path shareDir, List<Share> shares, Accounts accounts, Protection protection, String transport,
+    /** With {@code shares} and {@code accounts}, messages protected as {@code protection} says. */
+    SmbTestServer(Path shareDir, List<Share> shares, Accounts accounts, Protection protection, String transport,
             NetbiosServer.Framing framing, int port) throws IOException {
         this.shareDir = Files.createDirectories(shareDir);
         service = new SmbService(SmbSettings.defaults("SERVER", shares).withProtection(protection), meters, accounts);
