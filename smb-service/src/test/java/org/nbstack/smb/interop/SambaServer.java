@@ -11,8 +11,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * Samba's {@code smbd} serving one directory as share "share" to guests, for the side-by-side benchmark: started in the
  * foreground with a configuration written into its own directory (lock, state, cache, private and pid directories
- * there too, so nothing of a system Samba is read or written), listening on port 139 of one loopback address only.
- * Port 139 needs root; smbclient sends a NetBIOS SESSION REQUEST there, as it does to nbstack.
+ * there too, so nothing of a system Samba is read or written; its passdb too, see {@link #addUser}), listening on port
+ * 139 of one loopback address only. Port 139 needs root; smbclient sends a NetBIOS SESSION REQUEST there, as it does to
+ * nbstack.
  */
 final class SambaServer implements AutoCloseable {
 
@@ -21,11 +22,13 @@ final class SambaServer implements AutoCloseable {
     final String host;
     private final Process smbd;
     private final Path log;
+    private final Path conf;
 
-    private SambaServer(String host, Process smbd, Path log) {
+    private SambaServer(String host, Process smbd, Path log, Path conf) {
         this.host = host;
         this.smbd = smbd;
         this.log = log;
+        this.conf = conf;
     }
 
     /** smbd on {@code host}:139 serving {@code shareDir}, ready once smbclient lists the share. */
@@ -56,6 +59,7 @@ final class SambaServer implements AutoCloseable {
                   # the dialects nbstack serves over NetBIOS (MS-SMB2 allows up to 3.0.2 there)
                   server min protocol = SMB2_02
                   server max protocol = SMB3_02
+                  passdb backend = tdbsam
                 [share]
                   path = %s
                   guest ok = yes
@@ -65,7 +69,7 @@ final class SambaServer implements AutoCloseable {
         Path log = home.resolve("smbd.out");
         Process smbd = new ProcessBuilder("smbd", "--foreground", "--configfile=" + conf, "--debuglevel=0",
                 "--debug-stdout").redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        SambaServer server = new SambaServer(host, smbd, log);
+        SambaServer server = new SambaServer(host, smbd, log, conf);
         try {
             server.awaitReady(home);
             return server;
@@ -89,7 +93,20 @@ final class SambaServer implements AutoCloseable {
         throw new IllegalStateException("smbd did not serve the share within " + START_TIMEOUT + ": " + Files.readString(log));
     }
 
-    private static String user() {
+    /**
+     * Gives the running Unix user (which exists: no system account is made or changed) a password in this server's own
+     * passdb, tdbsam in its private directory, so a client can log on as {@link #user()} and sign or encrypt. Null where
+     * that worked, else why not.
+     */
+    String addUser(String password) throws Exception {
+        Process smbpasswd = new ProcessBuilder("smbpasswd", "-c", conf.toString(), "-s", "-a", user()).redirectErrorStream(true).start();
+        smbpasswd.getOutputStream().write((password + "\n" + password + "\n").getBytes(StandardCharsets.UTF_8));
+        smbpasswd.getOutputStream().close();
+        String output = new String(smbpasswd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        return smbpasswd.waitFor() == 0 ? null : "smbpasswd -a " + user() + " exited with " + smbpasswd.exitValue() + ": " + output.strip();
+    }
+
+    static String user() {
         return System.getProperty("user.name");
     }
 

@@ -49,6 +49,12 @@ final class Smbclient {
         return run(dir, prefix, host, port, share, List.of("-N"), commands, null);
     }
 
+    /** {@code smbclient} run after {@code prefix} with {@code options} (e.g. {@code -U user%password}) in place of {@code -N}. */
+    static Result run(java.nio.file.Path dir, List<String> prefix, String host, int port, String share, List<String> options,
+            String commands) throws Exception {
+        return run(dir, prefix, host, port, share, options, commands, null);
+    }
+
     /** The same against {@code server} on {@code port} with {@code options} (e.g. {@code -U user%password}) in place of {@code -N}. */
     static Result run(java.nio.file.Path dir, SmbTestServer server, int port, String share, List<String> options, String commands)
             throws Exception {
