@@ -105,7 +105,7 @@ class BuiltInHandlersTest {
         var config = TestServers.config("netbios.names.nbstack.handler-options.path=/srv");
         assertThatThrownBy(() -> TestServers.start(config)).isInstanceOf(InvalidConfigException.class)
                 .hasMessage("nbstack.netbios.names.nbstack: handler 'smb' takes no handler-options (here: path); its shares are configured"
-                        + " under nbstack.smb.shares.<name> { path, read-only, guest-ok }");
+                        + " under nbstack.smb.shares.<name> { path, read-only, guest-ok, valid-users, read-list, write-list }");
     }
 
     @Test
